@@ -1,0 +1,42 @@
+import { toIso } from '../core/model.js';
+import type { AuditEntry } from '../store/audit-repo.js';
+import type { AppContext } from './context.js';
+
+/** Records one change, inside the caller's transaction so a change never lands without its entry. */
+export function recordChange(
+  ctx: AppContext,
+  action: string,
+  target: { keyId?: string | null; subjectType?: string | null; subjectId?: string | null },
+  detail: Record<string, unknown> | null = null,
+): void {
+  ctx.store.audit.record({
+    at: ctx.now(),
+    actor: ctx.actor,
+    action,
+    keyId: target.keyId ?? null,
+    subjectType: target.subjectType ?? null,
+    subjectId: target.subjectId ?? null,
+    detail,
+  });
+}
+
+export interface AuditView {
+  at: string;
+  actor: string;
+  action: string;
+  key_id: string | null;
+  subject: { type: string; id: string } | null;
+  detail: Record<string, unknown> | null;
+}
+
+export function listAudit(ctx: AppContext, filter: { keyId?: string; sinceSeconds?: number }): AuditView[] {
+  const since = filter.sinceSeconds === undefined ? undefined : ctx.now() - filter.sinceSeconds * 1000;
+  return ctx.store.audit.list({ keyId: filter.keyId, since }).map((e: AuditEntry) => ({
+    at: toIso(e.at)!,
+    actor: e.actor,
+    action: e.action,
+    key_id: e.keyId,
+    subject: e.subjectType && e.subjectId ? { type: e.subjectType, id: e.subjectId } : null,
+    detail: e.detail,
+  }));
+}

@@ -1,0 +1,231 @@
+import { ConflictError, OctoError, UsageError } from '../core/errors.js';
+import { newId } from '../core/ids.js';
+import { generateKey, hashKey, maskKey, prefixFor, type KeyKind } from '../core/key-format.js';
+import type { RateLimit } from '../core/duration.js';
+import { keyStatus, keyView, type KeyRecord, type KeyStatus, type KeyView, type SubjectType } from '../core/model.js';
+import { ADMIN_SCOPE, normaliseScopes, validateScopes } from '../core/scopes.js';
+import { open, seal } from '../core/secret-box.js';
+import type { NewKey } from '../store/keys-repo.js';
+import { recordChange } from './audit.js';
+import type { AppContext } from './context.js';
+import { resolveKeyId, resolveSubjectId } from './resolve.js';
+
+export type CreateKeyInput =
+  | { kind: 'workspace'; workspace: string; rateLimit?: RateLimit }
+  | { kind: 'channel'; channel: string; rateLimit?: RateLimit }
+  | { kind: 'waba'; waba: string; rateLimit?: RateLimit }
+  | {
+      kind: 'bearer';
+      name: string;
+      scopes?: string[];
+      test?: boolean;
+      expiresInSeconds?: number;
+      rateLimit?: RateLimit;
+    };
+
+export interface IssuedKey {
+  key: KeyRecord;
+  /** The whole key: printed once by the CLI, never stored in plaintext for bearer keys. */
+  secret: string;
+}
+
+const SUBJECT_OF: Record<Exclude<KeyKind, 'bearer'>, SubjectType> = { workspace: 'workspace', channel: 'channel', waba: 'waba' };
+
+export function createKey(ctx: AppContext, input: CreateKeyInput): IssuedKey {
+  if (input.kind === 'bearer') {
+    const name = input.name.trim();
+    if (!name || name.length > 200) throw new UsageError('a bearer key needs a name of 1 to 200 characters', 'pass --name NAME, e.g. --name "Production Server"');
+    const scopes = normaliseScopes(validateScopes(input.scopes ?? []));
+    const now = ctx.now();
+    return issue(ctx, {
+      kind: 'bearer', name, env: input.test ? 'test' : 'live', subjectType: null, subjectId: null, scopes,
+      rateLimit: input.rateLimit ?? null,
+      expiresAt: input.expiresInSeconds === undefined ? null : now + input.expiresInSeconds * 1000,
+      replaces: null,
+    }, 'key.create');
+  }
+  const subjectType = SUBJECT_OF[input.kind];
+  const ref = input.kind === 'workspace' ? input.workspace : input.kind === 'channel' ? input.channel : input.waba;
+  const subjectId = resolveSubjectId(ctx, subjectType, ref);
+  if (input.kind === 'channel') {
+    const channel = ctx.store.subjects.channel(subjectId)!;
+    if (channel.type === 'whatsapp') {
+      throw new OctoError('wrong_kind', `"${channel.name}" is a WhatsApp number: it takes its WABA's key, not a channel key`, {
+        hint: `create or copy the WhatsApp Business API Key with \`octo keys create waba --waba ${channel.wabaId}\``,
+      });
+    }
+  }
+  return issue(ctx, {
+    kind: input.kind, name: null, env: null, subjectType, subjectId, scopes: null,
+    rateLimit: input.rateLimit ?? null, expiresAt: null, replaces: null,
+  }, 'key.create');
+}
+
+type KeyShape = Pick<NewKey, 'kind' | 'name' | 'env' | 'subjectType' | 'subjectId' | 'scopes' | 'rateLimit' | 'expiresAt' | 'replaces'>;
+
+/**
+ * Generates, stores and audits one key in one transaction. `before` runs inside it first (rotation
+ * retires the old key there, so the one-active-key index never sees two); `after` gets the new id.
+ */
+function issue(
+  ctx: AppContext,
+  shape: KeyShape,
+  action: string,
+  hooks: { before?: () => void; after?: (id: string) => void } = {},
+): IssuedKey {
+  const id = newId('key');
+  const secret = generateKey(prefixFor(shape.kind, shape.env));
+  // Loaded before the transaction: it may create the master key file and record its fingerprint.
+  const sealed = shape.kind === 'bearer' ? null : seal(ctx.masterKey(), secret, id);
+  ctx.store.write(() => {
+    hooks.before?.();
+    try {
+      ctx.store.keys.insert({ ...shape, id, hash: hashKey(secret), secretSealed: sealed, masked: maskKey(secret), createdAt: ctx.now() });
+    } catch (err) {
+      const code = (err as { code?: string }).code ?? '';
+      if (code === 'SQLITE_CONSTRAINT_UNIQUE' && shape.subjectType && shape.subjectId) throw alreadyHasKey(ctx, shape.subjectType, shape.subjectId);
+      throw err;
+    }
+    recordChange(ctx, action, { keyId: id, subjectType: shape.subjectType, subjectId: shape.subjectId }, {
+      kind: shape.kind,
+      ...(shape.name ? { name: shape.name } : {}),
+      ...(shape.env ? { env: shape.env } : {}),
+      ...(shape.kind === 'bearer' ? { scopes: shape.scopes } : {}),
+      ...(shape.replaces ? { replaces: shape.replaces } : {}),
+    });
+    hooks.after?.(id);
+  });
+  return { key: ctx.store.keys.findById(id)!, secret };
+}
+
+function alreadyHasKey(ctx: AppContext, type: SubjectType, subjectId: string): ConflictError {
+  const existing = ctx.store.keys.activeFor(type, subjectId);
+  const id = existing?.id ?? 'KEY_ID';
+  return new ConflictError(
+    `the ${type} "${existing?.subject?.name ?? subjectId}" already has an active key (${id}); there is at most one per ${type}`,
+    `copy it with \`octo keys copy ${id}\`, or replace it with \`octo keys rotate ${id}\``,
+  );
+}
+
+export function getKey(ctx: AppContext, ref: string): KeyRecord {
+  return ctx.store.keys.findById(resolveKeyId(ctx, ref))!;
+}
+
+export interface KeyListFilter {
+  kind?: KeyKind;
+  status?: KeyStatus;
+  workspace?: string;
+}
+
+/** Streams key views; `expired` is derived at read time, so it is filtered here, not in SQL. */
+export function* listKeys(ctx: AppContext, filter: KeyListFilter): IterableIterator<KeyView> {
+  const workspaceId = filter.workspace ? resolveSubjectId(ctx, 'workspace', filter.workspace) : undefined;
+  const states = filter.status === undefined ? undefined : filter.status === 'expired' ? ['active' as const] : [filter.status];
+  const now = ctx.now();
+  for (const key of ctx.store.keys.iterate({ kind: filter.kind, states, workspaceId })) {
+    const view = keyView(key, now);
+    if (filter.status === undefined || view.status === filter.status) yield view;
+  }
+}
+
+/** The plaintext of a workspace, channel or WABA key; bearer keys are shown once and never kept. */
+export function revealKey(ctx: AppContext, ref: string): { key: KeyRecord; secret: string } {
+  const key = getKey(ctx, ref);
+  const sealed = ctx.store.keys.sealedSecret(key.id);
+  if (key.kind === 'bearer' || sealed === null) {
+    throw new OctoError('not_retrievable', `${key.id} is a bearer key: it was shown once, at creation, and octo does not keep it`, {
+      hint: `issue a replacement with \`octo keys rotate ${key.id}\``,
+    });
+  }
+  return { key, secret: open(ctx.masterKey(), sealed, key.id) };
+}
+
+export interface ScopeChange {
+  add?: string[];
+  remove?: string[];
+  fullAccess?: boolean;
+}
+
+export function scopeKey(ctx: AppContext, ref: string, change: ScopeChange): KeyRecord {
+  const key = getKey(ctx, ref);
+  if (key.kind !== 'bearer') {
+    throw new OctoError('wrong_kind', `${key.id} is a ${key.kind} key: its scope is its ${key.kind}, not a list of scopes`, {
+      hint: 'scopes apply to bearer keys (`octo keys list --kind bearer`)',
+    });
+  }
+  const add = validateScopes(change.add ?? []);
+  const remove = validateScopes(change.remove ?? []);
+  if (!change.fullAccess && add.length === 0 && remove.length === 0) {
+    throw new UsageError('nothing to change', 'pass --add SCOPE, --remove SCOPE or --full-access');
+  }
+  let next: string[] | null;
+  if (change.fullAccess || add.includes(ADMIN_SCOPE)) {
+    next = null;
+  } else {
+    if (key.scopes === null && remove.length > 0) {
+      throw new UsageError(`${key.id} has full access: there is no scope to remove`, `narrow it to what it needs with --add, e.g. \`octo keys scope ${key.id} --add posts:read\``);
+    }
+    // A full-access key given --add is narrowed to exactly what is added.
+    const set = new Set([...(key.scopes ?? []), ...add]);
+    for (const s of remove) set.delete(s);
+    if (set.size === 0) {
+      throw new UsageError(
+        'removing every scope would give the key full access',
+        `say so with \`octo keys scope ${key.id} --full-access\`, or revoke it with \`octo keys revoke ${key.id}\``,
+      );
+    }
+    next = normaliseScopes([...set]);
+  }
+  ctx.store.write(() => {
+    ctx.store.keys.setScopes(key.id, next);
+    recordChange(ctx, 'key.scope', { keyId: key.id }, { before: key.scopes, after: next });
+  });
+  return ctx.store.keys.findById(key.id)!;
+}
+
+export interface RotatedKey extends IssuedKey {
+  replaced: KeyRecord;
+}
+
+/**
+ * Issues a successor with the same subject, name, scopes, environment, rate limit and lifetime, and
+ * retires the old key, which stays accepted until `graceSeconds` have passed (default: none).
+ */
+export function rotateKey(ctx: AppContext, ref: string, graceSeconds = 0): RotatedKey {
+  const old = getKey(ctx, ref);
+  const now = ctx.now();
+  const status = keyStatus(old, now);
+  if (status === 'revoked' || status === 'rotated') {
+    throw new ConflictError(
+      `${old.id} is ${status}${old.replacedBy ? ` (replaced by ${old.replacedBy})` : ''}: only an active or expired key can be rotated`,
+      old.replacedBy ? `rotate its successor: \`octo keys rotate ${old.replacedBy}\`` : 'create a new key with `octo keys create`',
+    );
+  }
+  const issued = issue(ctx, {
+    kind: old.kind,
+    name: old.name,
+    env: old.env,
+    subjectType: old.subject?.type ?? null,
+    subjectId: old.subject?.id ?? null,
+    scopes: old.scopes,
+    rateLimit: old.rateLimit,
+    expiresAt: old.expiresAt === null ? null : now + (old.expiresAt - old.createdAt),
+    replaces: old.id,
+  }, 'key.rotate', {
+    before: () => ctx.store.keys.retire(old.id, now + graceSeconds * 1000),
+    after: (successor) => ctx.store.keys.linkSuccessor(old.id, successor),
+  });
+  return { ...issued, replaced: ctx.store.keys.findById(old.id)! };
+}
+
+export function revokeKey(ctx: AppContext, ref: string, reason: string | null): KeyRecord {
+  const key = getKey(ctx, ref);
+  if (key.state === 'revoked') {
+    throw new ConflictError(`${key.id} is already revoked`, 'list active keys with `octo keys list --status active`');
+  }
+  ctx.store.write(() => {
+    ctx.store.keys.revoke(key.id, ctx.now(), reason);
+    recordChange(ctx, 'key.revoke', { keyId: key.id, subjectType: key.subject?.type, subjectId: key.subject?.id }, reason ? { reason } : null);
+  });
+  return ctx.store.keys.findById(key.id)!;
+}

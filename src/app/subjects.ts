@@ -1,0 +1,156 @@
+import { ConflictError, UsageError } from '../core/errors.js';
+import { newId } from '../core/ids.js';
+import {
+  CHANNEL_TYPES, keyView, PLATFORMS, toIso,
+  type Channel, type ChannelType, type KeyView, type Platform, type SubjectType, type Waba, type Workspace,
+} from '../core/model.js';
+import { recordChange } from './audit.js';
+import type { AppContext } from './context.js';
+import { resolveSubjectId } from './resolve.js';
+
+const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+function checkName(name: string, what: string): string {
+  const trimmed = name.trim();
+  if (trimmed.length === 0 || trimmed.length > 200 || /[\u0000-\u001f\u007f]/.test(trimmed)) {
+    throw new UsageError(`invalid ${what} name "${name}"`, 'give a name of 1 to 200 printable characters');
+  }
+  return trimmed;
+}
+
+function checkId(id: string | undefined, prefix: 'ws' | 'waba' | 'ch'): string {
+  if (id === undefined) return newId(prefix);
+  if (!ID_PATTERN.test(id)) {
+    throw new UsageError(`invalid id "${id}"`, 'an id is 1 to 64 letters, digits, "_", "." or "-", starting with a letter or digit');
+  }
+  return id;
+}
+
+/** Turns a UNIQUE violation into a conflict that names what already exists. */
+function insertUnique(what: SubjectType, id: string, name: string, insert: () => void): void {
+  try {
+    insert();
+  } catch (err) {
+    const code = (err as { code?: string }).code ?? '';
+    if (code.startsWith('SQLITE_CONSTRAINT_PRIMARYKEY') || code.startsWith('SQLITE_CONSTRAINT_UNIQUE')) {
+      throw new ConflictError(
+        `a ${what} with the id "${id}" or the name "${name}" already exists`,
+        `choose another name (or --id), or list them with \`octo ${what === 'waba' ? 'wabas' : what + 's'} list\``,
+      );
+    }
+    throw err;
+  }
+}
+
+export function addWorkspace(ctx: AppContext, input: { name: string; platform: string; id?: string }): Workspace {
+  if (!PLATFORMS.includes(input.platform as Platform)) {
+    throw new UsageError(`unknown platform "${input.platform}"`, 'pass --platform intercom or --platform hubspot');
+  }
+  const ws: Workspace = {
+    id: checkId(input.id, 'ws'),
+    name: checkName(input.name, 'workspace'),
+    platform: input.platform as Platform,
+    createdAt: ctx.now(),
+  };
+  ctx.store.write(() => {
+    insertUnique('workspace', ws.id, ws.name, () => ctx.store.subjects.addWorkspace(ws));
+    recordChange(ctx, 'workspace.add', { subjectType: 'workspace', subjectId: ws.id }, { name: ws.name, platform: ws.platform });
+  });
+  return ws;
+}
+
+export function addWaba(ctx: AppContext, input: { name: string; workspace: string; id?: string }): Waba {
+  const waba: Waba = {
+    id: checkId(input.id, 'waba'),
+    name: checkName(input.name, 'WABA'),
+    workspaceId: resolveSubjectId(ctx, 'workspace', input.workspace),
+    createdAt: ctx.now(),
+  };
+  ctx.store.write(() => {
+    insertUnique('waba', waba.id, waba.name, () => ctx.store.subjects.addWaba(waba));
+    recordChange(ctx, 'waba.add', { subjectType: 'waba', subjectId: waba.id }, { name: waba.name, workspace: waba.workspaceId });
+  });
+  return waba;
+}
+
+export function addChannel(
+  ctx: AppContext,
+  input: { name: string; workspace: string; type: string; waba?: string; id?: string },
+): Channel {
+  if (!CHANNEL_TYPES.includes(input.type as ChannelType)) {
+    throw new UsageError(`unknown channel type "${input.type}"`, 'pass --type sms, viber, telegram or whatsapp');
+  }
+  const type = input.type as ChannelType;
+  if (type === 'whatsapp' && !input.waba) {
+    throw new UsageError('a WhatsApp channel must be attached to a WABA', 'pass --waba WABA (add one with `octo wabas add NAME --workspace WS`)');
+  }
+  if (type !== 'whatsapp' && input.waba) {
+    throw new UsageError(`only WhatsApp channels belong to a WABA, not ${type} channels`, 'drop --waba, or use --type whatsapp');
+  }
+  const workspaceId = resolveSubjectId(ctx, 'workspace', input.workspace);
+  const wabaId = input.waba ? resolveSubjectId(ctx, 'waba', input.waba) : null;
+  if (wabaId && ctx.store.subjects.waba(wabaId)!.workspaceId !== workspaceId) {
+    throw new UsageError(`the WABA "${input.waba}" belongs to another workspace`, 'pass a WABA of the same workspace (see `octo wabas list`)');
+  }
+  const channel: Channel = {
+    id: checkId(input.id, 'ch'),
+    name: checkName(input.name, 'channel'),
+    workspaceId,
+    type,
+    wabaId,
+    createdAt: ctx.now(),
+  };
+  ctx.store.write(() => {
+    insertUnique('channel', channel.id, channel.name, () => ctx.store.subjects.addChannel(channel));
+    recordChange(ctx, 'channel.add', { subjectType: 'channel', subjectId: channel.id }, {
+      name: channel.name, type, workspace: workspaceId, waba: wabaId,
+    });
+  });
+  return channel;
+}
+
+function activeKeyView(ctx: AppContext, type: SubjectType, id: string): KeyView | null {
+  const key = ctx.store.keys.activeFor(type, id);
+  return key ? keyView(key, ctx.now()) : null;
+}
+
+export interface WorkspaceView { id: string; name: string; platform: Platform; created_at: string; key: KeyView | null }
+export interface WabaView { id: string; name: string; workspace: { id: string; name: string }; created_at: string; key: KeyView | null }
+export interface ChannelView {
+  id: string; name: string; type: ChannelType; workspace: { id: string; name: string };
+  waba: { id: string; name: string } | null; created_at: string;
+  /** The key that serves this channel: its channel key, or for a WhatsApp number its WABA's key. */
+  key: KeyView | null;
+}
+
+/** The seeds' "Workspace API Keys" table: every workspace with its key, or none yet. */
+export function listWorkspaces(ctx: AppContext): WorkspaceView[] {
+  return ctx.store.subjects.listWorkspaces().map((w) => ({
+    id: w.id, name: w.name, platform: w.platform, created_at: toIso(w.createdAt)!,
+    key: activeKeyView(ctx, 'workspace', w.id),
+  }));
+}
+
+export function listWabas(ctx: AppContext, filter: { workspace?: string } = {}): WabaView[] {
+  const workspaceId = filter.workspace ? resolveSubjectId(ctx, 'workspace', filter.workspace) : undefined;
+  return ctx.store.subjects.listWabas(workspaceId).map((b) => ({
+    id: b.id, name: b.name, workspace: namedRef(ctx, 'workspace', b.workspaceId), created_at: toIso(b.createdAt)!,
+    key: activeKeyView(ctx, 'waba', b.id),
+  }));
+}
+
+export function listChannels(ctx: AppContext, filter: { workspace?: string } = {}): ChannelView[] {
+  const workspaceId = filter.workspace ? resolveSubjectId(ctx, 'workspace', filter.workspace) : undefined;
+  return ctx.store.subjects.listChannels({ workspaceId }).map((c) => ({
+    id: c.id, name: c.name, type: c.type,
+    workspace: namedRef(ctx, 'workspace', c.workspaceId),
+    waba: c.wabaId ? namedRef(ctx, 'waba', c.wabaId) : null,
+    created_at: toIso(c.createdAt)!,
+    key: c.wabaId ? activeKeyView(ctx, 'waba', c.wabaId) : activeKeyView(ctx, 'channel', c.id),
+  }));
+}
+
+function namedRef(ctx: AppContext, type: 'workspace' | 'waba', id: string): { id: string; name: string } {
+  const s = type === 'workspace' ? ctx.store.subjects.workspace(id) : ctx.store.subjects.waba(id);
+  return { id, name: s?.name ?? '' };
+}

@@ -1,0 +1,61 @@
+import type { Command } from 'commander';
+import { AppContext } from '../app/context.js';
+import type { ExitCode } from '../core/errors.js';
+import { Output } from '../ui/output.js';
+import { Prompter } from '../ui/prompts.js';
+
+export interface GlobalOptions {
+  db?: string;
+  json?: boolean;
+  color?: boolean;
+  yes?: boolean;
+  debug?: boolean;
+}
+
+/**
+ * What one invocation shares between main and the command handlers: output, prompts, the global
+ * flags, the app context (the keystore opens on first use) and the exit code a handler sets.
+ */
+export class Session {
+  exitCode: ExitCode = 0;
+  readonly prompt = new Prompter();
+  private opts: GlobalOptions = {};
+  private appContext: AppContext | undefined;
+
+  constructor(
+    readonly out: Output,
+    readonly env: NodeJS.ProcessEnv,
+  ) {}
+
+  /** Called before every action with the parsed global options. */
+  configure(opts: GlobalOptions): void {
+    this.opts = opts;
+  }
+
+  get yes(): boolean {
+    return this.opts.yes === true;
+  }
+
+  get ctx(): AppContext {
+    this.appContext ??= new AppContext(this.env, this.opts.db);
+    return this.appContext;
+  }
+
+  close(): void {
+    this.appContext?.close();
+  }
+}
+
+/** Wraps a commander action: the last argument commander passes is the Command itself. */
+// Commander passes positional arguments, then the options, then the Command: the handler's own
+// signature says which of them it reads.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Handler = (...args: any[]) => Promise<void> | void;
+
+export function act(session: Session, handler: Handler) {
+  return async (...args: unknown[]): Promise<void> => {
+    const command = args[args.length - 1] as Command;
+    session.configure(command.optsWithGlobals() as GlobalOptions);
+    await handler(...args.slice(0, -1));
+  };
+}

@@ -1,0 +1,83 @@
+import type { Command } from 'commander';
+import { addChannel, addWaba, addWorkspace, listChannels, listWabas, listWorkspaces } from '../app/subjects.js';
+import { toIso } from '../core/model.js';
+import { printTable } from '../ui/table.js';
+import { act, type Session } from './session.js';
+
+const NO_KEY = 'No API key generated';
+
+export function registerSubjects(program: Command, session: Session): void {
+  const { out } = session;
+
+  const workspaces = program.command('workspaces').description('Intercom and HubSpot workspaces');
+  workspaces.command('add <name>')
+    .description('add a workspace')
+    .requiredOption('--platform <platform>', 'intercom or hubspot')
+    .option('--id <id>', 'the workspace id (default: generated)')
+    .addHelpText('after', '\nExample:\n  $ octo workspaces add Acme --platform intercom --id acme')
+    .action(act(session, (name: string, opts: Record<string, unknown>) => {
+      const ws = addWorkspace(session.ctx, { name, platform: opts.platform as string, id: opts.id as string | undefined });
+      const view = { id: ws.id, name: ws.name, platform: ws.platform, created_at: toIso(ws.createdAt) };
+      if (out.json) out.document({ workspace: view });
+      else out.line(`Added workspace ${out.c.bold(ws.name)} (${ws.id}, ${ws.platform})`);
+    }));
+  workspaces.command('list')
+    .description('every workspace with its Workspace API Key, or "No API key generated"')
+    .action(act(session, async () => {
+      const list = listWorkspaces(session.ctx);
+      if (out.json) return out.document({ workspaces: list });
+      if (list.length === 0) return out.info('No workspaces yet. Add one with `octo workspaces add NAME --platform intercom`.');
+      await printTable(out, ['WORKSPACE', 'ID', 'PLATFORM', 'API KEY', 'KEY ID'],
+        list.map((w) => [w.name, w.id, w.platform, w.key ? w.key.masked : out.c.dim(NO_KEY), w.key?.id ?? '']));
+    }));
+
+  const wabas = program.command('wabas').description('WhatsApp Business Accounts');
+  wabas.command('add <name>')
+    .description('add a WABA to a workspace')
+    .requiredOption('--workspace <ws>', 'workspace id or name')
+    .option('--id <id>', 'the WABA id (default: generated)')
+    .action(act(session, (name: string, opts: Record<string, unknown>) => {
+      const waba = addWaba(session.ctx, { name, workspace: opts.workspace as string, id: opts.id as string | undefined });
+      const view = { id: waba.id, name: waba.name, workspace: waba.workspaceId, created_at: toIso(waba.createdAt) };
+      if (out.json) out.document({ waba: view });
+      else out.line(`Added WABA ${out.c.bold(waba.name)} (${waba.id})`);
+    }));
+  wabas.command('list')
+    .description('every WABA with its WhatsApp Business API Key')
+    .option('--workspace <ws>', 'only this workspace')
+    .action(act(session, async (opts: Record<string, unknown>) => {
+      const list = listWabas(session.ctx, { workspace: opts.workspace as string | undefined });
+      if (out.json) return out.document({ wabas: list });
+      if (list.length === 0) return out.info('No WABAs yet. Add one with `octo wabas add NAME --workspace WS`.');
+      await printTable(out, ['WABA', 'ID', 'WORKSPACE', 'API KEY', 'KEY ID'],
+        list.map((b) => [b.name, b.id, b.workspace.name, b.key ? b.key.masked : out.c.dim(NO_KEY), b.key?.id ?? '']));
+    }));
+
+  const channels = program.command('channels').description('SMS lines, Viber senders, Telegram bots and WhatsApp numbers');
+  channels.command('add <name>')
+    .description('add a channel to a workspace (a WhatsApp number also names its WABA)')
+    .requiredOption('--workspace <ws>', 'workspace id or name')
+    .requiredOption('--type <type>', 'sms, viber, telegram or whatsapp')
+    .option('--waba <waba>', 'the WABA of a WhatsApp number')
+    .option('--id <id>', 'the channel id (default: generated)')
+    .addHelpText('after', '\nExamples:\n  $ octo channels add "Support line" --workspace Acme --type sms\n  $ octo channels add "+1 555 0100" --workspace Acme --type whatsapp --waba "Acme WABA"')
+    .action(act(session, (name: string, opts: Record<string, unknown>) => {
+      const ch = addChannel(session.ctx, {
+        name, workspace: opts.workspace as string, type: opts.type as string,
+        waba: opts.waba as string | undefined, id: opts.id as string | undefined,
+      });
+      const view = { id: ch.id, name: ch.name, type: ch.type, workspace: ch.workspaceId, waba: ch.wabaId, created_at: toIso(ch.createdAt) };
+      if (out.json) out.document({ channel: view });
+      else out.line(`Added ${ch.type} channel ${out.c.bold(ch.name)} (${ch.id})`);
+    }));
+  channels.command('list')
+    .description('every channel with the key that serves it')
+    .option('--workspace <ws>', 'only this workspace')
+    .action(act(session, async (opts: Record<string, unknown>) => {
+      const list = listChannels(session.ctx, { workspace: opts.workspace as string | undefined });
+      if (out.json) return out.document({ channels: list });
+      if (list.length === 0) return out.info('No channels yet. Add one with `octo channels add NAME --workspace WS --type sms`.');
+      await printTable(out, ['CHANNEL', 'ID', 'TYPE', 'WORKSPACE', 'WABA', 'API KEY', 'KEY ID'],
+        list.map((ch) => [ch.name, ch.id, ch.type, ch.workspace.name, ch.waba?.name ?? '', ch.key ? `${ch.key.masked} (${ch.key.label})` : out.c.dim(NO_KEY), ch.key?.id ?? '']));
+    }));
+}

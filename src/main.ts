@@ -1,0 +1,43 @@
+import { CommanderError } from 'commander';
+import { isOctoError, UsageError, type ExitCode } from './core/errors.js';
+import { buildProgram } from './cli/program.js';
+import { Session } from './cli/session.js';
+import { Output } from './ui/output.js';
+
+/**
+ * The one entry: parses argv, runs the command, and is the only place that turns an error into an
+ * exit code (SPEC §5: 0 ok, 1 refused or failed, 2 usage, 130 cancelled). It never calls
+ * process.exit, so piped stdout drains.
+ */
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  // Every file octo creates is private, whatever umask the caller has (SPEC §2).
+  process.umask(0o077);
+  const args = argv.slice(2);
+  // Known before commander parses, so that even a parse error is printed in the requested form.
+  const out = new Output({
+    json: args.includes('--json'),
+    color: !args.includes('--no-color'),
+    debug: args.includes('--debug'),
+    env,
+  });
+  const session = new Session(out, env);
+  try {
+    await buildProgram(session).parseAsync(argv);
+    return session.exitCode;
+  } catch (err) {
+    return reportError(err, out);
+  } finally {
+    session.close();
+  }
+}
+
+function reportError(err: unknown, out: Output): ExitCode {
+  if (err instanceof CommanderError) {
+    if (err.exitCode === 0) return 0; // --help, --version
+    const message = err.message.replace(/^error: /, '');
+    out.error(new UsageError(message, 'see `octo --help`, or `octo COMMAND --help` for the command\'s flags'));
+    return 2;
+  }
+  out.error(err);
+  return isOctoError(err) ? err.exitCode : 1;
+}

@@ -1,0 +1,45 @@
+import type { Db } from './open.js';
+
+export interface AuditEntry {
+  at: number;
+  actor: string;
+  action: string;
+  keyId: string | null;
+  subjectType: string | null;
+  subjectId: string | null;
+  /** Non-secret facts about the change (names, scopes, reasons). Never a key or a secret. */
+  detail: Record<string, unknown> | null;
+}
+
+interface AuditRow {
+  id: number; at: number; actor: string; action: string; key_id: string | null;
+  subject_type: string | null; subject_id: string | null; detail: string | null;
+}
+
+export class AuditRepo {
+  constructor(private readonly db: Db) {}
+
+  record(e: AuditEntry): void {
+    this.db.prepare(
+      'INSERT INTO audit (at, actor, action, key_id, subject_type, subject_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ).run(e.at, e.actor, e.action, e.keyId, e.subjectType, e.subjectId, e.detail ? JSON.stringify(e.detail) : null);
+  }
+
+  list(filter: { keyId?: string; since?: number }): (AuditEntry & { id: number })[] {
+    const where: string[] = [];
+    const args: (string | number)[] = [];
+    if (filter.keyId) { where.push('key_id = ?'); args.push(filter.keyId); }
+    if (filter.since !== undefined) { where.push('at >= ?'); args.push(filter.since); }
+    const sql = `SELECT * FROM audit ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY at, id`;
+    return this.db.prepare<(string | number)[], AuditRow>(sql).all(...args).map((r) => ({
+      id: r.id,
+      at: r.at,
+      actor: r.actor,
+      action: r.action,
+      keyId: r.key_id,
+      subjectType: r.subject_type,
+      subjectId: r.subject_id,
+      detail: r.detail ? (JSON.parse(r.detail) as Record<string, unknown>) : null,
+    }));
+  }
+}

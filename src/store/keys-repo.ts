@@ -1,0 +1,190 @@
+import type { KeyEnv, KeyKind } from '../core/key-format.js';
+import type { ChannelType, KeyRecord, KeyState, SubjectRef, SubjectType } from '../core/model.js';
+import type { Db } from './open.js';
+
+/** A key as inserted: the record plus its lookup hash and, for non-bearer keys, the sealed secret. */
+export interface NewKey {
+  id: string;
+  kind: KeyKind;
+  name: string | null;
+  env: KeyEnv | null;
+  subjectType: SubjectType | null;
+  subjectId: string | null;
+  hash: Buffer;
+  secretSealed: Buffer | null;
+  masked: string;
+  scopes: string[] | null;
+  rateLimit: { limit: number; window_s: number } | null;
+  createdAt: number;
+  expiresAt: number | null;
+  replaces: string | null;
+}
+
+export interface KeyFilter {
+  kind?: KeyKind;
+  /** Stored states to include; `expired` is derived, so the app filters it after reading. */
+  states?: KeyState[];
+  workspaceId?: string;
+}
+
+interface KeyRow {
+  id: string; kind: KeyKind; name: string | null; env: KeyEnv | null;
+  workspace_id: string | null; channel_id: string | null; waba_id: string | null;
+  masked: string; scopes: string | null; rate_limit: number | null; rate_window_s: number | null;
+  state: KeyState; created_at: number; expires_at: number | null; revoked_at: number | null;
+  revoked_reason: string | null; grace_until: number | null; last_used_at: number | null;
+  replaced_by: string | null; replaces: string | null;
+  subject_name: string | null; channel_type: ChannelType | null; owner_workspace: string | null;
+}
+
+/** Every read joins the subject so that a record carries its name, channel type and workspace. */
+const SELECT = `
+  SELECT k.id, k.kind, k.name, k.env, k.workspace_id, k.channel_id, k.waba_id, k.masked, k.scopes,
+         k.rate_limit, k.rate_window_s, k.state, k.created_at, k.expires_at, k.revoked_at,
+         k.revoked_reason, k.grace_until, k.last_used_at, k.replaced_by, k.replaces,
+         COALESCE(w.name, c.name, b.name) AS subject_name,
+         c.type AS channel_type,
+         COALESCE(k.workspace_id, c.workspace_id, b.workspace_id) AS owner_workspace
+  FROM keys k
+  LEFT JOIN workspaces w ON w.id = k.workspace_id
+  LEFT JOIN channels c ON c.id = k.channel_id
+  LEFT JOIN wabas b ON b.id = k.waba_id`;
+
+function toRecord(r: KeyRow): KeyRecord {
+  let subject: SubjectRef | null = null;
+  if (r.workspace_id) subject = { type: 'workspace', id: r.workspace_id, name: r.subject_name ?? '' };
+  else if (r.channel_id) subject = { type: 'channel', id: r.channel_id, name: r.subject_name ?? '' };
+  else if (r.waba_id) subject = { type: 'waba', id: r.waba_id, name: r.subject_name ?? '' };
+  return {
+    id: r.id,
+    kind: r.kind,
+    name: r.name,
+    env: r.env,
+    subject,
+    workspaceId: r.owner_workspace,
+    channelType: r.channel_type,
+    scopes: r.scopes === null ? null : (JSON.parse(r.scopes) as string[]),
+    state: r.state,
+    masked: r.masked,
+    createdAt: r.created_at,
+    expiresAt: r.expires_at,
+    revokedAt: r.revoked_at,
+    revokedReason: r.revoked_reason,
+    graceUntil: r.grace_until,
+    lastUsedAt: r.last_used_at,
+    replacedBy: r.replaced_by,
+    replaces: r.replaces,
+    rateLimit: r.rate_limit === null || r.rate_window_s === null ? null : { limit: r.rate_limit, window_s: r.rate_window_s },
+  };
+}
+
+const SUBJECT_COLUMN: Record<SubjectType, string> = { workspace: 'workspace_id', channel: 'channel_id', waba: 'waba_id' };
+
+export class KeysRepo {
+  private readonly byHash;
+  private readonly byId;
+  private readonly touch;
+
+  constructor(private readonly db: Db) {
+    this.byHash = db.prepare<[Buffer], KeyRow>(`${SELECT} WHERE k.hash = ?`);
+    this.byId = db.prepare<[string], KeyRow>(`${SELECT} WHERE k.id = ?`);
+    this.touch = db.prepare<[{ at: number; id: string }]>(
+      'UPDATE keys SET last_used_at = @at WHERE id = @id AND (last_used_at IS NULL OR last_used_at < @at)',
+    );
+  }
+
+  insert(k: NewKey): void {
+    this.db.prepare(`
+      INSERT INTO keys (id, kind, name, env, workspace_id, channel_id, waba_id, hash, secret_sealed, masked,
+                        scopes, rate_limit, rate_window_s, created_at, expires_at, replaces)
+      VALUES (@id, @kind, @name, @env, @workspace_id, @channel_id, @waba_id, @hash, @secret_sealed, @masked,
+              @scopes, @rate_limit, @rate_window_s, @created_at, @expires_at, @replaces)`).run({
+      id: k.id,
+      kind: k.kind,
+      name: k.name,
+      env: k.env,
+      workspace_id: k.subjectType === 'workspace' ? k.subjectId : null,
+      channel_id: k.subjectType === 'channel' ? k.subjectId : null,
+      waba_id: k.subjectType === 'waba' ? k.subjectId : null,
+      hash: k.hash,
+      secret_sealed: k.secretSealed,
+      masked: k.masked,
+      scopes: k.scopes === null ? null : JSON.stringify(k.scopes),
+      rate_limit: k.rateLimit?.limit ?? null,
+      rate_window_s: k.rateLimit?.window_s ?? null,
+      created_at: k.createdAt,
+      expires_at: k.expiresAt,
+      replaces: k.replaces,
+    });
+  }
+
+  findByHash(hash: Buffer): KeyRecord | undefined {
+    const r = this.byHash.get(hash);
+    return r && toRecord(r);
+  }
+
+  findById(id: string): KeyRecord | undefined {
+    const r = this.byId.get(id);
+    return r && toRecord(r);
+  }
+
+  /** Ids starting with `prefix`, at most `limit` (enough to tell unique from ambiguous). */
+  idsWithPrefix(prefix: string, limit = 11): string[] {
+    return this.db.prepare<[{ prefix: string; limit: number }], { id: string }>(
+      'SELECT id FROM keys WHERE id >= @prefix AND substr(id, 1, length(@prefix)) = @prefix ORDER BY id LIMIT @limit',
+    ).all({ prefix, limit }).map((r) => r.id);
+  }
+
+  activeFor(subjectType: SubjectType, subjectId: string): KeyRecord | undefined {
+    const r = this.db.prepare<[string], KeyRow>(
+      `${SELECT} WHERE k.${SUBJECT_COLUMN[subjectType]} = ? AND k.state = 'active'`,
+    ).get(subjectId);
+    return r && toRecord(r);
+  }
+
+  /** The sealed secret of a workspace, channel or WABA key (null for bearer keys). */
+  sealedSecret(id: string): Buffer | null {
+    return this.db.prepare<[string], { secret_sealed: Buffer | null }>('SELECT secret_sealed FROM keys WHERE id = ?')
+      .get(id)?.secret_sealed ?? null;
+  }
+
+  /** Streams records, oldest first, so that a listing of 100,000 keys never sits in memory whole. */
+  *iterate(filter: KeyFilter = {}): IterableIterator<KeyRecord> {
+    const where: string[] = [];
+    const args: string[] = [];
+    if (filter.kind) { where.push('k.kind = ?'); args.push(filter.kind); }
+    if (filter.states) { where.push(`k.state IN (${filter.states.map(() => '?').join(', ')})`); args.push(...filter.states); }
+    if (filter.workspaceId) {
+      where.push('COALESCE(k.workspace_id, c.workspace_id, b.workspace_id) = ?');
+      args.push(filter.workspaceId);
+    }
+    const sql = `${SELECT} ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY k.created_at, k.id`;
+    for (const r of this.db.prepare<string[], KeyRow>(sql).iterate(...args)) yield toRecord(r);
+  }
+
+  /** First half of a rotation: the old key leaves the active state (and the one-active index). */
+  retire(id: string, graceUntil: number): void {
+    this.db.prepare(`UPDATE keys SET state = 'rotated', grace_until = ? WHERE id = ?`).run(graceUntil, id);
+  }
+
+  /** Second half, once the successor row exists (replaced_by is a foreign key). */
+  linkSuccessor(id: string, successor: string): void {
+    this.db.prepare('UPDATE keys SET replaced_by = ? WHERE id = ?').run(successor, id);
+  }
+
+  revoke(id: string, at: number, reason: string | null): void {
+    this.db.prepare(`UPDATE keys SET state = 'revoked', revoked_at = ?, revoked_reason = ? WHERE id = ?`)
+      .run(at, reason, id);
+  }
+
+  setScopes(id: string, scopes: string[] | null): void {
+    this.db.prepare('UPDATE keys SET scopes = ? WHERE id = ?').run(scopes === null ? null : JSON.stringify(scopes), id);
+  }
+
+  /** Batched last-used times: one transaction for many keys; never moves a time backwards. */
+  touchLastUsed(entries: Iterable<[string, number]>): void {
+    this.db.transaction(() => {
+      for (const [id, at] of entries) this.touch.run({ at, id });
+    })();
+  }
+}

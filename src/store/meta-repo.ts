@@ -1,0 +1,15 @@
+import type { Db } from './open.js';
+
+export class MetaRepo {
+  constructor(private readonly db: Db) {}
+
+  get(key: string): string | undefined {
+    return this.db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?').get(key)?.value;
+  }
+
+  /** Sets `key` only if it has no value yet; returns the value in force afterwards. */
+  setIfAbsent(key: string, value: string): string {
+    this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO NOTHING').run(key, value);
+    return this.get(key)!;
+  }
+}

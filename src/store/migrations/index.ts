@@ -1,0 +1,10 @@
+import type { Database } from 'better-sqlite3';
+import * as m0001 from './0001-initial.js';
+
+/**
+ * Forward migrations, one file per schema version (`NNNN-description.ts`); entry i brings the
+ * schema to version i + 1. Append only: a shipped migration is never edited.
+ */
+export const MIGRATIONS: readonly ((db: Database) => void)[] = [m0001.up];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,0 +1,115 @@
+import Database from 'better-sqlite3';
+import { existsSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { OctoError } from '../core/errors.js';
+import { MIGRATIONS, SCHEMA_VERSION } from './migrations/index.js';
+import { ensurePrivateDir, ensurePrivateFile } from './private-files.js';
+
+export type Db = Database.Database;
+
+/** Long enough for several CLI processes and a running `serve` to take turns (SPEC §2). */
+const BUSY_TIMEOUT_MS = 10_000;
+
+/**
+ * Opens (creating on first use) the keystore at `path`: private folder and file, WAL, foreign
+ * keys, a busy timeout, and every pending migration applied. Clear errors, never a stack, for a
+ * path that cannot be made, a file that is not SQLite, and a schema newer than this octo.
+ */
+export function openDatabase(path: string, opts: { readonly?: boolean } = {}): Db {
+  if (!opts.readonly) prepareFile(path);
+  else if (!existsSync(path)) {
+    throw new OctoError('keystore_missing', `no keystore at ${path}`, {
+      hint: 'create one with any octo command that writes, e.g. `octo workspaces add NAME --platform intercom`',
+    });
+  }
+  let db: Db;
+  try {
+    db = new Database(path, { readonly: opts.readonly ?? false, timeout: BUSY_TIMEOUT_MS });
+  } catch (err) {
+    throw cannotOpen(path, err);
+  }
+  try {
+    db.pragma('foreign_keys = ON');
+    if (!opts.readonly) setWal(db);
+    migrate(db, path);
+  } catch (err) {
+    db.close();
+    if (err instanceof OctoError) throw err;
+    throw cannotOpen(path, err);
+  }
+  return db;
+}
+
+function prepareFile(path: string): void {
+  try {
+    ensurePrivateDir(dirname(path));
+    ensurePrivateFile(path);
+  } catch (err) {
+    throw cannotOpen(path, err);
+  }
+  if (statSync(path).isDirectory()) {
+    throw new OctoError('keystore_invalid', `${path} is a folder, not a keystore file`, {
+      hint: 'pass --db with a file path, e.g. --db ~/octo/keystore.db',
+    });
+  }
+}
+
+/** journal_mode=WAL needs a moment of exclusive access; a racing first open may see SQLITE_BUSY. */
+function setWal(db: Db): void {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      if (db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
+      return;
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'SQLITE_BUSY' || attempt >= 50) throw err;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    }
+  }
+}
+
+function migrate(db: Db, path: string): void {
+  const current = () => db.pragma('user_version', { simple: true }) as number;
+  checkNotNewer(current(), path);
+  if (current() === SCHEMA_VERSION) return;
+  // IMMEDIATE: the first of several racing processes migrates; the others wait, then see it done.
+  db.transaction(() => {
+    const from = current();
+    checkNotNewer(from, path);
+    for (let v = from; v < SCHEMA_VERSION; v++) {
+      MIGRATIONS[v]!(db);
+      db.pragma(`user_version = ${v + 1}`);
+    }
+  }).immediate();
+}
+
+function checkNotNewer(version: number, path: string): void {
+  if (version > SCHEMA_VERSION) {
+    throw new OctoError(
+      'keystore_too_new',
+      `the keystore ${path} has schema version ${version}, newer than this octo understands (${SCHEMA_VERSION})`,
+      { hint: 'upgrade octo (npm install -g octo@latest); octo never downgrades a keystore' },
+    );
+  }
+}
+
+function cannotOpen(path: string, err: unknown): OctoError {
+  const e = err as { code?: string; message?: string };
+  if (e.code === 'SQLITE_NOTADB' || e.code === 'SQLITE_CORRUPT') {
+    return new OctoError('keystore_invalid', `${path} is not an octo keystore (not a SQLite database)`, {
+      hint: 'pass --db (or OCTO_DB) with the path of your keystore, or move this file away to start a new one',
+    });
+  }
+  if (e.code === 'EACCES' || e.code === 'EPERM' || e.code === 'EROFS' || e.code === 'SQLITE_READONLY' || e.code === 'SQLITE_CANTOPEN') {
+    return new OctoError('keystore_unwritable', `cannot open the keystore ${path}: permission denied or read-only`, {
+      hint: 'pass --db (or OCTO_DB) with a path in a folder you can write to',
+    });
+  }
+  if (e.code === 'ENOTDIR' || e.code === 'ENOENT') {
+    return new OctoError('keystore_unwritable', `cannot create the keystore ${path}: a parent is not a folder`, {
+      hint: 'pass --db (or OCTO_DB) with a path in a folder you can write to',
+    });
+  }
+  return new OctoError('keystore_error', `cannot open the keystore ${path}: ${e.message ?? String(err)}`, {
+    hint: 'check the path given by --db or OCTO_DB',
+  });
+}

@@ -1,0 +1,108 @@
+import { Chalk, supportsColor, supportsColorStderr, type ChalkInstance } from 'chalk';
+import { OctoError } from '../core/errors.js';
+
+export interface OutputOptions {
+  json: boolean;
+  /** false when --no-color was given */
+  color: boolean;
+  debug: boolean;
+  env: NodeJS.ProcessEnv;
+  stdout?: NodeJS.WriteStream;
+  stderr?: NodeJS.WriteStream;
+}
+
+/**
+ * The one place that writes: data to stdout, messages and errors to stderr, a colour decision per
+ * stream. chalk alone ignores NO_COLOR, so the level is decided here: none with --no-color, with a
+ * non-empty NO_COLOR, or when the stream is not a terminal.
+ */
+export class Output {
+  readonly json: boolean;
+  readonly debug: boolean;
+  /** Colours for stdout and for stderr. */
+  readonly c: ChalkInstance;
+  readonly e: ChalkInstance;
+  readonly stdout: NodeJS.WriteStream;
+  readonly stderr: NodeJS.WriteStream;
+
+  constructor(opts: OutputOptions) {
+    this.json = opts.json;
+    this.debug = opts.debug;
+    this.stdout = opts.stdout ?? process.stdout;
+    this.stderr = opts.stderr ?? process.stderr;
+    const off = !opts.color || Boolean(opts.env.NO_COLOR);
+    this.c = new Chalk({ level: off || !this.stdout.isTTY ? 0 : supportsColor ? supportsColor.level : 0 });
+    this.e = new Chalk({ level: off || !this.stderr.isTTY ? 0 : supportsColorStderr ? supportsColorStderr.level : 0 });
+  }
+
+  get colorOn(): boolean {
+    return this.c.level > 0;
+  }
+
+  /** `--json`: the one keyed document of this command. */
+  document(doc: object): void {
+    this.stdout.write(JSON.stringify(doc, null, 2) + '\n');
+  }
+
+  /**
+   * `{"<name>": [...]}` written as the items come, in chunks, so a listing of 100,000 keys is
+   * never one giant string in memory.
+   */
+  streamDocument(name: string, items: Iterable<object>): void {
+    let chunk = `{\n  ${JSON.stringify(name)}: [`;
+    let first = true;
+    for (const item of items) {
+      chunk += (first ? '\n    ' : ',\n    ') + JSON.stringify(item);
+      first = false;
+      if (chunk.length > 65_536) {
+        this.stdout.write(chunk);
+        chunk = '';
+      }
+    }
+    this.stdout.write(chunk + (first ? ']\n}\n' : '\n  ]\n}\n'));
+  }
+
+  /** A stream of JSON documents, one per line (serve's log, scan findings). */
+  jsonLine(doc: object): void {
+    this.stdout.write(JSON.stringify(doc) + '\n');
+  }
+
+  /** A line of human data on stdout. */
+  line(text = ''): void {
+    this.stdout.write(text + '\n');
+  }
+
+  /** A message for the person on stderr (never data; silent under --json). */
+  info(text: string): void {
+    if (!this.json) this.stderr.write(text + '\n');
+  }
+
+  warn(text: string): void {
+    if (this.json) return;
+    this.stderr.write(this.e.yellow('warning: ') + text + '\n');
+  }
+
+  /** SPEC §5: `error: …` and `hint: …`, or a JSON error object on stderr; a stack only with --debug. */
+  error(err: unknown): void {
+    if (err instanceof OctoError) {
+      if (this.json) {
+        const body: Record<string, string> = { code: err.code, message: err.message };
+        if (err.hint) body.hint = err.hint;
+        this.stderr.write(JSON.stringify({ error: body }) + '\n');
+      } else {
+        this.stderr.write(this.e.red('error: ') + err.message + '\n');
+        if (err.hint) this.stderr.write(this.e.dim('hint: ') + err.hint + '\n');
+      }
+      if (this.debug && err.stack) this.stderr.write(err.stack + '\n');
+      return;
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    const hint = 'this is a bug in octo; run again with --debug for the stack and report it';
+    if (this.json) {
+      this.stderr.write(JSON.stringify({ error: { code: 'internal', message, hint } }) + '\n');
+    } else {
+      this.stderr.write(this.e.red('error: ') + message + '\n' + this.e.dim('hint: ') + hint + '\n');
+    }
+    if (this.debug && err instanceof Error && err.stack) this.stderr.write(err.stack + '\n');
+  }
+}

@@ -1,0 +1,65 @@
+import { CancelledError, UsageError } from '../core/errors.js';
+
+/**
+ * The only module that prompts. It asks only when stdin and stdout are terminals; otherwise it
+ * never waits, and raises a usage error (exit 2) that names the flag to pass. @inquirer/prompts is
+ * imported on first use, so commands that do not prompt do not load it. Prompts are drawn on
+ * stderr so that stdout stays data.
+ */
+export interface Choice<T> {
+  name: string;
+  value: T;
+  description?: string;
+}
+
+export class Prompter {
+  constructor(readonly interactive: boolean = Boolean(process.stdin.isTTY && process.stdout.isTTY)) {}
+
+  private refuse(what: string, flag: string): never {
+    throw new UsageError(`missing ${what}`, `pass ${flag} (octo prompts for it only on a terminal)`, 'missing_argument');
+  }
+
+  async select<T>(message: string, choices: Choice<T>[], missing: { what: string; flag: string }): Promise<T> {
+    if (!this.interactive) this.refuse(missing.what, missing.flag);
+    const { select } = await import('@inquirer/prompts');
+    return guard(() => select<T>({ message, choices }, context()));
+  }
+
+  async input(message: string, missing: { what: string; flag: string }, validate?: (v: string) => true | string): Promise<string> {
+    if (!this.interactive) this.refuse(missing.what, missing.flag);
+    const { input } = await import('@inquirer/prompts');
+    return guard(() => input({ message, required: true, ...(validate ? { validate } : {}) }, context()));
+  }
+
+  async checkbox<T>(message: string, choices: Choice<T>[], missing: { what: string; flag: string }): Promise<T[]> {
+    if (!this.interactive) this.refuse(missing.what, missing.flag);
+    const { checkbox } = await import('@inquirer/prompts');
+    return guard(() => checkbox<T>({ message, choices, pageSize: 15 }, context()));
+  }
+
+  /**
+   * Confirms a destructive step. `--yes` skips it; off a terminal, without `--yes`, it is a usage
+   * error, never a silent yes.
+   */
+  async confirm(message: string, yes: boolean, retry: string): Promise<boolean> {
+    if (yes) return true;
+    if (!this.interactive) {
+      throw new UsageError('refusing to do this without confirmation off a terminal', `pass --yes to confirm: \`${retry} --yes\``, 'confirmation_required');
+    }
+    const { confirm } = await import('@inquirer/prompts');
+    return guard(() => confirm({ message, default: false }, context()));
+  }
+}
+
+function context() {
+  return { output: process.stderr };
+}
+
+async function guard<T>(ask: () => Promise<T>): Promise<T> {
+  try {
+    return await ask();
+  } catch (err) {
+    if (err instanceof Error && err.name === 'ExitPromptError') throw new CancelledError();
+    throw err;
+  }
+}

@@ -1,0 +1,82 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const BIN = resolve(import.meta.dirname, '../../bin/octo.js');
+
+export interface RunResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOptions {
+  input?: string;
+  env?: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+}
+
+/**
+ * A private world for one test: a temporary folder holding the keystore, the master key and the
+ * XDG homes, so that nothing touches the developer's own keystore.
+ */
+export class Sandbox {
+  readonly dir: string;
+  readonly env: NodeJS.ProcessEnv;
+
+  constructor() {
+    this.dir = mkdtempSync(join(tmpdir(), 'octo-test-'));
+    const { NO_COLOR: _noColor, FORCE_COLOR: _force, OCTO_DB: _db, OCTO_KEY: _key, ...rest } = process.env;
+    this.env = {
+      ...rest,
+      HOME: this.dir,
+      XDG_DATA_HOME: join(this.dir, 'data'),
+      XDG_CONFIG_HOME: join(this.dir, 'config'),
+      OCTO_DB: join(this.dir, 'keystore.db'),
+      OCTO_MASTER_KEY: randomBytes(32).toString('base64'),
+      OCTO_ACTOR: 'tester',
+    };
+  }
+
+  get db(): string {
+    return this.env.OCTO_DB!;
+  }
+
+  run(args: string[], opts: RunOptions = {}): Promise<RunResult> {
+    return runOcto(args, { ...opts, env: { ...this.env, ...opts.env } });
+  }
+
+  /** Runs and parses stdout as JSON, failing loudly with stderr when the command failed. */
+  async json<T = Record<string, unknown>>(args: string[], opts: RunOptions = {}): Promise<T> {
+    const r = await this.run([...args, '--json'], opts);
+    if (r.code !== 0) throw new Error(`octo ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
+    return JSON.parse(r.stdout) as T;
+  }
+
+  cleanup(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+export function runOcto(args: string[], opts: RunOptions = {}): Promise<RunResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: opts.env ?? process.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 20_000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolvePromise({ code, signal, stdout, stderr });
+    });
+    child.stdin.end(opts.input ?? '');
+  });
+}
