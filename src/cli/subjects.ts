@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { addChannel, addWaba, addWorkspace, listChannels, listWabas, listWorkspaces } from '../app/subjects.js';
-import { toIso } from '../core/model.js';
+import { CHANNEL_TYPES, PLATFORMS, toIso } from '../core/model.js';
 import { printTable } from '../ui/table.js';
 import { act, type Session } from './session.js';
 
@@ -12,11 +12,13 @@ export function registerSubjects(program: Command, session: Session): void {
   const workspaces = program.command('workspaces').description('Intercom and HubSpot workspaces');
   workspaces.command('add <name>')
     .description('add a workspace')
-    .requiredOption('--platform <platform>', 'intercom or hubspot')
+    .option('--platform <platform>', 'intercom or hubspot (asked on a terminal)')
     .option('--id <id>', 'the workspace id (default: generated)')
     .addHelpText('after', '\nExample:\n  $ octo workspaces add Acme --platform intercom --id acme')
-    .action(act(session, (name: string, opts: Record<string, unknown>) => {
-      const ws = addWorkspace(session.ctx, { name, platform: opts.platform as string, id: opts.id as string | undefined });
+    .action(act(session, async (name: string, opts: Record<string, unknown>) => {
+      const platform = (opts.platform as string | undefined) ?? await session.prompt.select('Which platform?',
+        PLATFORMS.map((p) => ({ name: p, value: p as string })), { what: 'the platform', flag: '--platform intercom|hubspot' });
+      const ws = addWorkspace(session.ctx, { name, platform, id: opts.id as string | undefined });
       const view = { id: ws.id, name: ws.name, platform: ws.platform, created_at: toIso(ws.createdAt) };
       if (out.json) out.document({ workspace: view });
       else out.line(`Added workspace ${out.c.bold(ws.name)} (${ws.id}, ${ws.platform})`);
@@ -34,10 +36,11 @@ export function registerSubjects(program: Command, session: Session): void {
   const wabas = program.command('wabas').description('WhatsApp Business Accounts');
   wabas.command('add <name>')
     .description('add a WABA to a workspace')
-    .requiredOption('--workspace <ws>', 'workspace id or name')
+    .option('--workspace <ws>', 'workspace id or name (asked on a terminal)')
     .option('--id <id>', 'the WABA id (default: generated)')
-    .action(act(session, (name: string, opts: Record<string, unknown>) => {
-      const waba = addWaba(session.ctx, { name, workspace: opts.workspace as string, id: opts.id as string | undefined });
+    .action(act(session, async (name: string, opts: Record<string, unknown>) => {
+      const workspace = (opts.workspace as string | undefined) ?? await askWorkspace(session);
+      const waba = addWaba(session.ctx, { name, workspace, id: opts.id as string | undefined });
       const view = { id: waba.id, name: waba.name, workspace: waba.workspaceId, created_at: toIso(waba.createdAt) };
       if (out.json) out.document({ waba: view });
       else out.line(`Added WABA ${out.c.bold(waba.name)} (${waba.id})`);
@@ -56,16 +59,21 @@ export function registerSubjects(program: Command, session: Session): void {
   const channels = program.command('channels').description('SMS lines, Viber senders, Telegram bots and WhatsApp numbers');
   channels.command('add <name>')
     .description('add a channel to a workspace (a WhatsApp number also names its WABA)')
-    .requiredOption('--workspace <ws>', 'workspace id or name')
-    .requiredOption('--type <type>', 'sms, viber, telegram or whatsapp')
-    .option('--waba <waba>', 'the WABA of a WhatsApp number')
+    .option('--workspace <ws>', 'workspace id or name (asked on a terminal)')
+    .option('--type <type>', 'sms, viber, telegram or whatsapp (asked on a terminal)')
+    .option('--waba <waba>', 'the WABA of a WhatsApp number (asked on a terminal)')
     .option('--id <id>', 'the channel id (default: generated)')
     .addHelpText('after', '\nExamples:\n  $ octo channels add "Support line" --workspace Acme --type sms\n  $ octo channels add "+1 555 0100" --workspace Acme --type whatsapp --waba "Acme WABA"')
-    .action(act(session, (name: string, opts: Record<string, unknown>) => {
-      const ch = addChannel(session.ctx, {
-        name, workspace: opts.workspace as string, type: opts.type as string,
-        waba: opts.waba as string | undefined, id: opts.id as string | undefined,
-      });
+    .action(act(session, async (name: string, opts: Record<string, unknown>) => {
+      const workspace = (opts.workspace as string | undefined) ?? await askWorkspace(session);
+      const type = (opts.type as string | undefined) ?? await session.prompt.select('Which type of channel?',
+        CHANNEL_TYPES.map((t) => ({ name: t, value: t as string })), { what: 'the channel type', flag: '--type sms|viber|telegram|whatsapp' });
+      let waba = opts.waba as string | undefined;
+      if (type === 'whatsapp' && waba === undefined && session.prompt.interactive) {
+        waba = await session.prompt.select('Which WABA is this number attached to?',
+          listWabas(session.ctx, { workspace }).map((b) => ({ name: `${b.name} (${b.id})`, value: b.id })), { what: 'the WABA', flag: '--waba WABA' });
+      }
+      const ch = addChannel(session.ctx, { name, workspace, type, waba, id: opts.id as string | undefined });
       const view = { id: ch.id, name: ch.name, type: ch.type, workspace: ch.workspaceId, waba: ch.wabaId, created_at: toIso(ch.createdAt) };
       if (out.json) out.document({ channel: view });
       else out.line(`Added ${ch.type} channel ${out.c.bold(ch.name)} (${ch.id})`);
@@ -80,4 +88,9 @@ export function registerSubjects(program: Command, session: Session): void {
       await printTable(out, ['CHANNEL', 'ID', 'TYPE', 'WORKSPACE', 'WABA', 'API KEY', 'KEY ID'],
         list.map((ch) => [ch.name, ch.id, ch.type, ch.workspace.name, ch.waba?.name ?? '', ch.key ? `${ch.key.masked} (${ch.key.label})` : out.c.dim(NO_KEY), ch.key?.id ?? '']));
     }));
+}
+
+function askWorkspace(session: Session): Promise<string> {
+  return session.prompt.select('Which workspace?',
+    listWorkspaces(session.ctx).map((w) => ({ name: `${w.name} (${w.id})`, value: w.id })), { what: 'the workspace', flag: '--workspace WS' });
 }

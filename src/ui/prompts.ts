@@ -1,4 +1,4 @@
-import { CancelledError, UsageError } from '../core/errors.js';
+import { CancelledError, OctoError, UsageError } from '../core/errors.js';
 
 /**
  * The only module that prompts. It asks only when stdin and stdout are terminals; otherwise it
@@ -21,6 +21,11 @@ export class Prompter {
 
   async select<T>(message: string, choices: Choice<T>[], missing: { what: string; flag: string }): Promise<T> {
     if (!this.interactive) this.refuse(missing.what, missing.flag);
+    if (choices.length === 0) {
+      throw new OctoError('nothing_to_choose', `there is no ${missing.what.replace(/^the /, '')} to choose from`, {
+        hint: `add one first (see \`octo --help\`), then pass ${missing.flag}`,
+      });
+    }
     const { select } = await import('@inquirer/prompts');
     return guard(() => select<T>({ message, choices }, context()));
   }
