@@ -56,7 +56,7 @@ The whole key is printed once on stdout; bearer keys cannot be shown again.`)
       const kind = oneOf(opts.kind as string | undefined, KEY_KINDS, '--kind') as KeyKind | undefined;
       const status = oneOf(opts.status as string | undefined, KEY_STATUSES, '--status') as KeyStatus | undefined;
       const found = listKeys(session.ctx, { kind, status, workspace: opts.workspace as string | undefined });
-      if (out.json) out.streamDocument('keys', found);
+      if (out.json) await out.streamDocument('keys', found);
       else await printKeyTable(out, found);
     }));
 

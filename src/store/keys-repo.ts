@@ -1,5 +1,6 @@
 import type { KeyEnv, KeyKind } from '../core/key-format.js';
 import type { ChannelType, KeyRecord, KeyState, SubjectRef, SubjectType } from '../core/model.js';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './open.js';
 
 /** A key as inserted: the record plus its lookup hash and, for non-bearer keys, the sealed secret. */
@@ -84,6 +85,7 @@ export class KeysRepo {
   private readonly byHash;
   private readonly byId;
   private readonly touch;
+  private insertStatement: Statement | undefined;
 
   constructor(private readonly db: Db) {
     this.byHash = db.prepare<[Buffer], KeyRow>(`${SELECT} WHERE k.hash = ?`);
@@ -94,11 +96,12 @@ export class KeysRepo {
   }
 
   insert(k: NewKey): void {
-    this.db.prepare(`
+    this.insertStatement ??= this.db.prepare(`
       INSERT INTO keys (id, kind, name, env, workspace_id, channel_id, waba_id, hash, secret_sealed, masked,
                         scopes, rate_limit, rate_window_s, created_at, expires_at, replaces)
       VALUES (@id, @kind, @name, @env, @workspace_id, @channel_id, @waba_id, @hash, @secret_sealed, @masked,
-              @scopes, @rate_limit, @rate_window_s, @created_at, @expires_at, @replaces)`).run({
+              @scopes, @rate_limit, @rate_window_s, @created_at, @expires_at, @replaces)`);
+    this.insertStatement.run({
       id: k.id,
       kind: k.kind,
       name: k.name,

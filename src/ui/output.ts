@@ -45,21 +45,26 @@ export class Output {
   }
 
   /**
-   * `{"<name>": [...]}` written as the items come, in chunks, so a listing of 100,000 keys is
-   * never one giant string in memory.
+   * `{"<name>": [...]}` written as the items come, in chunks, waiting for the pipe to drain, so a
+   * listing of 100,000 keys is never one giant string nor a queue of pending writes in memory.
    */
-  streamDocument(name: string, items: Iterable<object>): void {
+  async streamDocument(name: string, items: Iterable<object>): Promise<void> {
     let chunk = `{\n  ${JSON.stringify(name)}: [`;
     let first = true;
     for (const item of items) {
       chunk += (first ? '\n    ' : ',\n    ') + JSON.stringify(item);
       first = false;
       if (chunk.length > 65_536) {
-        this.stdout.write(chunk);
+        await this.writeOut(chunk);
         chunk = '';
       }
     }
-    this.stdout.write(chunk + (first ? ']\n}\n' : '\n  ]\n}\n'));
+    await this.writeOut(chunk + (first ? ']\n}\n' : '\n  ]\n}\n'));
+  }
+
+  private writeOut(text: string): Promise<void> | void {
+    if (this.stdout.write(text)) return;
+    return new Promise((resolve) => this.stdout.once('drain', resolve));
   }
 
   /** A stream of JSON documents, one per line (serve's log, scan findings). */

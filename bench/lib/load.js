@@ -1,0 +1,52 @@
+// Load generation: wrk where installed (it costs the server far less CPU than a Node client),
+// else autocannon. One connection count and thread count for every run so ratios compare.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const CONNECTIONS = 50;
+
+export function hasCommand(name) {
+  return spawnSync('sh', ['-c', `command -v ${name}`]).status === 0;
+}
+
+export const loader = hasCommand('wrk') ? 'wrk' : 'autocannon';
+
+/** A request: method, path, headers, body (string or undefined). */
+export async function measure(url, request, seconds) {
+  return loader === 'wrk' ? runWrk(url, request, seconds) : runAutocannon(url, request, seconds);
+}
+
+function runWrk(url, request, seconds) {
+  const dir = mkdtempSync(join(tmpdir(), 'octo-wrk-'));
+  const script = join(dir, 'request.lua');
+  const lua = [
+    `wrk.method = ${JSON.stringify(request.method)}`,
+    ...Object.entries(request.headers).map(([k, v]) => `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`),
+    request.body === undefined ? '' : `wrk.body = ${JSON.stringify(request.body)}`,
+  ].join('\n');
+  writeFileSync(script, lua);
+  const out = execFileSync('wrk', ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '-s', script, url + request.path], {
+    encoding: 'utf8',
+  });
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
+  const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0);
+  const errors = /Socket errors: (.*)/.exec(out)?.[1] ?? null;
+  return { rps, non2xx, errors };
+}
+
+async function runAutocannon(url, request, seconds) {
+  const { default: autocannon } = await import('autocannon');
+  const result = await autocannon({
+    url: url + request.path, method: request.method, headers: request.headers, body: request.body,
+    connections: CONNECTIONS, duration: seconds,
+  });
+  return { rps: result.requests.average, non2xx: result.non2xx, errors: result.errors ? String(result.errors) : null };
+}
+
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}

@@ -1,0 +1,170 @@
+// npm run bench [-- --quick] [-- --write]
+// Measures octo against baselines taken in the same run, and prints ratios (these machines are
+// noisy, so absolute numbers mean little). --write records the figures in BENCHMARKS.md.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { benchEnv, buildKeystore } from './lib/fixtures.js';
+import { CONNECTIONS, hasCommand, loader, measure, median } from './lib/load.js';
+import { memoryOf, startBare, startOcto, stop } from './lib/servers.js';
+
+const quick = process.argv.includes('--quick');
+const write = process.argv.includes('--write');
+const ROUNDS = quick ? 3 : 5;
+const SECONDS = quick ? 3 : 8;
+const SIZES = [10_000, 100_000, 1_000_000];
+const BIN = fileURLToPath(new URL('../bin/octo.js', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'octo-bench-'));
+const env = benchEnv(dir);
+const figures = [];
+const rows = [];
+
+function figure(name, value, target, unit = '') {
+  const ok = target ? target(value) : null;
+  figures.push({ name, value, ok });
+  const shown = typeof value === 'number' ? (Number.isInteger(value) ? String(value) : value.toFixed(3)) : value;
+  console.log(`${name}: ${shown}${unit}${ok === null ? '' : ok ? '  (target met)' : '  (TARGET MISSED)'}`);
+}
+
+const log = (text) => process.stderr.write(text + '\n');
+
+const requests = (keys) => ({
+  bearer: { method: 'GET', path: '/v1/posts', headers: { Authorization: `Bearer ${keys.bearerKey}` } },
+  octopods: {
+    method: 'POST', path: '/api/v1/sms/messages',
+    headers: { 'X-Octopods-Auth': keys.channelKey, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ destination_phone: '+15551234567', body: 'Hello from Octopods.' }),
+  },
+});
+
+async function throughput(keystores) {
+  const keys = keystores.get(SIZES[0]);
+  const bare = await startBare(env);
+  const octo = await startOcto(keys.db, env);
+  try {
+    for (const [name, request] of Object.entries(requests(keys))) {
+      const ratios = [];
+      const bareRps = [];
+      const octoRps = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        const b = await measure(bare.url, request, SECONDS);
+        const o = await measure(octo.url, request, SECONDS);
+        if (o.non2xx > 0) log(`warning: octo answered ${o.non2xx} non-2xx responses for ${name}`);
+        bareRps.push(b.rps);
+        octoRps.push(o.rps);
+        ratios.push(o.rps / b.rps);
+        log(`  ${name} round ${round + 1}: bare ${b.rps.toFixed(0)} req/s, octo ${o.rps.toFixed(0)} req/s`);
+      }
+      rows.push([`${request.method} ${request.path}`, median(bareRps).toFixed(0), median(octoRps).toFixed(0), median(ratios).toFixed(3)]);
+      figure(`throughput ratio ${name} (${request.method} ${request.path}) octo/bare`, median(ratios), (v) => v >= 0.8);
+    }
+    const mem = memoryOf(octo.pid);
+    figure('verifier RSS after load, MiB (10k keys)', mem.rssMiB, (v) => v < 100);
+    figure('verifier peak RSS, MiB (10k keys)', mem.peakMiB, (v) => v < 100);
+  } finally {
+    await stop(bare);
+    await stop(octo);
+  }
+}
+
+async function scaling(keystores) {
+  const servers = new Map();
+  for (const size of SIZES) servers.set(size, await startOcto(keystores.get(size).db, env));
+  try {
+    const rps = new Map(SIZES.map((s) => [s, []]));
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const size of SIZES) {
+        const request = requests(keystores.get(size)).bearer;
+        const r = await measure(servers.get(size).url, request, SECONDS);
+        if (r.non2xx > 0) log(`warning: ${r.non2xx} non-2xx responses at ${size} keys`);
+        rps.get(size).push(r.rps);
+        log(`  ${size} keys round ${round + 1}: ${r.rps.toFixed(0)} req/s`);
+      }
+    }
+    for (const size of SIZES) rows.push([`GET /v1/posts, ${size.toLocaleString('en')} keys`, '', median(rps.get(size)).toFixed(0), '']);
+    const ratios = rps.get(SIZES[2]).map((v, i) => v / rps.get(SIZES[0])[i]);
+    figure('throughput 1M keys / 10k keys', median(ratios), (v) => v >= 0.9);
+    figure('verifier peak RSS, MiB (1M keys)', memoryOf(servers.get(SIZES[2]).pid).peakMiB, (v) => v < 100);
+  } finally {
+    for (const s of servers.values()) await stop(s);
+  }
+}
+
+function startup(keys) {
+  const cmdEnv = { ...env, OCTO_DB: keys.db };
+  const floor = `${process.execPath} -e "require('better-sqlite3')"`;
+  const verify = `${process.execPath} ${BIN} keys verify ${keys.bearerKey} --json`;
+  const list = `${process.execPath} ${BIN} keys list --json --kind workspace`;
+  let means;
+  if (hasCommand('hyperfine')) {
+    const out = join(dir, 'hyperfine.json');
+    execFileSync('hyperfine', ['-N', '--warmup', '3', '--runs', quick ? '15' : '40', '--export-json', out, floor, verify, list], {
+      env: cmdEnv, stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    means = JSON.parse(readFileSync(out, 'utf8')).results.map((r) => r.median * 1000);
+  } else {
+    means = [floor, verify, list].map((cmd) => {
+      const times = [];
+      for (let i = 0; i < (quick ? 15 : 40); i++) {
+        const t = process.hrtime.bigint();
+        spawnSync('sh', ['-c', cmd], { env: cmdEnv });
+        times.push(Number(process.hrtime.bigint() - t) / 1e6);
+      }
+      return median(times);
+    });
+  }
+  rows.push(['start-up: node + better-sqlite3 (floor)', '', `${means[0].toFixed(1)} ms`, '1.000']);
+  rows.push(['start-up: octo keys verify KEY --json', '', `${means[1].toFixed(1)} ms`, (means[1] / means[0]).toFixed(3)]);
+  rows.push(['start-up: octo keys list --json', '', `${means[2].toFixed(1)} ms`, (means[2] / means[0]).toFixed(3)]);
+  figure('start-up ratio keys verify / node+better-sqlite3', means[1] / means[0], (v) => v <= 1.3);
+  figure('start-up ratio keys list / node+better-sqlite3', means[2] / means[0]);
+}
+
+function listing(keys) {
+  const timeCmd = hasCommand('/usr/bin/time') ? '/usr/bin/time' : null;
+  const args = [BIN, 'keys', 'list', '--json', '--db', keys.db];
+  const t = process.hrtime.bigint();
+  const r = timeCmd
+    ? spawnSync(timeCmd, ['-f', '%M', process.execPath, ...args], { env, maxBuffer: 1 << 30, encoding: 'utf8' })
+    : spawnSync(process.execPath, args, { env, maxBuffer: 1 << 30, encoding: 'utf8' });
+  const seconds = Number(process.hrtime.bigint() - t) / 1e9;
+  const count = (r.stdout.match(/"id":"key_/g) ?? []).length;
+  const peakMiB = timeCmd ? Number(r.stderr.trim().split('\n').pop()) / 1024 : NaN;
+  rows.push([`keys list --json, ${count.toLocaleString('en')} keys`, '', `${seconds.toFixed(2)} s, ${peakMiB.toFixed(0)} MiB`, '']);
+  figure('keys list --json over 100k keys, seconds', seconds, (v) => v < 2, ' s');
+  figure('keys list --json over 100k keys, peak MiB', peakMiB, (v) => v < 200, ' MiB');
+}
+
+function table() {
+  const head = ['measure', 'bare node:http', 'octo', 'ratio'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (cells) => '| ' + cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ') + ' |';
+  return [line(head), '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|', ...rows.map(line)].join('\n');
+}
+
+async function main() {
+  log(`octo bench (${quick ? 'quick' : 'full'}): ${loader}, ${CONNECTIONS} connections, ${ROUNDS} alternated rounds of ${SECONDS}s`);
+  const keystores = new Map();
+  for (const size of SIZES) {
+    const t = Date.now();
+    keystores.set(size, buildKeystore(join(dir, String(size)), size));
+    log(`  seeded ${size.toLocaleString('en')} keys in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  }
+  await throughput(keystores);
+  await scaling(keystores);
+  startup(keystores.get(SIZES[0]));
+  listing(keystores.get(SIZES[1]));
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${loader}`;
+  const report = `${table()}\n\nMachine: ${machine}\n`;
+  console.log('\n' + report);
+  if (write) {
+    const lines = figures.map((f) => `- ${f.name}: ${typeof f.value === 'number' ? f.value.toFixed(3) : f.value}${f.ok === null ? '' : f.ok ? ' (target met)' : ' (target missed)'}`);
+    writeFileSync(new URL('../BENCHMARKS.md', import.meta.url), `# Benchmarks\n\nCommand: \`npm run bench${quick ? ' -- --quick' : ''}\` (with \`-- --write\` to record), ${new Date().toISOString().slice(0, 10)}.\n\n${report}\n${lines.join('\n')}\n`);
+  }
+  rmSync(dir, { recursive: true, force: true });
+  if (figures.some((f) => f.ok === false)) process.exitCode = 1;
+}
+
+await main();
