@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { checkKeys } from '../app/check.js';
 import { parseDuration } from '../core/duration.js';
-import type { KeyPolicy } from '../core/key-policy.js';
+import type { KeyPolicy, PolicyLimit } from '../core/key-policy.js';
 import { printViolations } from '../ui/render-leaks.js';
 import { act, type Session } from './session.js';
 
@@ -26,16 +26,17 @@ Examples:
 Exit codes: 0 every active key passes, 1 at least one violation, 2 usage error.`)
     .action(act(session, async (opts: CheckOpts) => {
       const policy: KeyPolicy = {
-        maxAge: parseDuration(opts.maxAge, '--max-age'),
-        expiringWithin: opts.expiringWithin === undefined ? undefined : parseDuration(opts.expiringWithin, '--expiring-within'),
-        unusedFor: opts.unusedFor === undefined ? undefined : parseDuration(opts.unusedFor, '--unused-for'),
+        maxAge: limit(opts.maxAge, '--max-age'),
+        expiringWithin: opts.expiringWithin === undefined ? undefined : limit(opts.expiringWithin, '--expiring-within'),
+        unusedFor: opts.unusedFor === undefined ? undefined : limit(opts.unusedFor, '--unused-for'),
       };
       const { checked, violations } = checkKeys(session.ctx, policy);
       if (out.json) out.document({ violations, checked });
       else {
-        const rules = [`max-age ${opts.maxAge}`, ...(opts.expiringWithin ? [`expiring-within ${opts.expiringWithin}`] : []), ...(opts.unusedFor ? [`unused-for ${opts.unusedFor}`] : [])];
-        await printViolations(out, violations, checked, rules.join(', '));
+        await printViolations(out, violations, checked, policy);
       }
       if (violations.length > 0) session.exitCode = 1;
     }));
 }
+
+const limit = (text: string, flag: string): PolicyLimit => ({ seconds: parseDuration(text, flag), text });

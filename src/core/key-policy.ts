@@ -1,4 +1,3 @@
-import { formatDuration } from './duration.js';
 import { keyStatus, type KeyRecord } from './model.js';
 
 /**
@@ -18,12 +17,18 @@ export function stillAccepted(key: Pick<KeyRecord, 'state' | 'expiresAt' | 'grac
  */
 export type PolicyRule = 'max-age' | 'expiring-within' | 'unused-for';
 
+/** A limit in seconds, and as the user wrote it (`7d` stays `7d` in the report, not `1w`). */
+export interface PolicyLimit {
+  seconds: number;
+  text: string;
+}
+
 export interface KeyPolicy {
-  /** Seconds. The seeds advise rotating production keys at least every 90 days. */
-  maxAge: number;
-  /** Seconds, or undefined when the rule is off. */
-  expiringWithin?: number | undefined;
-  unusedFor?: number | undefined;
+  /** The seeds advise rotating production keys at least every 90 days. */
+  maxAge: PolicyLimit;
+  /** Undefined when the rule is off. */
+  expiringWithin?: PolicyLimit | undefined;
+  unusedFor?: PolicyLimit | undefined;
 }
 
 export interface RuleBreach {
@@ -48,21 +53,21 @@ export function keyBreaches(key: KeyRecord, policy: KeyPolicy, now: number): Rul
   if (keyStatus(key, now) !== 'active') return [];
   const breaches: RuleBreach[] = [];
   const age = (now - key.createdAt) / 1000;
-  if (age > policy.maxAge) {
-    breaches.push({ rule: 'max-age', limit: formatDuration(policy.maxAge), detail: `created ${roughDuration(age)} ago` });
+  if (age > policy.maxAge.seconds) {
+    breaches.push({ rule: 'max-age', limit: policy.maxAge.text, detail: `created ${roughDuration(age)} ago` });
   }
   if (policy.expiringWithin !== undefined && key.expiresAt !== null) {
     const left = (key.expiresAt - now) / 1000;
-    if (left <= policy.expiringWithin) {
-      breaches.push({ rule: 'expiring-within', limit: formatDuration(policy.expiringWithin), detail: `expires in ${roughDuration(left)}` });
+    if (left <= policy.expiringWithin.seconds) {
+      breaches.push({ rule: 'expiring-within', limit: policy.expiringWithin.text, detail: `expires in ${roughDuration(left)}` });
     }
   }
   if (policy.unusedFor !== undefined) {
     // A key never used counts from its creation: a new key is not "unused" on its first day.
     const since = (now - (key.lastUsedAt ?? key.createdAt)) / 1000;
-    if (since > policy.unusedFor) {
+    if (since > policy.unusedFor.seconds) {
       const detail = key.lastUsedAt === null ? `never used, created ${roughDuration(since)} ago` : `last used ${roughDuration(since)} ago`;
-      breaches.push({ rule: 'unused-for', limit: formatDuration(policy.unusedFor), detail });
+      breaches.push({ rule: 'unused-for', limit: policy.unusedFor.text, detail });
     }
   }
   return breaches;

@@ -1,5 +1,6 @@
 import type { Violation } from '../app/check.js';
 import type { Finding, ScanResult } from '../app/scan.js';
+import type { KeyPolicy } from '../core/key-policy.js';
 import type { Output } from './output.js';
 import { paintStatus } from './render-keys.js';
 import { printTable } from './table.js';
@@ -48,7 +49,12 @@ export async function printScanReport(out: Output, result: ScanResult, dbPath: s
     : `${summary} None is still accepted; remove them from the files anyway.`);
 }
 
-export async function printViolations(out: Output, violations: Violation[], checked: number, rules: string): Promise<void> {
+export async function printViolations(out: Output, violations: Violation[], checked: number, policy: KeyPolicy): Promise<void> {
+  const rules = [
+    `max-age ${policy.maxAge.text}`,
+    ...(policy.expiringWithin ? [`expiring-within ${policy.expiringWithin.text}`] : []),
+    ...(policy.unusedFor ? [`unused-for ${policy.unusedFor.text}`] : []),
+  ].join(', ');
   if (violations.length === 0) {
     out.info(out.e.green('✔ ') + `No violations: ${plural(checked, 'active key')} checked (${rules}).`);
     return;

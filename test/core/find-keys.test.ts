@@ -77,7 +77,8 @@ describe('stillAccepted', () => {
 });
 
 describe('keyBreaches', () => {
-  const policy: KeyPolicy = { maxAge: 90 * 86_400, expiringWithin: 7 * 86_400, unusedFor: 30 * 86_400 };
+  const days = (n: number) => ({ seconds: n * 86_400, text: `${n}d` });
+  const policy: KeyPolicy = { maxAge: days(90), expiringWithin: days(7), unusedFor: days(30) };
   it.each([
     ['a fresh key', {}, policy, []],
     ['91 days old, used yesterday', { createdAt: NOW - 91 * DAY, lastUsedAt: NOW - DAY }, policy, ['max-age']],
