@@ -89,7 +89,7 @@ export async function scanForKeys(ctx: AppContext, opts: ScanOptions): Promise<S
     },
   };
   if (opts.staged) await readStaged(cwd, opts.paths, sink);
-  else await walkPaths(cwd, opts.paths.length ? opts.paths : ['.'], sink);
+  else walkPaths(cwd, opts.paths.length ? opts.paths : ['.'], sink);
   // Reads finish in any order; the report does not.
   findings.sort((a, b) => compare(a.file, b.file) || a.line - b.line || a.column - b.column);
   stats.skipped.sort((a, b) => compare(a.file, b.file));
