@@ -1,5 +1,5 @@
 import { keyBreaches, type KeyPolicy, type PolicyRule } from '../core/key-policy.js';
-import { keyView, type KeyView } from '../core/model.js';
+import { keyStatus, keyView, type KeyView } from '../core/model.js';
 import type { AppContext } from './context.js';
 
 export interface Violation {
@@ -24,7 +24,7 @@ export function checkKeys(ctx: AppContext, policy: KeyPolicy): CheckResult {
   let checked = 0;
   for (const key of ctx.store.keys.iterate({ states: ['active'] })) {
     const breaches = keyBreaches(key, policy, now);
-    if (key.expiresAt === null || key.expiresAt > now) checked++;
+    if (keyStatus(key, now) === 'active') checked++;
     if (breaches.length === 0) continue;
     const view = keyView(key, now);
     for (const b of breaches) {

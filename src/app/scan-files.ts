@@ -2,7 +2,7 @@ import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, 
 import { dirname, join, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { UsageError } from '../core/errors.js';
-import { MAX_FILE_BYTES, type FileSink } from './scan.js';
+import { MAX_FILE_BYTES, type FileSink } from './scan-sink.js';
 
 /**
  * The folder walk of `octo keys scan`: every regular file under the given paths, skipping `.git`

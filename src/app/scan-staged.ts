@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { realpathSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { OctoError, UsageError } from '../core/errors.js';
-import { MAX_FILE_BYTES, type FileSink } from './scan.js';
+import { MAX_FILE_BYTES, type FileSink } from './scan-sink.js';
 
 /**
  * `octo keys scan --staged`: the blobs in the git index that differ from HEAD, exactly what the

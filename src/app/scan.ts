@@ -5,6 +5,7 @@ import { stillAccepted } from '../core/key-policy.js';
 import { keyStatus, type KeyRecord, type KeyStatus } from '../core/model.js';
 import type { AppContext } from './context.js';
 import { walkPaths } from './scan-files.js';
+import type { FileSink, SkipReason } from './scan-sink.js';
 import { readStaged } from './scan-staged.js';
 
 /**
@@ -12,21 +13,10 @@ import { readStaged } from './scan-staged.js';
  * and looks each key found up by its hash. Returns data; the CLI renders it.
  */
 
-/** Files above this size are not read (counted and named instead): 10 MiB holds any source file. */
-export const MAX_FILE_BYTES = 10 * 1024 * 1024;
-
-export type SkipReason = 'too_large' | 'unreadable';
-
 export interface SkippedFile {
   file: string;
   reason: SkipReason;
   size: number | null;
-}
-
-/** What a source (the folder walk, the staged blobs) hands each file or skipped file to. */
-export interface FileSink {
-  file(path: string, bytes: Buffer): void;
-  skip(path: string, reason: SkipReason, size?: number): void;
 }
 
 export interface ScanStats {
@@ -71,7 +61,7 @@ export async function scanForKeys(ctx: AppContext, opts: ScanOptions): Promise<S
   const cwd = opts.cwd ?? process.cwd();
   // A scan never creates a keystore: in CI there usually is none, and every key is then unknown.
   const keystore = existsSync(ctx.dbPath);
-  const lookup = keyLookup(ctx, keystore);
+  const toFinding = findingMaker(ctx, keystore);
   const stats: ScanStats = { files: 0, bytes: 0, binary: 0, skipped: [] };
   const findings: Finding[] = [];
   const sink: FileSink = {
@@ -80,7 +70,7 @@ export async function scanForKeys(ctx: AppContext, opts: ScanOptions): Promise<S
       stats.bytes += bytes.length;
       if (looksBinary(bytes)) stats.binary++;
       else if (mayHoldKey(bytes)) {
-        for (const m of findKeys(bytes.toString('utf8'))) findings.push(lookup(path, m));
+        for (const m of findKeys(bytes.toString('utf8'))) findings.push(toFinding(path, m));
       }
       opts.onProgress?.(stats);
     },
@@ -98,8 +88,8 @@ export async function scanForKeys(ctx: AppContext, opts: ScanOptions): Promise<S
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** One lookup per distinct key, however many times it appears. */
-function keyLookup(ctx: AppContext, keystore: boolean): (file: string, m: KeyMatch) => Finding {
+/** Looks each distinct key up once, however many times it appears. */
+function findingMaker(ctx: AppContext, keystore: boolean): (file: string, m: KeyMatch) => Finding {
   const now = ctx.now();
   const seen = new Map<string, KeyRecord | null>();
   return (file, m) => {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { MAX_FILE_BYTES, scanForKeys } from '../app/scan.js';
+import { scanForKeys } from '../app/scan.js';
+import { MAX_FILE_BYTES } from '../app/scan-sink.js';
 import { ProgressLine } from '../ui/progress.js';
 import { printScanReport } from '../ui/render-leaks.js';
 import { act, type Session } from './session.js';
