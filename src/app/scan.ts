@@ -80,7 +80,7 @@ export async function scanForKeys(ctx: AppContext, opts: ScanOptions): Promise<S
   };
   if (opts.staged) await readStaged(cwd, opts.paths, sink);
   else walkPaths(cwd, opts.paths.length ? opts.paths : ['.'], sink);
-  // Reads finish in any order; the report does not.
+  // The walk follows the file system's order; the report is sorted, so runs compare line by line.
   findings.sort((a, b) => compare(a.file, b.file) || a.line - b.line || a.column - b.column);
   stats.skipped.sort((a, b) => compare(a.file, b.file));
   return { findings, stats, keystore };
