@@ -1,7 +1,9 @@
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { registerAudit } from './audit.js';
+import { registerCheck } from './check.js';
 import { registerKeys } from './keys.js';
+import { registerScan } from './scan.js';
 import { registerScopes } from './scopes.js';
 import type { Session } from './session.js';
 import { registerSubjects } from './subjects.js';
@@ -35,7 +37,9 @@ Examples:
 Exit codes: 0 ok, 1 refused or failed, 2 usage error, 130 cancelled.`);
 
   registerSubjects(program, session);
-  registerKeys(program, session);
+  const keys = registerKeys(program, session);
+  registerScan(keys, session);
+  registerCheck(keys, session);
   registerScopes(program, session);
   registerAudit(program, session);
   return program;

@@ -17,6 +17,8 @@ export interface RunOptions {
   input?: string;
   env?: NodeJS.ProcessEnv;
   timeoutMs?: number;
+  /** Working directory of the octo process (default: the test's). */
+  cwd?: string;
 }
 
 /**
@@ -65,6 +67,7 @@ export function runOcto(args: string[], opts: RunOptions = {}): Promise<RunResul
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       env: opts.env ?? process.env,
+      cwd: opts.cwd,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

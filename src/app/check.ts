@@ -1,0 +1,36 @@
+import { keyBreaches, type KeyPolicy, type PolicyRule } from '../core/key-policy.js';
+import { keyStatus, keyView, type KeyView } from '../core/model.js';
+import type { AppContext } from './context.js';
+
+export interface Violation {
+  key: KeyView;
+  rule: PolicyRule;
+  limit: string;
+  detail: string;
+  /** The command that resolves it: an old or expiring key is rotated, an unused one revoked. */
+  action: string;
+}
+
+export interface CheckResult {
+  /** How many active keys were judged. */
+  checked: number;
+  violations: Violation[];
+}
+
+/** `octo keys check`: every active key against the policy, one violation per key and broken rule. */
+export function checkKeys(ctx: AppContext, policy: KeyPolicy): CheckResult {
+  const now = ctx.now();
+  const violations: Violation[] = [];
+  let checked = 0;
+  for (const key of ctx.store.keys.iterate({ states: ['active'] })) {
+    const breaches = keyBreaches(key, policy, now);
+    if (keyStatus(key, now) === 'active') checked++;
+    if (breaches.length === 0) continue;
+    const view = keyView(key, now);
+    for (const b of breaches) {
+      const verb = b.rule === 'unused-for' ? 'revoke' : 'rotate';
+      violations.push({ key: view, rule: b.rule, limit: b.limit, detail: b.detail, action: `octo keys ${verb} ${key.id}` });
+    }
+  }
+  return { checked, violations };
+}

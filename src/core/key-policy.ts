@@ -1,0 +1,74 @@
+import { keyStatus, type KeyRecord } from './model.js';
+
+/**
+ * Whether the verifier still accepts a key: active and unexpired, or rotated and inside its grace
+ * period. This is what makes a leaked key urgent, and what `octo keys scan` exits 1 on.
+ */
+export function stillAccepted(key: Pick<KeyRecord, 'state' | 'expiresAt' | 'graceUntil'>, now: number): boolean {
+  if (key.expiresAt !== null && key.expiresAt <= now) return false;
+  if (key.state === 'active') return true;
+  return key.state === 'rotated' && key.graceUntil !== null && key.graceUntil > now;
+}
+
+/**
+ * The rules of `octo keys check`, pure: a key record, the policy and the time in, the rules it
+ * breaks out. Only active keys are judged: revoked, expired and rotated keys are already on their
+ * way out, and an expired key is refused by the verifier anyway.
+ */
+export type PolicyRule = 'max-age' | 'expiring-within' | 'unused-for';
+
+/** A limit in seconds, and as the user wrote it (`7d` stays `7d` in the report, not `1w`). */
+export interface PolicyLimit {
+  seconds: number;
+  text: string;
+}
+
+export interface KeyPolicy {
+  /** The seeds advise rotating production keys at least every 90 days. */
+  maxAge: PolicyLimit;
+  /** Undefined when the rule is off. */
+  expiringWithin?: PolicyLimit | undefined;
+  unusedFor?: PolicyLimit | undefined;
+}
+
+export interface RuleBreach {
+  rule: PolicyRule;
+  /** The limit as the user would write it, e.g. `90d`. */
+  limit: string;
+  detail: string;
+}
+
+const DAY = 86_400;
+
+/** "3d", "5h", "12m", "40s": the coarsest unit, rounded down, for messages only. */
+export function roughDuration(seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds));
+  if (s >= DAY) return `${Math.floor(s / DAY)}d`;
+  if (s >= 3600) return `${Math.floor(s / 3600)}h`;
+  if (s >= 60) return `${Math.floor(s / 60)}m`;
+  return `${s}s`;
+}
+
+export function keyBreaches(key: KeyRecord, policy: KeyPolicy, now: number): RuleBreach[] {
+  if (keyStatus(key, now) !== 'active') return [];
+  const breaches: RuleBreach[] = [];
+  const age = (now - key.createdAt) / 1000;
+  if (age > policy.maxAge.seconds) {
+    breaches.push({ rule: 'max-age', limit: policy.maxAge.text, detail: `created ${roughDuration(age)} ago` });
+  }
+  if (policy.expiringWithin !== undefined && key.expiresAt !== null) {
+    const left = (key.expiresAt - now) / 1000;
+    if (left <= policy.expiringWithin.seconds) {
+      breaches.push({ rule: 'expiring-within', limit: policy.expiringWithin.text, detail: `expires in ${roughDuration(left)}` });
+    }
+  }
+  if (policy.unusedFor !== undefined) {
+    // A key never used counts from its creation: a new key is not "unused" on its first day.
+    const since = (now - (key.lastUsedAt ?? key.createdAt)) / 1000;
+    if (since > policy.unusedFor.seconds) {
+      const detail = key.lastUsedAt === null ? `never used, created ${roughDuration(since)} ago` : `last used ${roughDuration(since)} ago`;
+      breaches.push({ rule: 'unused-for', limit: policy.unusedFor.text, detail });
+    }
+  }
+  return breaches;
+}

@@ -1,0 +1,72 @@
+import type { Violation } from '../app/check.js';
+import type { Finding, ScanResult } from '../app/scan.js';
+import type { KeyPolicy } from '../core/key-policy.js';
+import type { Output } from './output.js';
+import { paintStatus } from './render-keys.js';
+import { printTable } from './table.js';
+
+/** The human renderings of `octo keys scan` and `octo keys check`; --json prints the data as is. */
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+function namesOf(files: { file: string }[], max = 5): string {
+  const shown = files.slice(0, max).map((f) => f.file).join(', ');
+  return files.length > max ? `${shown} and ${files.length - max} more` : shown;
+}
+
+function findingAction(f: Finding): string {
+  if (f.action) return f.action;
+  return f.status === 'unknown' ? 'not in this keystore' : 'no longer accepted; delete it from the file';
+}
+
+export async function printScanReport(out: Output, result: ScanResult, dbPath: string, maxMiB: number): Promise<void> {
+  const { findings, stats } = result;
+  if (!result.keystore) {
+    out.warn(`no keystore at ${dbPath}: nothing was looked up, so every key found is reported as unknown (pass --db or set OCTO_DB)`);
+  }
+  const large = stats.skipped.filter((s) => s.reason === 'too_large');
+  const unreadable = stats.skipped.filter((s) => s.reason === 'unreadable');
+  if (large.length) out.warn(`not scanned, larger than ${maxMiB} MiB: ${namesOf(large)}`);
+  if (unreadable.length) out.warn(`not scanned, could not be read: ${namesOf(unreadable)}`);
+  const scanned = `${plural(stats.files - stats.binary, 'file')} scanned`;
+  if (findings.length === 0) {
+    out.info(out.e.green('✔ ') + `No octo keys found (${scanned}).`);
+    return;
+  }
+  await printTable(out, ['LOCATION', 'KEY', 'KEY ID', 'KIND', 'STATUS', 'ACTION'], findings.map((f) => [
+    `${f.file}:${f.line}:${f.column}`,
+    f.masked,
+    f.key_id ?? '—',
+    f.kind,
+    paintStatus(out.c, f.status),
+    f.accepted ? out.c.bold(findingAction(f)) : out.c.dim(findingAction(f)),
+  ]));
+  const live = findings.filter((f) => f.accepted).length;
+  const files = new Set(findings.map((f) => f.file)).size;
+  const summary = `${plural(findings.length, 'key')} found in ${plural(files, 'file')} (${scanned}).`;
+  out.info(live > 0
+    ? out.e.red('✖ ') + `${summary} ${live} still accepted: treat ${live === 1 ? 'it' : 'them'} as compromised and run the action shown.`
+    : `${summary} None is still accepted; remove them from the files anyway.`);
+}
+
+export async function printViolations(out: Output, violations: Violation[], checked: number, policy: KeyPolicy): Promise<void> {
+  const rules = [
+    `max-age ${policy.maxAge.text}`,
+    ...(policy.expiringWithin ? [`expiring-within ${policy.expiringWithin.text}`] : []),
+    ...(policy.unusedFor ? [`unused-for ${policy.unusedFor.text}`] : []),
+  ].join(', ');
+  if (violations.length === 0) {
+    out.info(out.e.green('✔ ') + `No violations: ${plural(checked, 'active key')} checked (${rules}).`);
+    return;
+  }
+  await printTable(out, ['KEY ID', 'LABEL', 'NAME / SUBJECT', 'RULE', 'DETAIL', 'ACTION'], violations.map((v) => [
+    v.key.id,
+    v.key.label,
+    v.key.name ?? v.key.subject?.name ?? '',
+    `${v.rule} ${v.limit}`,
+    v.detail,
+    out.c.bold(v.action),
+  ]));
+  const keys = new Set(violations.map((v) => v.key.id)).size;
+  out.info(out.e.red('✖ ') + `${plural(violations.length, 'violation')} by ${plural(keys, 'key')} (of ${plural(checked, 'active key')}; ${rules}).`);
+}
