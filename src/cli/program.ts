@@ -5,6 +5,7 @@ import { registerKeys } from './keys.js';
 import { registerScopes } from './scopes.js';
 import type { Session } from './session.js';
 import { registerSubjects } from './subjects.js';
+import { registerWebhooks } from './webhooks.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -38,5 +39,6 @@ Exit codes: 0 ok, 1 refused or failed, 2 usage error, 130 cancelled.`);
   registerKeys(program, session);
   registerScopes(program, session);
   registerAudit(program, session);
+  registerWebhooks(program, session);
   return program;
 }
