@@ -24,7 +24,7 @@ export interface ParsedSignature {
   v1: Buffer[];
 }
 
-const DIGITS = /^[0-9]{1,12}$/;
+const DIGITS = /^[0-9]{1,15}$/; // below 2^53: any t reads exactly
 const HEX64 = /^[0-9a-fA-F]{64}$/;
 
 /**
