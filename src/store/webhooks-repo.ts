@@ -63,7 +63,21 @@ const toDelivery = (r: DeliveryRow): DeliveryRecord => ({
 
 /** Webhook endpoints, their secrets, deliveries and attempts. */
 export class WebhooksRepo {
-  constructor(private readonly db: Db) {}
+  // Prepared once: `serve` runs these on every batch of accepted messages and every dispatch tick.
+  private readonly active;
+  private readonly earliestDue;
+  private readonly addDelivery;
+
+  constructor(private readonly db: Db) {
+    this.active = db.prepare<[], WebhookRow>('SELECT * FROM webhooks WHERE removed_at IS NULL ORDER BY created_at, id');
+    this.earliestDue = db.prepare<[], { at: number | null }>(
+      `SELECT MIN(d.next_attempt_at) AS at FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
+       WHERE d.status = 'pending' AND w.removed_at IS NULL`,
+    );
+    this.addDelivery = db.prepare<[DeliveryRecord]>(`
+      INSERT INTO webhook_deliveries (id, webhook_id, event_id, event_type, payload, status, attempts, next_attempt_at, created_at)
+      VALUES (@id, @webhookId, @eventId, @eventType, @payload, @status, @attempts, @nextAttemptAt, @createdAt)`);
+  }
 
   insert(w: Omit<WebhookRecord, 'removedAt'>): void {
     this.db.prepare('INSERT INTO webhooks (id, url, events, workspace_id, created_at) VALUES (?, ?, ?, ?, ?)')
@@ -86,8 +100,7 @@ export class WebhooksRepo {
   }
 
   list(): WebhookRecord[] {
-    return this.db.prepare<[], WebhookRow>('SELECT * FROM webhooks WHERE removed_at IS NULL ORDER BY created_at, id')
-      .all().map(toWebhook);
+    return this.active.all().map(toWebhook);
   }
 
   /** Marks the endpoint removed and cancels what was still to be delivered; returns how many. */
@@ -125,9 +138,7 @@ export class WebhooksRepo {
   }
 
   insertDelivery(d: DeliveryRecord): void {
-    this.db.prepare(`
-      INSERT INTO webhook_deliveries (id, webhook_id, event_id, event_type, payload, status, attempts, next_attempt_at, created_at)
-      VALUES (@id, @webhookId, @eventId, @eventType, @payload, @status, @attempts, @nextAttemptAt, @createdAt)`).run(d);
+    this.addDelivery.run(d);
   }
 
   /** Pending deliveries due at `now` on endpoints not removed, oldest due first. */
@@ -146,10 +157,7 @@ export class WebhooksRepo {
 
   /** The earliest time a pending delivery is due (or its lease ends), if any. */
   nextDueAt(): number | null {
-    return this.db.prepare<[], { at: number | null }>(
-      `SELECT MIN(d.next_attempt_at) AS at FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
-       WHERE d.status = 'pending' AND w.removed_at IS NULL`,
-    ).get()?.at ?? null;
+    return this.earliestDue.get()?.at ?? null;
   }
 
   /**
