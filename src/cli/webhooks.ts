@@ -7,10 +7,10 @@ import {
 import { formatDuration, parseDuration } from '../core/duration.js';
 import { UsageError } from '../core/errors.js';
 import { toIso } from '../core/model.js';
-import { MESSAGE_EVENTS, parseEventType, EVENT_TYPES } from '../core/webhook-events.js';
+import { EVENT_TYPES, MESSAGE_EVENTS, parseEventType } from '../core/webhook-events.js';
 import { DEFAULT_TOLERANCE_S } from '../core/webhook-signature.js';
 import { copyToClipboard } from '../ui/clipboard.js';
-import { printDeliveries, printWebhooks, printTestResult, printVerdict } from '../ui/render-webhooks.js';
+import { printDeliveries, printTestResult, printVerdict, printWebhooks } from '../ui/render-webhooks.js';
 import { act, type Session } from './session.js';
 
 type Opts = Record<string, unknown>;
