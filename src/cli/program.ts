@@ -7,6 +7,7 @@ import { registerScan } from './scan.js';
 import { registerScopes } from './scopes.js';
 import type { Session } from './session.js';
 import { registerSubjects } from './subjects.js';
+import { registerWebhooks } from './webhooks.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -42,5 +43,6 @@ Exit codes: 0 ok, 1 refused or failed, 2 usage error, 130 cancelled.`);
   registerCheck(keys, session);
   registerScopes(program, session);
   registerAudit(program, session);
+  registerWebhooks(program, session);
   return program;
 }

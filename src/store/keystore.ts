@@ -3,6 +3,7 @@ import { KeysRepo } from './keys-repo.js';
 import { MetaRepo } from './meta-repo.js';
 import { openDatabase, type Db } from './open.js';
 import { SubjectsRepo } from './subjects-repo.js';
+import { WebhooksRepo } from './webhooks-repo.js';
 
 /** The open keystore: one connection and the repositories over it. SQL lives only in src/store. */
 export class Keystore {
@@ -10,6 +11,7 @@ export class Keystore {
   readonly keys: KeysRepo;
   readonly audit: AuditRepo;
   readonly meta: MetaRepo;
+  readonly webhooks: WebhooksRepo;
   private readonly dataVersion;
 
   constructor(readonly db: Db, readonly path: string) {
@@ -17,6 +19,7 @@ export class Keystore {
     this.keys = new KeysRepo(db);
     this.audit = new AuditRepo(db);
     this.meta = new MetaRepo(db);
+    this.webhooks = new WebhooksRepo(db);
     this.dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
   }
 

@@ -1,0 +1,120 @@
+import { newId } from '../core/ids.js';
+import { toIso } from '../core/model.js';
+import { isSuccess, nextStep, type NextStep, type RetryPolicy } from '../core/retry-policy.js';
+import {
+  MESSAGE_EVENTS, messageEvent, testEvent, type AcceptedMessage, type EventBody, type EventType, type MessageEvent,
+} from '../core/webhook-events.js';
+import type { DeliveryView, TestResult } from '../core/webhook-model.js';
+import type { DeliveryRecord } from '../store/webhooks-repo.js';
+import type { AppContext } from './context.js';
+import { postSigned, type AttemptOutcome } from './webhook-send.js';
+import { getWebhook, signingSecrets } from './webhooks.js';
+
+/* Deliveries as keystore rows: enqueue, claim, record each attempt, list. */
+
+/** When each message event happens, after the message was accepted (simulated delays). */
+export type EventDelays = Record<MessageEvent, number>;
+
+/**
+ * One pending delivery per (event, subscribed endpoint), due when the event happens. All in one
+ * transaction, so that a batch of accepted messages costs one write.
+ */
+export function enqueueMessageEvents(ctx: AppContext, messages: readonly AcceptedMessage[], delays: EventDelays): number {
+  if (messages.length === 0) return 0;
+  const endpoints = ctx.store.webhooks.list();
+  if (endpoints.length === 0) return 0;
+  let count = 0;
+  ctx.store.write(() => {
+    for (const m of messages) {
+      const mine = endpoints.filter((w) => w.workspaceId === null || w.workspaceId === m.workspaceId);
+      for (const type of MESSAGE_EVENTS) {
+        const targets = mine.filter((w) => w.events.includes(type));
+        if (targets.length === 0) continue;
+        const at = m.at + delays[type];
+        // One event, one id, whichever endpoints receive it.
+        const event = messageEvent(type, m, at);
+        for (const w of targets) {
+          ctx.store.webhooks.insertDelivery(pendingDelivery(w.id, event, at));
+          count++;
+        }
+      }
+    }
+  });
+  return count;
+}
+
+function pendingDelivery(webhookId: string, event: EventBody, dueAt: number): DeliveryRecord {
+  return {
+    id: newId('dlv'), webhookId, eventId: event.id, eventType: event.type, payload: JSON.stringify(event),
+    status: 'pending', attempts: 0, nextAttemptAt: dueAt, createdAt: dueAt,
+  };
+}
+
+/**
+ * Takes up to `limit` due deliveries, leasing each until `leaseUntil` (its due time moves there),
+ * so another process sharing the keystore does not send it too, and a process that dies mid-attempt
+ * leaves it due again once the lease ends.
+ */
+export function claimDue(ctx: AppContext, limit: number, leaseUntil: number): DeliveryRecord[] {
+  return ctx.store.write(() => {
+    const due = ctx.store.webhooks.due(ctx.now(), limit);
+    for (const d of due) ctx.store.webhooks.reschedule(d.id, leaseUntil);
+    return due;
+  });
+}
+
+/** Ends a lease early (shutdown stopped the attempt): due again at once, no attempt counted. */
+export function releaseLease(ctx: AppContext, deliveryId: string): void {
+  ctx.store.write(() => ctx.store.webhooks.reschedule(deliveryId, ctx.now()));
+}
+
+export function recordOutcome(
+  ctx: AppContext, delivery: DeliveryRecord, outcome: AttemptOutcome, policy: RetryPolicy, random?: () => number,
+): NextStep {
+  const step = nextStep(delivery.attempts + 1, isSuccess(outcome.code), policy, random);
+  const nextAttemptAt = step.status === 'pending' ? ctx.now() + step.delayMs : null;
+  ctx.store.write(() => ctx.store.webhooks.recordAttempt(
+    { deliveryId: delivery.id, at: outcome.at, code: outcome.code, error: outcome.error, durationMs: outcome.durationMs },
+    { status: step.status, nextAttemptAt },
+  ));
+  return step;
+}
+
+/** Sends one attempt of a delivery to its endpoint, signed with every secret valid now. */
+export function attemptDelivery(ctx: AppContext, delivery: DeliveryRecord, opts: { timeoutMs: number; signal?: AbortSignal }): Promise<AttemptOutcome> {
+  const webhook = ctx.store.webhooks.find(delivery.webhookId, { includeRemoved: true })!;
+  return postSigned(
+    { url: webhook.url, deliveryId: delivery.id, eventType: delivery.eventType, payload: delivery.payload, secrets: signingSecrets(ctx, webhook.id) },
+    { timeoutMs: opts.timeoutMs, now: ctx.now, ...(opts.signal ? { signal: opts.signal } : {}) },
+  );
+}
+
+/**
+ * `webhooks test`: one attempt, now, no retry. It is recorded like any delivery (so `webhooks
+ * deliveries` shows it), after the fact, so a running `serve` never picks it up to retry.
+ */
+export async function testWebhook(ctx: AppContext, ref: string, type: EventType, timeoutMs: number): Promise<TestResult> {
+  const webhook = getWebhook(ctx, ref);
+  const event = testEvent(type, webhook.id, webhook.workspaceId, ctx.now());
+  const delivery = pendingDelivery(webhook.id, event, ctx.now());
+  const outcome = await attemptDelivery(ctx, delivery, { timeoutMs });
+  ctx.store.write(() => {
+    ctx.store.webhooks.insertDelivery(delivery);
+    recordOutcome(ctx, delivery, outcome, { retries: 0, baseMs: 0, maxMs: 0 });
+  });
+  return {
+    ok: isSuccess(outcome.code), code: outcome.code, error: outcome.error, ms: outcome.durationMs,
+    delivery: delivery.id, event: { id: event.id, type },
+  };
+}
+
+/** The newest deliveries first, each with every attempt. Removed endpoints keep their history. */
+export function listDeliveries(ctx: AppContext, ref: string, limit: number): DeliveryView[] {
+  const webhook = getWebhook(ctx, ref, { includeRemoved: true });
+  return ctx.store.webhooks.deliveriesOf(webhook.id, limit).map((d) => ({
+    id: d.id,
+    event: d.eventType,
+    status: d.status,
+    attempts: ctx.store.webhooks.attemptsOf(d.id).map((a) => ({ code: a.code, at: toIso(a.at)!, error: a.error })),
+  }));
+}

@@ -1,0 +1,177 @@
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../core/retry-policy.js';
+import type { AcceptedMessage } from '../core/webhook-events.js';
+import type { DeliveryRecord } from '../store/webhooks-repo.js';
+import type { AppContext } from './context.js';
+import {
+  attemptDelivery, claimDue, enqueueMessageEvents, recordOutcome, releaseLease, type EventDelays,
+} from './webhook-deliveries.js';
+
+export type { AcceptedMessage } from '../core/webhook-events.js';
+
+export interface DispatcherOptions {
+  /** Retries after the first attempt (`serve --webhook-retries N`); default 5. */
+  retries?: number;
+  /** First backoff step and its cap, in ms; defaults 1 s and 60 s. */
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  /** Per attempt; default 10 s. */
+  timeoutMs?: number;
+  /** Attempts in flight at once; default 8. */
+  concurrency?: number;
+  /** The longest sleep between looks at the keystore (rows another process added); default 1 s. */
+  pollMs?: number;
+  /** Simulated delays after acceptance; defaults 0, 250 ms, 750 ms. */
+  delays?: Partial<EventDelays>;
+  /** How long stop() lets in-flight attempts finish; default the attempt timeout. */
+  stopGraceMs?: number;
+  /** In [0, 1), for the backoff jitter; tests pass a constant. */
+  random?: () => number;
+  /** One entry per attempt, and per error that did not stop the dispatcher. */
+  log?: (entry: DispatchLog) => void;
+}
+
+export type DispatchLog =
+  | {
+      event: 'webhook'; delivery: string; webhook: string; type: string; attempt: number; code: number | null;
+      error: string | null; ms: number; status: string; retry_in_ms: number | null;
+    }
+  | { event: 'webhook_error'; message: string };
+
+interface InFlight {
+  promise: Promise<void>;
+  controller: AbortController;
+}
+
+/**
+ * The delivery worker of `octo serve`. Deliveries are keystore rows: messageAccepted() records
+ * them (batched, after the caller returns), a timer sends the due ones, and each attempt's outcome
+ * is written back with the next due time. stop() lets in-flight attempts finish (bounded) and
+ * leaves everything else pending, to be resumed by the next start(), in this process or another.
+ */
+export class WebhookDispatcher {
+  private readonly policy: RetryPolicy;
+  private readonly timeoutMs: number;
+  private readonly concurrency: number;
+  private readonly pollMs: number;
+  private readonly delays: EventDelays;
+  private readonly stopGraceMs: number;
+  private running = false;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly inFlight = new Map<string, InFlight>();
+  private accepted: AcceptedMessage[] = [];
+  private flushScheduled = false;
+
+  constructor(private readonly ctx: AppContext, private readonly opts: DispatcherOptions = {}) {
+    this.policy = {
+      retries: opts.retries ?? DEFAULT_RETRY_POLICY.retries,
+      baseMs: opts.backoffBaseMs ?? DEFAULT_RETRY_POLICY.baseMs,
+      maxMs: opts.backoffMaxMs ?? DEFAULT_RETRY_POLICY.maxMs,
+    };
+    this.timeoutMs = opts.timeoutMs ?? 10_000;
+    this.concurrency = opts.concurrency ?? 8;
+    this.pollMs = opts.pollMs ?? 1_000;
+    this.delays = { 'message.queued': 0, 'message.sent': 250, 'message.delivered': 750, ...opts.delays };
+    this.stopGraceMs = opts.stopGraceMs ?? this.timeoutMs;
+  }
+
+  /** Starts sending, beginning with whatever is pending in the keystore. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.wake(0);
+  }
+
+  /**
+   * Never blocks the caller: the message is queued in memory and written with others on the next
+   * turn of the event loop. After stop() it is written at once, pending for the next start().
+   */
+  messageAccepted(m: AcceptedMessage): void {
+    this.accepted.push(m);
+    if (!this.running) return this.flush();
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    clearTimeout(this.timer);
+    this.flush();
+    const all = Promise.allSettled([...this.inFlight.values()].map((f) => f.promise));
+    if (await settlesWithin(all, this.stopGraceMs)) return;
+    // Past the grace: stop the stragglers; their leases are released, so they are due at once next time.
+    for (const f of this.inFlight.values()) f.controller.abort();
+    await settlesWithin(all, 1_000);
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const batch = this.accepted;
+    this.accepted = [];
+    try {
+      if (enqueueMessageEvents(this.ctx, batch, this.delays) > 0) this.wake(0);
+    } catch (err) {
+      this.report(err);
+    }
+  }
+
+  private wake(delayMs: number): void {
+    if (!this.running) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.tick(), Math.max(0, Math.min(delayMs, this.pollMs)));
+    // The server's socket keeps the process alive, not this timer.
+    this.timer.unref();
+  }
+
+  private tick(): void {
+    if (!this.running) return;
+    try {
+      const free = this.concurrency - this.inFlight.size;
+      const claimed = free > 0 ? claimDue(this.ctx, free, this.ctx.now() + this.timeoutMs + 5_000) : [];
+      for (const d of claimed) this.launch(d);
+      // Full: the next attempt to finish wakes the loop. Otherwise sleep until the next due row,
+      // but never spin on one that could not be claimed.
+      if (this.inFlight.size >= this.concurrency) return this.wake(this.pollMs);
+      const next = this.ctx.store.webhooks.nextDueAt();
+      const wait = next === null ? this.pollMs : next - this.ctx.now();
+      this.wake(wait <= 0 && claimed.length === 0 ? this.pollMs : wait);
+    } catch (err) {
+      this.report(err);
+      this.wake(this.pollMs);
+    }
+  }
+
+  private launch(d: DeliveryRecord): void {
+    const controller = new AbortController();
+    const promise = (async () => {
+      const outcome = await attemptDelivery(this.ctx, d, { timeoutMs: this.timeoutMs, signal: controller.signal });
+      if (outcome.aborted) return releaseLease(this.ctx, d.id);
+      const step = recordOutcome(this.ctx, d, outcome, this.policy, this.opts.random);
+      this.opts.log?.({
+        event: 'webhook', delivery: d.id, webhook: d.webhookId, type: d.eventType, attempt: d.attempts + 1,
+        code: outcome.code, error: outcome.error, ms: outcome.durationMs, status: step.status,
+        retry_in_ms: step.status === 'pending' ? step.delayMs : null,
+      });
+    })()
+      .catch((err: unknown) => this.report(err))
+      .finally(() => {
+        this.inFlight.delete(d.id);
+        this.wake(0);
+      });
+    this.inFlight.set(d.id, { promise, controller });
+  }
+
+  private report(err: unknown): void {
+    this.opts.log?.({ event: 'webhook_error', message: err instanceof Error ? err.message : String(err) });
+  }
+}
+
+async function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([p.then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,149 @@
+import { NotFoundError, UsageError } from '../core/errors.js';
+import { newId } from '../core/ids.js';
+import { generateKey, maskKey, prefixFor } from '../core/key-format.js';
+import { toIso } from '../core/model.js';
+import { open, seal } from '../core/secret-box.js';
+import { parseEventList } from '../core/webhook-events.js';
+import type { WebhookView } from '../core/webhook-model.js';
+import { verifySignature, type SignatureVerdict } from '../core/webhook-signature.js';
+import type { WebhookRecord } from '../store/webhooks-repo.js';
+import { recordChange } from './audit.js';
+import type { AppContext } from './context.js';
+import { resolveSubjectId } from './resolve.js';
+
+/* Endpoints and their signing secrets: add, list, remove, reveal, rotate, verify. */
+
+export function webhookView(ctx: AppContext, w: WebhookRecord): WebhookView {
+  const secrets = ctx.store.webhooks.validSecrets(w.id, ctx.now());
+  return {
+    id: w.id,
+    url: w.url,
+    events: w.events,
+    workspace: w.workspaceId,
+    created_at: toIso(w.createdAt)!,
+    masked: secrets[0]?.masked ?? '',
+    previous_secret_until: toIso(secrets[1]?.expiresAt ?? null),
+  };
+}
+
+function checkUrl(text: string): string {
+  const url = text.trim();
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+    throw new UsageError(`invalid webhook URL "${text}"`, 'give an http:// or https:// URL, e.g. http://127.0.0.1:3000/webhooks', 'invalid_url');
+  }
+  return url;
+}
+
+/** The URL for the audit log: credentials in it are not written there. */
+function auditUrl(url: string): string {
+  const parsed = new URL(url);
+  if (!parsed.username && !parsed.password) return url;
+  parsed.username = '';
+  parsed.password = '';
+  return parsed.href;
+}
+
+/** A secret row's id for the sealing AAD: a sealed secret copied onto another row does not open. */
+const secretRowId = (webhookId: string, generation: number) => `${webhookId}#${generation}`;
+
+function newSecret(ctx: AppContext, webhookId: string, generation: number) {
+  const secret = generateKey(prefixFor('webhook_secret'));
+  const row = { generation, sealed: seal(ctx.masterKey(), secret, secretRowId(webhookId, generation)), masked: maskKey(secret), createdAt: ctx.now() };
+  return { secret, row };
+}
+
+export function addWebhook(ctx: AppContext, input: { url: string; events?: string; workspace?: string }): { webhook: WebhookRecord; secret: string } {
+  const url = checkUrl(input.url);
+  const events = parseEventList(input.events);
+  const workspaceId = input.workspace === undefined ? null : resolveSubjectId(ctx, 'workspace', input.workspace);
+  const webhook: WebhookRecord = { id: newId('wh'), url, events, workspaceId, createdAt: ctx.now(), removedAt: null };
+  const { secret, row } = newSecret(ctx, webhook.id, 1);
+  ctx.store.write(() => {
+    ctx.store.webhooks.insert(webhook);
+    ctx.store.webhooks.insertSecret(webhook.id, row);
+    recordChange(ctx, 'webhook.add', { subjectType: 'webhook', subjectId: webhook.id }, { url: auditUrl(url), events, workspace: workspaceId });
+  });
+  return { webhook, secret };
+}
+
+export function listWebhooks(ctx: AppContext): WebhookView[] {
+  return ctx.store.webhooks.list().map((w) => webhookView(ctx, w));
+}
+
+/** An endpoint id or a unique prefix of one; removed endpoints only where `includeRemoved`. */
+export function getWebhook(ctx: AppContext, ref: string, opts: { includeRemoved?: boolean } = {}): WebhookRecord {
+  const ids = ctx.store.webhooks.idsWithPrefix(ref, opts);
+  const id = ids.includes(ref) ? ref : ids.length === 1 ? ids[0]! : undefined;
+  if (id) return ctx.store.webhooks.find(id, opts)!;
+  if (ids.length > 1) {
+    throw new UsageError(`"${ref}" matches several webhooks: ${ids.slice(0, 10).join(', ')}`, 'pass more characters of the webhook id', 'ambiguous_id');
+  }
+  throw new NotFoundError(`no webhook with id "${ref}"`, 'list webhook ids with `octo webhooks list`');
+}
+
+export function removeWebhook(ctx: AppContext, ref: string): { webhook: WebhookRecord; cancelled: number } {
+  const webhook = getWebhook(ctx, ref);
+  let cancelled = 0;
+  ctx.store.write(() => {
+    cancelled = ctx.store.webhooks.remove(webhook.id, ctx.now());
+    recordChange(ctx, 'webhook.remove', { subjectType: 'webhook', subjectId: webhook.id }, { url: auditUrl(webhook.url), cancelled_deliveries: cancelled });
+  });
+  return { webhook: ctx.store.webhooks.find(webhook.id, { includeRemoved: true })!, cancelled };
+}
+
+/** The plaintexts that sign at `now`, the current one first. */
+export function signingSecrets(ctx: AppContext, webhookId: string): string[] {
+  const rows = ctx.store.webhooks.validSecrets(webhookId, ctx.now());
+  return rows.map((r) => open(ctx.masterKey(), r.sealed, secretRowId(webhookId, r.generation)));
+}
+
+export function revealSecret(ctx: AppContext, ref: string): { webhook: WebhookRecord; secret: string } {
+  const webhook = getWebhook(ctx, ref);
+  return { webhook, secret: signingSecrets(ctx, webhook.id)[0]! };
+}
+
+/**
+ * A new current secret; the old one keeps signing (both `v1=` are sent) for `graceSeconds`, so a
+ * receiver can switch without refusing a delivery. 0 ends the old secret at once.
+ */
+export function rotateSecret(ctx: AppContext, ref: string, graceSeconds: number): { webhook: WebhookRecord; secret: string; previousUntil: number | null } {
+  const webhook = getWebhook(ctx, ref);
+  const now = ctx.now();
+  const graceUntil = now + graceSeconds * 1000;
+  ctx.masterKey(); // loaded before the transaction: it may create the master key file
+  let secret = '';
+  ctx.store.write(() => {
+    // The generation is read inside the transaction, so two racing rotations cannot both take it.
+    const generation = ctx.store.webhooks.latestGeneration(webhook.id) + 1;
+    const fresh = newSecret(ctx, webhook.id, generation);
+    secret = fresh.secret;
+    ctx.store.webhooks.retireSecrets(webhook.id, now, graceUntil);
+    ctx.store.webhooks.insertSecret(webhook.id, fresh.row);
+    recordChange(ctx, 'webhook.rotate_secret', { subjectType: 'webhook', subjectId: webhook.id }, {
+      generation, previous_valid_until: graceSeconds > 0 ? toIso(graceUntil) : null,
+    });
+  });
+  return { webhook, secret, previousUntil: graceSeconds > 0 ? graceUntil : null };
+}
+
+export interface VerifyWebhookInput {
+  header: string;
+  rawBody: Buffer;
+  /** A secret given directly (`--secret-stdin`), or an endpoint whose valid secrets are used. */
+  secret?: string;
+  webhook?: string;
+  toleranceS: number;
+}
+
+export function verifyDelivery(ctx: AppContext, input: VerifyWebhookInput): SignatureVerdict {
+  const secrets = input.secret !== undefined ? [input.secret] : signingSecrets(ctx, getWebhook(ctx, input.webhook!).id);
+  return verifySignature({
+    header: input.header, rawBody: input.rawBody, secrets, now: Math.floor(ctx.now() / 1000), toleranceS: input.toleranceS,
+  });
+}

@@ -1,0 +1,34 @@
+import type { EventType } from './webhook-events.js';
+
+/** The JSON shapes of SPEC §9 that the CLI prints (times ISO 8601), shared by app and ui. */
+export interface WebhookView {
+  id: string;
+  url: string;
+  events: string[];
+  /** The workspace id whose messages it receives; null for every workspace. */
+  workspace: string | null;
+  created_at: string;
+  /** The current signing secret, masked. */
+  masked: string;
+  /** While a rotation grace runs, the previous secret also signs until then. */
+  previous_secret_until: string | null;
+}
+
+export type DeliveryStatus = 'pending' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface DeliveryView {
+  id: string;
+  event: string;
+  status: DeliveryStatus;
+  /** code null: no answer (`error` says whether it was a timeout or a failed connection). */
+  attempts: { code: number | null; at: string; error: string | null }[];
+}
+
+export interface TestResult {
+  ok: boolean;
+  code: number | null;
+  error: string | null;
+  ms: number;
+  delivery: string;
+  event: { id: string; type: EventType };
+}

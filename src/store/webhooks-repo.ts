@@ -1,0 +1,185 @@
+import type { DeliveryStatus } from '../core/webhook-model.js';
+import type { Db } from './open.js';
+
+export type { DeliveryStatus };
+
+/** Times are epoch milliseconds, as everywhere in the store. */
+export interface WebhookRecord {
+  id: string;
+  url: string;
+  events: string[];
+  workspaceId: string | null;
+  createdAt: number;
+  removedAt: number | null;
+}
+
+export interface WebhookSecretRow {
+  generation: number;
+  sealed: Buffer;
+  masked: string;
+  createdAt: number;
+  expiresAt: number | null;
+}
+
+export interface DeliveryRecord {
+  id: string;
+  webhookId: string;
+  eventId: string;
+  eventType: string;
+  payload: string;
+  status: DeliveryStatus;
+  attempts: number;
+  nextAttemptAt: number | null;
+  createdAt: number;
+}
+
+export interface AttemptRecord {
+  deliveryId: string;
+  at: number;
+  code: number | null;
+  error: string | null;
+  durationMs: number;
+}
+
+interface WebhookRow { id: string; url: string; events: string; workspace_id: string | null; created_at: number; removed_at: number | null }
+interface SecretRow { generation: number; secret_sealed: Buffer; masked: string; created_at: number; expires_at: number | null }
+interface DeliveryRow {
+  id: string; webhook_id: string; event_id: string; event_type: string; payload: string; status: DeliveryStatus;
+  attempts: number; next_attempt_at: number | null; created_at: number;
+}
+interface AttemptRow { delivery_id: string; at: number; code: number | null; error: string | null; duration_ms: number }
+
+const toWebhook = (r: WebhookRow): WebhookRecord => ({
+  id: r.id, url: r.url, events: JSON.parse(r.events) as string[], workspaceId: r.workspace_id,
+  createdAt: r.created_at, removedAt: r.removed_at,
+});
+const toSecret = (r: SecretRow): WebhookSecretRow => ({
+  generation: r.generation, sealed: r.secret_sealed, masked: r.masked, createdAt: r.created_at, expiresAt: r.expires_at,
+});
+const toDelivery = (r: DeliveryRow): DeliveryRecord => ({
+  id: r.id, webhookId: r.webhook_id, eventId: r.event_id, eventType: r.event_type, payload: r.payload,
+  status: r.status, attempts: r.attempts, nextAttemptAt: r.next_attempt_at, createdAt: r.created_at,
+});
+
+/** Webhook endpoints, their secrets, deliveries and attempts. */
+export class WebhooksRepo {
+  // Prepared once: `serve` runs these on every batch of accepted messages and every dispatch tick.
+  private readonly active;
+  private readonly earliestDue;
+  private readonly addDelivery;
+
+  constructor(private readonly db: Db) {
+    this.active = db.prepare<[], WebhookRow>('SELECT * FROM webhooks WHERE removed_at IS NULL ORDER BY created_at, id');
+    this.earliestDue = db.prepare<[], { at: number | null }>(
+      `SELECT MIN(d.next_attempt_at) AS at FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
+       WHERE d.status = 'pending' AND w.removed_at IS NULL`,
+    );
+    this.addDelivery = db.prepare<[DeliveryRecord]>(`
+      INSERT INTO webhook_deliveries (id, webhook_id, event_id, event_type, payload, status, attempts, next_attempt_at, created_at)
+      VALUES (@id, @webhookId, @eventId, @eventType, @payload, @status, @attempts, @nextAttemptAt, @createdAt)`);
+  }
+
+  insert(w: Omit<WebhookRecord, 'removedAt'>): void {
+    this.db.prepare('INSERT INTO webhooks (id, url, events, workspace_id, created_at) VALUES (?, ?, ?, ?, ?)')
+      .run(w.id, w.url, JSON.stringify(w.events), w.workspaceId, w.createdAt);
+  }
+
+  /** A removed endpoint is found only with `includeRemoved` (its deliveries stay listable). */
+  find(id: string, opts: { includeRemoved?: boolean } = {}): WebhookRecord | undefined {
+    const r = this.db.prepare<[string], WebhookRow>(
+      `SELECT * FROM webhooks WHERE id = ?${opts.includeRemoved ? '' : ' AND removed_at IS NULL'}`,
+    ).get(id);
+    return r && toWebhook(r);
+  }
+
+  idsWithPrefix(prefix: string, opts: { includeRemoved?: boolean } = {}, limit = 11): string[] {
+    return this.db.prepare<[{ prefix: string; limit: number }], { id: string }>(
+      `SELECT id FROM webhooks WHERE substr(id, 1, length(@prefix)) = @prefix
+       ${opts.includeRemoved ? '' : 'AND removed_at IS NULL'} ORDER BY id LIMIT @limit`,
+    ).all({ prefix, limit }).map((r) => r.id);
+  }
+
+  list(): WebhookRecord[] {
+    return this.active.all().map(toWebhook);
+  }
+
+  /** Marks the endpoint removed and cancels what was still to be delivered; returns how many. */
+  remove(id: string, at: number): number {
+    this.db.prepare('UPDATE webhooks SET removed_at = ? WHERE id = ?').run(at, id);
+    return this.db.prepare(`UPDATE webhook_deliveries SET status = 'cancelled', next_attempt_at = NULL
+                            WHERE webhook_id = ? AND status = 'pending'`).run(id).changes;
+  }
+
+  insertSecret(webhookId: string, s: Omit<WebhookSecretRow, 'expiresAt'>): void {
+    this.db.prepare('INSERT INTO webhook_secrets (webhook_id, generation, secret_sealed, masked, created_at) VALUES (?, ?, ?, ?, ?)')
+      .run(webhookId, s.generation, s.sealed, s.masked, s.createdAt);
+  }
+
+  /** The secrets that sign at `now`, the current (newest) first. */
+  validSecrets(webhookId: string, now: number): WebhookSecretRow[] {
+    return this.db.prepare<[string, number], SecretRow>(
+      `SELECT * FROM webhook_secrets WHERE webhook_id = ? AND (expires_at IS NULL OR expires_at > ?)
+       ORDER BY generation DESC`,
+    ).all(webhookId, now).map(toSecret);
+  }
+
+  latestGeneration(webhookId: string): number {
+    return this.db.prepare<[string], { g: number | null }>('SELECT MAX(generation) AS g FROM webhook_secrets WHERE webhook_id = ?')
+      .get(webhookId)?.g ?? 0;
+  }
+
+  /**
+   * First half of a rotation: a previous secret still in its grace stops signing now (at most two
+   * sign at once), and the current one signs until `graceUntil`.
+   */
+  retireSecrets(webhookId: string, now: number, graceUntil: number): void {
+    this.db.prepare('UPDATE webhook_secrets SET expires_at = ? WHERE webhook_id = ? AND expires_at > ?').run(now, webhookId, now);
+    this.db.prepare('UPDATE webhook_secrets SET expires_at = ? WHERE webhook_id = ? AND expires_at IS NULL').run(graceUntil, webhookId);
+  }
+
+  insertDelivery(d: DeliveryRecord): void {
+    this.addDelivery.run(d);
+  }
+
+  /** Pending deliveries due at `now` on endpoints not removed, oldest due first. */
+  due(now: number, limit: number): DeliveryRecord[] {
+    return this.db.prepare<[number, number], DeliveryRow>(`
+      SELECT d.* FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
+      WHERE d.status = 'pending' AND d.next_attempt_at <= ? AND w.removed_at IS NULL
+      ORDER BY d.next_attempt_at, d.id LIMIT ?`).all(now, limit).map(toDelivery);
+  }
+
+  /** Moves a pending delivery's due time (a lease while an attempt runs); false if it was not pending. */
+  reschedule(id: string, at: number): boolean {
+    return this.db.prepare(`UPDATE webhook_deliveries SET next_attempt_at = ? WHERE id = ? AND status = 'pending'`)
+      .run(at, id).changes === 1;
+  }
+
+  /** The earliest time a pending delivery is due (or its lease ends), if any. */
+  nextDueAt(): number | null {
+    return this.earliestDue.get()?.at ?? null;
+  }
+
+  /**
+   * Records one attempt and the delivery's next state. A delivery cancelled meanwhile (its endpoint
+   * removed) keeps its state; the attempt is still recorded.
+   */
+  recordAttempt(a: AttemptRecord, next: { status: DeliveryStatus; nextAttemptAt: number | null }): void {
+    this.db.prepare('INSERT INTO webhook_attempts (delivery_id, at, code, error, duration_ms) VALUES (?, ?, ?, ?, ?)')
+      .run(a.deliveryId, a.at, a.code, a.error, a.durationMs);
+    this.db.prepare(`UPDATE webhook_deliveries SET attempts = attempts + 1, status = ?, next_attempt_at = ?
+                     WHERE id = ? AND status = 'pending'`).run(next.status, next.nextAttemptAt, a.deliveryId);
+  }
+
+  /** The newest deliveries of an endpoint first. */
+  deliveriesOf(webhookId: string, limit: number): DeliveryRecord[] {
+    return this.db.prepare<[string, number], DeliveryRow>(
+      'SELECT * FROM webhook_deliveries WHERE webhook_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?',
+    ).all(webhookId, limit).map(toDelivery);
+  }
+
+  attemptsOf(deliveryId: string): AttemptRecord[] {
+    return this.db.prepare<[string], AttemptRow>('SELECT * FROM webhook_attempts WHERE delivery_id = ? ORDER BY id')
+      .all(deliveryId).map((r) => ({ deliveryId: r.delivery_id, at: r.at, code: r.code, error: r.error, durationMs: r.duration_ms }));
+  }
+}

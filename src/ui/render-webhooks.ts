@@ -1,0 +1,52 @@
+import type { DeliveryView, TestResult, WebhookView } from '../core/webhook-model.js';
+import type { SignatureVerdict } from '../core/webhook-signature.js';
+import type { Output } from './output.js';
+import { printTable } from './table.js';
+
+const time = (iso: string | null) => (iso ? iso.replace('T', ' ').slice(0, 19) + 'Z' : '');
+
+export async function printWebhooks(out: Output, list: WebhookView[]): Promise<void> {
+  if (list.length === 0) return out.info('No webhooks yet. Add one with `octo webhooks add URL`.');
+  await printTable(out, ['ID', 'URL', 'EVENTS', 'WORKSPACE', 'SECRET', 'CREATED'], list.map((w) => [
+    w.id,
+    w.url,
+    w.events.join('\n'),
+    w.workspace ?? out.c.dim('all'),
+    w.masked + (w.previous_secret_until ? out.c.yellow(`\n+ previous until ${time(w.previous_secret_until)}`) : ''),
+    time(w.created_at),
+  ]));
+}
+
+function attemptText(out: Output, a: DeliveryView['attempts'][number]): string {
+  const what = a.code === null ? out.c.red(a.error ?? 'no answer') : a.code < 300 && a.code >= 200 ? out.c.green(String(a.code)) : out.c.red(String(a.code));
+  return `${what} ${time(a.at)}`;
+}
+
+export async function printDeliveries(out: Output, deliveries: DeliveryView[]): Promise<void> {
+  if (deliveries.length === 0) return out.info('No deliveries yet. Send one with `octo webhooks test ID`.');
+  const paint = (s: string) => (s === 'succeeded' ? out.c.green(s) : s === 'pending' ? out.c.yellow(s) : out.c.red(s));
+  await printTable(out, ['DELIVERY', 'EVENT', 'STATUS', 'ATTEMPTS'], deliveries.map((d) => [
+    d.id, d.event, paint(d.status), d.attempts.length ? d.attempts.map((a) => attemptText(out, a)).join('\n') : out.c.dim('none yet'),
+  ]));
+}
+
+export function printTestResult(out: Output, r: TestResult, timeoutS: number): void {
+  const answer = r.code !== null ? String(r.code) : r.error === 'timeout' ? `no answer within ${timeoutS}s` : 'connection failed';
+  out.line(`${r.ok ? out.c.green('✔') : out.c.red('✘')} ${r.event.type} → ${answer} in ${r.ms} ms (delivery ${r.delivery})`);
+  if (!r.ok) out.info(out.e.dim('hint: ') + 'a delivery succeeds only on a 2xx answer; see `octo webhooks deliveries ID`');
+}
+
+const WHY: Record<string, string> = {
+  malformed_header: 'the header is not t=<unix seconds>,v1=<64 hex>[,v1=…]',
+  bad_signature: 'no v1 signature matches this body with the secret (tampered body, or another secret)',
+  timestamp_out_of_tolerance: 'the signature is authentic but its time is too far from now (replay, or clock skew)',
+};
+
+export function printVerdict(out: Output, verdict: SignatureVerdict, toleranceS: number): void {
+  if (verdict.valid) {
+    out.line(out.c.green('valid') + (toleranceS > 0 ? ` (signed within ${toleranceS}s of now)` : ''));
+    return;
+  }
+  out.line(out.c.red('invalid') + `: ${verdict.reason}`);
+  out.info(WHY[verdict.reason]!);
+}

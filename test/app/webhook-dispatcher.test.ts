@@ -1,0 +1,230 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AppContext } from '../../src/app/context.js';
+import { addWorkspace } from '../../src/app/subjects.js';
+import { listDeliveries, testWebhook } from '../../src/app/webhook-deliveries.js';
+import { WebhookDispatcher, type AcceptedMessage, type DispatcherOptions, type DispatchLog } from '../../src/app/webhook-dispatcher.js';
+import { addWebhook, removeWebhook, rotateSecret, webhookView } from '../../src/app/webhooks.js';
+import { Sandbox } from '../helpers/cli.js';
+import { Receiver, type Received } from '../helpers/receiver.js';
+import { loadSnippet, signedBy, specHex, specSignatures } from '../helpers/webhooks.js';
+
+let sandbox: Sandbox;
+let ctx: AppContext;
+let receiver: Receiver;
+let dispatchers: WebhookDispatcher[];
+const contexts: AppContext[] = [];
+
+beforeEach(async () => {
+  sandbox = new Sandbox();
+  ctx = new AppContext(sandbox.env);
+  contexts.push(ctx);
+  receiver = await Receiver.start();
+  dispatchers = [];
+  addWorkspace(ctx, { name: 'Acme', platform: 'intercom', id: 'acme' });
+  addWorkspace(ctx, { name: 'Other', platform: 'hubspot', id: 'other' });
+});
+
+afterEach(async () => {
+  for (const d of dispatchers) await d.stop();
+  await receiver.close();
+  for (const c of contexts.splice(0)) c.close();
+  sandbox.cleanup();
+});
+
+function dispatcher(opts: DispatcherOptions = {}, context = ctx): WebhookDispatcher {
+  const d = new WebhookDispatcher(context, {
+    pollMs: 50, timeoutMs: 2_000, backoffBaseMs: 20, delays: { 'message.queued': 0, 'message.sent': 10, 'message.delivered': 20 }, ...opts,
+  });
+  dispatchers.push(d);
+  return d;
+}
+
+const message = (over: Partial<AcceptedMessage> = {}): AcceptedMessage => ({
+  id: 'msg_1', workspaceId: 'acme', channelId: 'ch_sms', channelType: 'sms', endpoint: 'POST /api/v1/sms/messages',
+  keyId: 'key_1', at: Date.now(), ...over,
+});
+
+/** A bounded wait for a condition on the keystore (never a sleep-then-assert). */
+async function until(what: string, cond: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const body = (r: Received) => JSON.parse(r.body.toString('utf8')) as { id: string; type: string; created: number; data: Record<string, unknown> };
+const statusOf = (id: string) => listDeliveries(ctx, id, 100).map((d) => d.status);
+
+describe('WebhookDispatcher', () => {
+  it('delivers queued, sent and delivered, signed, to the subscribed endpoints of the workspace', async () => {
+    const a = addWebhook(ctx, { url: `${receiver.url}/a`, workspace: 'acme' });
+    const b = addWebhook(ctx, { url: `${receiver.url}/b`, events: 'message.sent' });
+    const c = addWebhook(ctx, { url: `${receiver.url}/c`, workspace: 'other' });
+    const d = dispatcher();
+    d.start();
+    d.messageAccepted(message());
+    await receiver.waitFor(4);
+    await d.stop();
+
+    expect(receiver.requests).toHaveLength(4);
+    const toA = receiver.requests.filter((r) => r.path === '/hooks/a');
+    const toB = receiver.requests.filter((r) => r.path === '/hooks/b');
+    expect(toA.map((r) => body(r).type).sort()).toEqual(['message.delivered', 'message.queued', 'message.sent']);
+    expect(toB.map((r) => body(r).type)).toEqual(['message.sent']);
+    expect(listDeliveries(ctx, c.webhook.id, 10)).toEqual([]);
+
+    const snippet = await loadSnippet();
+    for (const r of receiver.requests) {
+      const secret = r.path === '/hooks/a' ? a.secret : b.secret;
+      const event = body(r);
+      expect(r.method).toBe('POST');
+      expect(r.headers['content-type']).toBe('application/json');
+      expect(r.headers['x-octo-event']).toBe(event.type);
+      expect(r.headers['x-octo-delivery']).toMatch(/^dlv_[0-9A-Za-z]{10}$/);
+      const { t, v1 } = specSignatures(r);
+      expect(v1).toEqual([specHex(secret, t, r.body)]);
+      expect(snippet.verifyOctoSignature(r.body, r.headers['x-octo-signature'], secret)).toBe(true);
+      expect(Object.keys(event)).toEqual(['id', 'type', 'created', 'data']);
+      expect(event.id).toMatch(/^evt_/);
+      expect(Number.isInteger(event.created)).toBe(true);
+      expect(event.data).toMatchObject({
+        message_id: 'msg_1', status: event.type.slice('message.'.length), workspace_id: 'acme', channel_id: 'ch_sms',
+        channel_type: 'sms', endpoint: 'POST /api/v1/sms/messages', key_id: 'key_1',
+      });
+    }
+    // One event, one id at every endpoint; one delivery id per endpoint.
+    const sentAtA = toA.find((r) => body(r).type === 'message.sent')!;
+    expect(body(sentAtA).id).toBe(body(toB[0]!).id);
+    expect(sentAtA.headers['x-octo-delivery']).not.toBe(toB[0]!.headers['x-octo-delivery']);
+    expect(statusOf(a.webhook.id)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+  });
+
+  it('retries after 500 answers with growing gaps, the same delivery and bytes, and succeeds when the receiver recovers', async () => {
+    const { webhook, secret } = addWebhook(ctx, { url: receiver.url, events: 'message.queued' });
+    receiver.answer = (n) => (n < 3 ? 500 : 200);
+    const log: DispatchLog[] = [];
+    const d = dispatcher({ retries: 5, backoffBaseMs: 40, random: () => 1, log: (e) => log.push(e) });
+    d.start();
+    d.messageAccepted(message());
+    await receiver.waitFor(4);
+    await until('the delivery to succeed', () => statusOf(webhook.id)[0] === 'succeeded');
+    await d.stop();
+
+    const reqs = receiver.requests;
+    expect(reqs).toHaveLength(4);
+    expect(new Set(reqs.map((r) => r.headers['x-octo-delivery'])).size).toBe(1);
+    expect(new Set(reqs.map((r) => r.body.toString('hex'))).size).toBe(1);
+    for (const r of reqs) expect(signedBy(r, { secret })).toEqual(['secret']);
+
+    const attempts = log.filter((e) => e.event === 'webhook');
+    expect(attempts.map((e) => [e.attempt, e.code, e.status, e.retry_in_ms])).toEqual([
+      [1, 500, 'pending', 40], [2, 500, 'pending', 80], [3, 500, 'pending', 160], [4, 200, 'succeeded', null],
+    ]);
+    // Each gap the receiver saw is at least the scheduled backoff (timers never fire early; 2 ms of rounding).
+    const gaps = reqs.slice(1).map((r, i) => r.at - reqs[i]!.at);
+    gaps.forEach((gap, i) => expect(gap).toBeGreaterThanOrEqual([40, 80, 160][i]! - 2));
+    expect(listDeliveries(ctx, webhook.id, 10)[0]!.attempts.map((a) => a.code)).toEqual([500, 500, 500, 200]);
+  });
+
+  it('gives up after the configured number of retries', async () => {
+    const { webhook } = addWebhook(ctx, { url: receiver.url, events: 'message.queued' });
+    receiver.answer = () => 503;
+    const d = dispatcher({ retries: 2 });
+    d.start();
+    d.messageAccepted(message());
+    await until('the delivery to fail', () => statusOf(webhook.id)[0] === 'failed');
+    await d.stop();
+    expect(receiver.requests).toHaveLength(3);
+    expect(listDeliveries(ctx, webhook.id, 10)[0]!.attempts.map((a) => a.code)).toEqual([503, 503, 503]);
+    expect(ctx.store.webhooks.nextDueAt()).toBeNull();
+  });
+
+  it('counts a timeout as an attempt with code null, then retries', async () => {
+    const { webhook } = addWebhook(ctx, { url: receiver.url, events: 'message.queued' });
+    receiver.answer = (n) => (n === 0 ? 'hang' : 200);
+    const d = dispatcher({ timeoutMs: 200 });
+    d.start();
+    d.messageAccepted(message());
+    await until('the delivery to succeed', () => statusOf(webhook.id)[0] === 'succeeded');
+    await d.stop();
+    const [delivery] = listDeliveries(ctx, webhook.id, 10);
+    expect(delivery!.attempts.map((a) => [a.code, a.error])).toEqual([[null, 'timeout'], [200, null]]);
+  });
+
+  it('leaves deliveries pending at stop, and the next start (another process) delivers them', async () => {
+    const { webhook } = addWebhook(ctx, { url: receiver.url, workspace: 'acme' });
+    receiver.answer = () => 'hang';
+    const first = dispatcher({ timeoutMs: 5_000, stopGraceMs: 100 });
+    first.start();
+    first.messageAccepted(message());
+    await receiver.waitFor(3); // all three in flight, unanswered
+    await first.stop();
+    // The interrupted attempts were not counted and released their leases: due now, not after a
+    // lease runs out.
+    const stopped = Date.now();
+    expect(ctx.store.webhooks.deliveriesOf(webhook.id, 10).map((r) => [r.status, r.attempts, r.nextAttemptAt! <= stopped]))
+      .toEqual(Array(3).fill(['pending', 0, true]));
+    // Accepted after stop: written at once, pending for the next start.
+    first.messageAccepted(message({ id: 'msg_2' }));
+    expect(listDeliveries(ctx, webhook.id, 10).map((p) => p.status)).toEqual(Array(6).fill('pending'));
+
+    const before = receiver.requests.length;
+    receiver.answer = () => 200;
+    const other = new AppContext(sandbox.env);
+    contexts.push(other);
+    dispatcher({}, other).start();
+    await until('every delivery to succeed', () => statusOf(webhook.id).every((s) => s === 'succeeded'));
+    const resent = receiver.requests.slice(before).map((r) => `${String(body(r).data.message_id)} ${body(r).type}`).sort();
+    expect(resent).toEqual([
+      'msg_1 message.delivered', 'msg_1 message.queued', 'msg_1 message.sent',
+      'msg_2 message.delivered', 'msg_2 message.queued', 'msg_2 message.sent',
+    ]);
+  });
+
+  it('cancels the pending deliveries of a removed endpoint', async () => {
+    const { webhook } = addWebhook(ctx, { url: receiver.url, events: 'message.queued' });
+    receiver.answer = () => 500;
+    const d = dispatcher({ backoffBaseMs: 60_000 });
+    d.start();
+    d.messageAccepted(message());
+    await until('a first attempt', () => listDeliveries(ctx, webhook.id, 1)[0]?.attempts.length === 1);
+    expect(removeWebhook(ctx, webhook.id).cancelled).toBe(1);
+    expect(statusOf(webhook.id)).toEqual(['cancelled']);
+    expect(ctx.store.webhooks.nextDueAt()).toBeNull();
+  });
+});
+
+describe('secret rotation', () => {
+  it('signs with both secrets during the grace, then with the new one alone', async () => {
+    let offset = 0;
+    const clocked = new AppContext(sandbox.env, undefined, () => Date.now() + offset);
+    contexts.push(clocked);
+    const { webhook, secret: old } = addWebhook(clocked, { url: receiver.url });
+    const { secret: current } = rotateSecret(clocked, webhook.id, 3600);
+    expect(webhookView(clocked, webhook).previous_secret_until).not.toBeNull();
+
+    expect((await testWebhook(clocked, webhook.id, 'message.sent', 2_000)).code).toBe(200);
+    expect(signedBy(receiver.requests[0]!, { old, current })).toEqual(['current', 'old']);
+
+    offset = 3601 * 1000;
+    await testWebhook(clocked, webhook.id, 'webhook.test', 2_000);
+    expect(signedBy(receiver.requests[1]!, { old, current })).toEqual(['current']);
+    expect(webhookView(clocked, webhook).previous_secret_until).toBeNull();
+  });
+
+  it('keeps at most two secrets signing when rotated again during a grace', async () => {
+    const { webhook, secret: first } = addWebhook(ctx, { url: receiver.url });
+    const { secret: second } = rotateSecret(ctx, webhook.id, 3600);
+    const { secret: third } = rotateSecret(ctx, webhook.id, 3600);
+    await testWebhook(ctx, webhook.id, 'webhook.test', 2_000);
+    expect(signedBy(receiver.requests[0]!, { first, second, third })).toEqual(['third', 'second']);
+  });
+
+  it('with a grace of 0, stops signing with the old secret at once', async () => {
+    const { webhook, secret: old } = addWebhook(ctx, { url: receiver.url });
+    const { secret: current } = rotateSecret(ctx, webhook.id, 0);
+    await testWebhook(ctx, webhook.id, 'webhook.test', 2_000);
+    expect(signedBy(receiver.requests[0]!, { old, current })).toEqual(['current']);
+  });
+});

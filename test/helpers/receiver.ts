@@ -1,0 +1,62 @@
+import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface Received {
+  /** Epoch ms when the whole body had arrived. */
+  at: number;
+  method: string;
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+/** What to answer to the n-th request (from 0): a status, or 'hang' (never answer). */
+export type Answer = number | 'hang';
+
+/**
+ * A webhook receiver on 127.0.0.1 (port 0) that records every request, byte for byte, and answers
+ * as told. Hung requests are dropped at close().
+ */
+export class Receiver {
+  readonly requests: Received[] = [];
+  answer: (n: number, req: Received) => Answer = () => 200;
+  private waiters: { n: number; resolve: () => void }[] = [];
+
+  private constructor(private readonly server: Server, readonly url: string) {}
+
+  static async start(): Promise<Receiver> {
+    let self: Receiver | undefined;
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => self!.record(req.method ?? '', req.url ?? '', req.headers, Buffer.concat(chunks), res));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    self = new Receiver(server, `http://127.0.0.1:${port}/hooks`);
+    return self;
+  }
+
+  private record(method: string, path: string, headers: IncomingHttpHeaders, body: Buffer, res: ServerResponse): void {
+    const req: Received = { at: Date.now(), method, path, headers, body };
+    const n = this.requests.length;
+    this.requests.push(req);
+    const answer = this.answer(n, req);
+    if (answer !== 'hang') res.writeHead(answer, { 'Content-Type': 'text/plain' }).end('ok');
+    this.waiters = this.waiters.filter((w) => (this.requests.length >= w.n ? (w.resolve(), false) : true));
+  }
+
+  /** Resolves once `n` requests have arrived; fails after `timeoutMs`. */
+  waitFor(n: number, timeoutMs = 10_000): Promise<void> {
+    if (this.requests.length >= n) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`receiver got ${this.requests.length} of ${n} requests within ${timeoutMs} ms`)), timeoutMs);
+      this.waiters.push({ n, resolve: () => (clearTimeout(timer), resolve()) });
+    });
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
