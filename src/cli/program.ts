@@ -3,8 +3,10 @@ import { readFileSync } from 'node:fs';
 import { registerAudit } from './audit.js';
 import { registerKeys } from './keys.js';
 import { registerScopes } from './scopes.js';
+import { registerServe } from './serve.js';
 import type { Session } from './session.js';
 import { registerSubjects } from './subjects.js';
+import { registerVerify } from './verify.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -35,8 +37,9 @@ Examples:
 Exit codes: 0 ok, 1 refused or failed, 2 usage error, 130 cancelled.`);
 
   registerSubjects(program, session);
-  registerKeys(program, session);
+  registerVerify(registerKeys(program, session), session);
   registerScopes(program, session);
   registerAudit(program, session);
+  registerServe(program, session);
   return program;
 }
