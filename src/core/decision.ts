@@ -1,5 +1,5 @@
 import { matchRoute, type OctopodsRoute, type Route, type ScopedRoute } from './endpoints.js';
-import { hashKey, parseKey } from './key-format.js';
+import { hashKey, parseKey, type KeyKind } from './key-format.js';
 import type { Channel, ChannelType, KeyRecord } from './model.js';
 import { outcomeFor, type Family, type FailReason, type Reason, type VerdictExtras } from './outcomes.js';
 import { bodyObject, checkPayload, type ParsedBody } from './payload.js';
@@ -111,7 +111,7 @@ function decideOctopods(route: OctopodsRoute, creds: Credentials, body: Body, no
   if (found.kind === 'bearer') return fail('wrong_key_family', fam, found, route, {});
   const stale = staleness(found, now);
   if (stale) return fail(stale, fam, found, route, {});
-  if (!route.kinds.includes(found.kind as never) || (found.kind === 'channel' && found.channelType !== route.channelType)) {
+  if (!(route.kinds as readonly KeyKind[]).includes(found.kind) || (found.kind === 'channel' && found.channelType !== route.channelType)) {
     return fail('wrong_key_type', fam, found, route, { expected: route.expected });
   }
   let channel: Channel | null = null;

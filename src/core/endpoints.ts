@@ -160,11 +160,6 @@ function decodeSegment(segment: string): string {
   }
 }
 
-/** Every Octopods endpoint, for help texts and the README. */
-export function octopodsEndpoints(): string[] {
-  return [...[...OCTOPODS.values()].flatMap((m) => [...m.values()]), ...DELETE_TEMPLATE.values()].map((r) => r.name);
-}
-
 /** `"POST /api/v1/sms/messages"` → method and path; null when it is not `METHOD /path`. */
 export function parseEndpoint(text: string): { method: string; path: string } | null {
   const m = /^\s*([A-Za-z]+)\s+(\/\S*)\s*$/.exec(text);
