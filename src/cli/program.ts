@@ -5,8 +5,10 @@ import { registerCheck } from './check.js';
 import { registerKeys } from './keys.js';
 import { registerScan } from './scan.js';
 import { registerScopes } from './scopes.js';
+import { registerServe } from './serve.js';
 import type { Session } from './session.js';
 import { registerSubjects } from './subjects.js';
+import { registerVerify } from './verify.js';
 import { registerWebhooks } from './webhooks.js';
 
 function version(): string {
@@ -39,10 +41,12 @@ Exit codes: 0 ok, 1 refused or failed, 2 usage error, 130 cancelled.`);
 
   registerSubjects(program, session);
   const keys = registerKeys(program, session);
+  registerVerify(keys, session);
   registerScan(keys, session);
   registerCheck(keys, session);
   registerScopes(program, session);
   registerAudit(program, session);
   registerWebhooks(program, session);
+  registerServe(program, session);
   return program;
 }

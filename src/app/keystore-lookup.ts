@@ -1,0 +1,71 @@
+import type { ChannelOwner, DecisionLookup } from '../core/decision.js';
+import type { Channel, ChannelType, KeyRecord } from '../core/model.js';
+import type { Keystore } from '../store/keystore.js';
+
+/** Past this many entries a cache map starts again, so that a flood of random keys cannot grow it. */
+const MAX_ENTRIES = 100_000;
+
+/**
+ * The decision's view of the keystore, with a cache of key records and channels that is dropped
+ * whenever another connection has committed (PRAGMA data_version, checked by `refresh()` before
+ * every decision). A key created, revoked, rotated or re-scoped by the CLI is therefore seen by the
+ * very next request, while an unchanged keystore costs one pragma per request. Records are cached
+ * raw: expiry and grace are judged against the clock on every decision, never cached.
+ */
+export class KeystoreLookup implements DecisionLookup {
+  private version: number | null = null;
+  private readonly keys = new Map<string, KeyRecord | null>();
+  private readonly channels = new Map<string, Channel | null>();
+  private readonly owned = new Map<string, readonly Channel[]>();
+
+  constructor(private readonly store: Keystore) {}
+
+  refresh(): void {
+    const version = this.store.changeCounter();
+    if (version !== this.version) {
+      this.clear();
+      this.version = version;
+    }
+  }
+
+  /** Our own writes do not move data_version, so the writer clears the cache itself. */
+  clear(): void {
+    this.keys.clear();
+    this.channels.clear();
+    this.owned.clear();
+  }
+
+  findKey(hash: Buffer): KeyRecord | undefined {
+    const id = hash.toString('base64');
+    let found = this.keys.get(id);
+    if (found === undefined) {
+      found = this.store.keys.findByHash(hash) ?? null;
+      remember(this.keys, id, found);
+    }
+    return found ?? undefined;
+  }
+
+  channel(id: string): Channel | undefined {
+    let found = this.channels.get(id);
+    if (found === undefined) {
+      found = this.store.subjects.channel(id) ?? null;
+      remember(this.channels, id, found);
+    }
+    return found ?? undefined;
+  }
+
+  channelsOf(owner: ChannelOwner, type: ChannelType): readonly Channel[] {
+    const id = 'wabaId' in owner ? `waba:${owner.wabaId}:${type}` : `ws:${owner.workspaceId}:${type}`;
+    let found = this.owned.get(id);
+    if (found === undefined) {
+      found = this.store.subjects.listChannels({ ...owner, type });
+      remember(this.owned, id, found);
+    }
+    return found;
+  }
+}
+
+function remember<T>(map: Map<string, T>, id: string, value: T): void {
+  if (map.size >= MAX_ENTRIES) map.clear();
+  map.set(id, value);
+}

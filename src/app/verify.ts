@@ -1,0 +1,67 @@
+import { decideDryRun, decideRequest, type Credentials, type Verdict } from '../core/decision.js';
+import type { ParsedBody } from '../core/payload.js';
+import { FixedWindowLimiter } from '../core/rate-limit.js';
+import { verdictView, type VerdictView } from '../core/verdict-view.js';
+import type { Keystore } from '../store/keystore.js';
+import type { AppContext } from './context.js';
+import { KeystoreLookup } from './keystore-lookup.js';
+import { UsageRecorder } from './usage-recorder.js';
+
+export interface DryRunRequest {
+  key: string;
+  endpoint: { method: string; path: string } | null;
+  channelId: string | null;
+}
+
+/**
+ * What the verifier would answer for this key at this endpoint, without asking one: the verdict object
+ * of SPEC §7. A dry run keeps no rate-limit counters and does not touch `last_used_at`.
+ */
+export function dryRun(lookup: KeystoreLookup, request: DryRunRequest, now: number): VerdictView {
+  lookup.refresh();
+  const verdict = decideDryRun({ ...request, now }, lookup);
+  const endpoint = request.endpoint && `${request.endpoint.method} ${request.endpoint.path}`;
+  return verdictView(verdict, endpoint, now);
+}
+
+/** `octo keys verify` without --server. */
+export function verifyKey(ctx: AppContext, request: DryRunRequest): VerdictView {
+  return dryRun(new KeystoreLookup(ctx.store), request, ctx.now());
+}
+
+/**
+ * The verifier behind `octo serve`: the cached keystore lookup, per-key rate-limit counters kept in
+ * this process, and batched `last_used_at` for accepted requests.
+ */
+export class Verifier {
+  readonly lookup: KeystoreLookup;
+  private readonly limiter = new FixedWindowLimiter();
+  private readonly usage: UsageRecorder;
+
+  constructor(store: Keystore, private readonly now: () => number, onFlushError: (err: unknown) => void = () => {}) {
+    this.lookup = new KeystoreLookup(store);
+    // The flush is our own write, which data_version does not report: drop the cached records.
+    this.usage = new UsageRecorder(store, () => this.lookup.clear(), onFlushError);
+  }
+
+  decide(method: string, path: string, credentials: Credentials, body: () => ParsedBody): Verdict {
+    this.lookup.refresh();
+    const now = this.now();
+    const verdict = decideRequest({ method, path, credentials, body, now }, { lookup: this.lookup, limiter: this.limiter });
+    if (verdict.valid && verdict.key) this.usage.record(verdict.key.id, now);
+    return verdict;
+  }
+
+  dryRun(request: DryRunRequest): VerdictView {
+    return dryRun(this.lookup, request, this.now());
+  }
+
+  start(): void {
+    this.usage.start();
+  }
+
+  /** Writes the last pending `last_used_at` times. */
+  stop(): void {
+    this.usage.stop();
+  }
+}

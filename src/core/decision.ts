@@ -1,0 +1,231 @@
+import { matchRoute, type OctopodsRoute, type Route, type ScopedRoute } from './endpoints.js';
+import { hashKey, parseKey, type KeyKind } from './key-format.js';
+import type { Channel, ChannelType, KeyRecord } from './model.js';
+import { outcomeFor, type Family, type FailReason, type Reason, type VerdictExtras } from './outcomes.js';
+import { bodyObject, checkPayload, type ParsedBody } from './payload.js';
+import type { RateLimiter } from './rate-limit.js';
+import { grants } from './scopes.js';
+
+/**
+ * The one decision behind `octo serve`, `POST /v1/keys/verify` and `octo keys verify` (SPEC §6, §7):
+ * a request in, a verdict out, first failing check wins, in the order of the SPEC's tables. Pure: the
+ * keystore and the rate-limit counters come in through small interfaces.
+ */
+export interface DecisionLookup {
+  findKey(hash: Buffer): KeyRecord | undefined;
+  channel(id: string): Channel | undefined;
+  /** The channels of one type in a workspace, or attached to a WABA. */
+  channelsOf(owner: ChannelOwner, type: ChannelType): readonly Channel[];
+}
+
+export type ChannelOwner = { workspaceId: string } | { wabaId: string };
+
+export interface DecisionDeps {
+  lookup: DecisionLookup;
+  /** null: keep no counters (a dry run never answers 429). */
+  limiter: RateLimiter | null;
+}
+
+/** Every value of each auth header, so that a repeated header is seen as such. */
+export interface Credentials {
+  octopodsAuth: readonly string[];
+  authorization: readonly string[];
+}
+
+/** A real request: the body is parsed only when the endpoint reads it. */
+export interface RequestInput {
+  method: string;
+  path: string;
+  credentials: Credentials;
+  body: () => ParsedBody;
+  now: number;
+}
+
+/** `keys verify`: no body (payload rules are skipped), an optional channel, and no counters. */
+export interface DryRunInput {
+  key: string;
+  endpoint: { method: string; path: string } | null;
+  channelId: string | null;
+  now: number;
+}
+
+export interface Verdict {
+  valid: boolean;
+  status: number;
+  code: string;
+  reason: Reason;
+  message: string;
+  key: KeyRecord | null;
+  route: Route | null;
+  /** The channel a message goes out on (Octopods message endpoints), once known. */
+  channel: Channel | null;
+  extras: VerdictExtras;
+}
+
+type Body = { kind: 'request'; read: () => ParsedBody } | { kind: 'dry-run'; channelId: string | null };
+
+export function decideRequest(input: RequestInput, deps: DecisionDeps): Verdict {
+  const match = matchRoute(input.method, input.path);
+  if (match.kind === 'not_found') return fail('not_found', 'bearer', null, null, {});
+  if (match.kind === 'method_not_allowed') return fail('method_not_allowed', 'bearer', null, null, { allow: match.allow });
+  // Read at most once: the channel step and the payload step both look at the body.
+  let parsed: ParsedBody | undefined;
+  const read = () => (parsed ??= input.body());
+  return decideRoute(match.route, input.credentials, { kind: 'request', read }, input.now, deps);
+}
+
+export function decideDryRun(input: DryRunInput, lookup: DecisionLookup): Verdict {
+  const deps = { lookup, limiter: null };
+  if (!input.endpoint) return decideKeyOnly(input.key, input.now, lookup);
+  const match = matchRoute(input.endpoint.method, input.endpoint.path);
+  if (match.kind === 'not_found') return fail('not_found', 'bearer', null, null, {});
+  if (match.kind === 'method_not_allowed') return fail('method_not_allowed', 'bearer', null, null, { allow: match.allow });
+  // The key goes where its endpoint expects it, so that the verdict is about the key, not the header.
+  const credentials: Credentials = match.route.family === 'octopods'
+    ? { octopodsAuth: [input.key], authorization: [] }
+    : { octopodsAuth: [], authorization: [`Bearer ${input.key}`] };
+  return decideRoute(match.route, credentials, { kind: 'dry-run', channelId: input.channelId }, input.now, deps);
+}
+
+function decideRoute(route: Route, credentials: Credentials, body: Body, now: number, deps: DecisionDeps): Verdict {
+  switch (route.family) {
+    case 'octopods':
+      return decideOctopods(route, credentials, body, now, deps);
+    case 'scoped':
+      return decideScoped(route, credentials, now, deps);
+    case 'server':
+      // The verifier's own routes take no key.
+      return ok(200, null, route, null, {});
+  }
+}
+
+/** SPEC §6.1. */
+function decideOctopods(route: OctopodsRoute, creds: Credentials, body: Body, now: number, deps: DecisionDeps): Verdict {
+  const fam = 'octopods';
+  const values = present(creds.octopodsAuth);
+  if (values.length === 0) return fail(present(creds.authorization).length ? 'wrong_scheme' : 'missing_key', fam, null, route, {});
+  if (values.length > 1) return fail('malformed_header', fam, null, route, {});
+  if (/^bearer\s/i.test(values[0]!)) return fail('wrong_scheme', fam, null, route, {});
+  const found = identify(values[0]!, deps.lookup);
+  if (typeof found === 'string') return fail(found, fam, null, route, {});
+  if (found.kind === 'bearer') return fail('wrong_key_family', fam, found, route, {});
+  const stale = staleness(found, now);
+  if (stale) return fail(stale, fam, found, route, {});
+  if (!(route.kinds as readonly KeyKind[]).includes(found.kind) || (found.kind === 'channel' && found.channelType !== route.channelType)) {
+    return fail('wrong_key_type', fam, found, route, { expected: route.expected });
+  }
+  let channel: Channel | null = null;
+  let several = false;
+  if (route.needsChannel) {
+    const given = body.kind === 'dry-run' ? body.channelId : givenChannelId(body.read());
+    const resolved = resolveChannel(found, route.channelType, given, deps.lookup);
+    if (resolved === 'wrong') return fail('wrong_channel', fam, found, route, {});
+    if (resolved === 'several') several = true;
+    else channel = resolved;
+  }
+  const limited = rateLimit(found, now, deps.limiter, route, fam);
+  if (limited) return limited;
+  if (body.kind === 'request' && route.payload) {
+    const parsed = body.read();
+    const problem = !bodyObject(parsed)
+      ? checkPayload(route.payload, parsed)
+      : several
+        ? { field: 'channel_id', message: `channel_id is required: this key serves several ${route.channelType} channels` }
+        : checkPayload(route.payload, parsed);
+    if (problem) return fail('invalid_request', fam, found, route, { field: problem.field }, problem.message);
+  }
+  return ok(route.success, found, route, channel, channel ? { channel_id: channel.id } : {});
+}
+
+/** SPEC §6.2. */
+function decideScoped(route: ScopedRoute, creds: Credentials, now: number, deps: DecisionDeps): Verdict {
+  const fam = 'bearer';
+  const values = present(creds.authorization);
+  if (values.length === 0) return fail(present(creds.octopodsAuth).length ? 'wrong_scheme' : 'missing_key', fam, null, route, {});
+  const bearer = values.length === 1 ? /^Bearer (\S+)$/.exec(values[0]!) : null;
+  if (!bearer) return fail('malformed_header', fam, null, route, {});
+  const found = identify(bearer[1]!, deps.lookup);
+  if (typeof found === 'string') return fail(found, fam, null, route, {});
+  if (found.kind !== 'bearer') return fail('wrong_key_family', fam, found, route, {});
+  const stale = staleness(found, now);
+  if (stale) return fail(stale, fam, found, route, {});
+  if (route.liveOnly && found.env !== 'live') return fail('test_key_on_live_endpoint', fam, found, route, {});
+  if (!grants(found.scopes, route.scope)) return fail('insufficient_scope', fam, found, route, { required_scope: route.scope });
+  const limited = rateLimit(found, now, deps.limiter, route, fam);
+  if (limited) return limited;
+  return ok(200, found, route, null, { livemode: found.env === 'live', scope: route.scope });
+}
+
+/** `keys verify` without `--endpoint`: format, existence, status and expiry, answered as the key's family would. */
+function decideKeyOnly(key: string, now: number, lookup: DecisionLookup): Verdict {
+  const fam: Family = key.startsWith('octo_') ? 'octopods' : 'bearer';
+  const found = identify(key, lookup);
+  if (typeof found === 'string') return fail(found, fam, null, null, {});
+  const family: Family = found.kind === 'bearer' ? 'bearer' : 'octopods';
+  const stale = staleness(found, now);
+  if (stale) return fail(stale, family, found, null, {});
+  return ok(200, found, null, null, {});
+}
+
+/** Format and checksum first (no keystore), then the lookup by hash (SPEC §6.1 step 2, §6.2 step 2). */
+function identify(key: string, lookup: DecisionLookup): KeyRecord | 'malformed_key' | 'unknown_key' | 'wrong_key_family' {
+  const parsed = parseKey(key);
+  if (!parsed.ok) return 'malformed_key';
+  // A webhook signing secret has a valid checksum but is never an API key of either family.
+  if (parsed.info.family === 'webhook') return 'wrong_key_family';
+  return lookup.findKey(hashKey(key)) ?? 'unknown_key';
+}
+
+/** Revoked, then expired, then rotated past its grace; a rotated key inside its grace is accepted. */
+function staleness(key: KeyRecord, now: number): 'revoked' | 'expired' | 'rotated' | null {
+  if (key.state === 'revoked') return 'revoked';
+  if (key.expiresAt !== null && key.expiresAt <= now) return 'expired';
+  if (key.state === 'rotated' && (key.graceUntil === null || key.graceUntil <= now)) return 'rotated';
+  return null;
+}
+
+/** The channel a message goes out on, 'wrong' when the key does not cover it, 'several' when it must be named. */
+function resolveChannel(key: KeyRecord, type: ChannelType, given: string | null, lookup: DecisionLookup): Channel | 'wrong' | 'several' {
+  const subject = key.subject!.id;
+  if (given !== null) {
+    const channel = lookup.channel(given);
+    if (!channel || channel.type !== type) return 'wrong';
+    const covered = key.kind === 'channel' ? channel.id === subject
+      : key.kind === 'waba' ? channel.wabaId === subject
+        : channel.workspaceId === key.workspaceId;
+    return covered ? channel : 'wrong';
+  }
+  if (key.kind === 'channel') return lookup.channel(subject) ?? 'wrong';
+  const owner: ChannelOwner = key.kind === 'waba' ? { wabaId: subject } : { workspaceId: key.workspaceId! };
+  const candidates = lookup.channelsOf(owner, type);
+  if (candidates.length === 0) return 'wrong';
+  return candidates.length === 1 ? candidates[0]! : 'several';
+}
+
+function givenChannelId(body: ParsedBody): string | null {
+  const id = bodyObject(body)?.channel_id;
+  return typeof id === 'string' && id !== '' ? id : null;
+}
+
+function rateLimit(key: KeyRecord, now: number, limiter: RateLimiter | null, route: Route, fam: Family): Verdict | null {
+  if (!limiter || !key.rateLimit) return null;
+  const taken = limiter.take(key.id, key.rateLimit, now);
+  return taken.ok ? null : fail('rate_limited', fam, key, route, { retry_after: taken.retryAfter });
+}
+
+/** An empty header value counts as no header. */
+function present(values: readonly string[]): readonly string[] {
+  return values.length === 1 && values[0] === '' ? [] : values;
+}
+
+function fail(reason: FailReason, family: Family, key: KeyRecord | null, route: Route | null, extras: VerdictExtras, message?: string): Verdict {
+  const outcome = outcomeFor(reason, family);
+  return {
+    valid: false, status: outcome.status, code: outcome.code, reason,
+    message: message ?? outcome.message(extras), key, route, channel: null, extras,
+  };
+}
+
+function ok(status: number, key: KeyRecord | null, route: Route | null, channel: Channel | null, extras: VerdictExtras): Verdict {
+  return { valid: true, status, code: 'ok', reason: 'ok', message: 'accepted', key, route, channel, extras };
+}

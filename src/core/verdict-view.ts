@@ -1,0 +1,35 @@
+import type { Verdict } from './decision.js';
+import { keyView, type KeyView } from './model.js';
+import type { Reason, VerdictExtras } from './outcomes.js';
+
+/**
+ * The two printed forms of a verdict: the SPEC §7 object that `keys verify --json` and
+ * `POST /v1/keys/verify` both print, and the SPEC §6 error body of `octo serve`.
+ */
+export interface VerdictView extends VerdictExtras {
+  valid: boolean;
+  status: number;
+  code: string;
+  reason: Reason;
+  message: string;
+  key: KeyView | null;
+  endpoint: string | null;
+}
+
+export function verdictView(verdict: Verdict, endpoint: string | null, now: number): VerdictView {
+  return {
+    valid: verdict.valid,
+    status: verdict.status,
+    code: verdict.code,
+    reason: verdict.reason,
+    message: verdict.message,
+    key: verdict.key && keyView(verdict.key, now),
+    endpoint,
+    ...verdict.extras,
+  };
+}
+
+/** `{"error": "<human message>", "code", "reason", ...extras}`. */
+export function errorBody(verdict: Verdict): Record<string, unknown> {
+  return { error: verdict.message, code: verdict.code, reason: verdict.reason, ...verdict.extras };
+}

@@ -1,0 +1,115 @@
+import type { Verifier } from '../app/verify.js';
+import type { Credentials, Verdict } from '../core/decision.js';
+import { parseEndpoint, pathOnly } from '../core/endpoints.js';
+import { newId } from '../core/ids.js';
+import { bodyObject, parseJsonBody, type ParsedBody } from '../core/payload.js';
+import { errorBody } from '../core/verdict-view.js';
+import type { AcceptedMessage, HandlerResponse, PeerInfo, RequestHeaders } from './types.js';
+
+/**
+ * The verifier as a pure function of (method, path, headers, body bytes): no socket, so that tests
+ * call it directly (as Hono's `app.request`). The node:http adapter in http.ts only moves bytes.
+ */
+export interface HandlerDeps {
+  verifier: Pick<Verifier, 'decide' | 'dryRun'>;
+  now: () => number;
+  onMessageAccepted?: (message: AcceptedMessage) => void;
+  /** Where a throwing `onMessageAccepted` is reported. */
+  onHookError?: (err: unknown) => void;
+}
+
+export type Handler = (method: string, rawPath: string, headers: RequestHeaders, body: Uint8Array, peer?: PeerInfo) => HandlerResponse;
+
+const JSON_TYPE = { 'content-type': 'application/json; charset=utf-8' };
+
+export function createHandler(deps: HandlerDeps): Handler {
+  return (method, rawPath, headers, bytes, peer = { loopback: true }) => {
+    let parsed: ParsedBody | undefined;
+    const body = () => (parsed ??= parseJsonBody(bytes));
+    const path = pathOnly(rawPath);
+    if (path === '/healthz' && (method === 'GET' || method === 'HEAD')) return json(200, { status: 'ok' }, null, 'ok');
+    if (path === '/v1/keys/verify' && method === 'POST') return verifyRoute(deps, body(), peer);
+    const verdict = deps.verifier.decide(method, rawPath, credentialsOf(headers), body);
+    return verdict.valid ? success(deps, verdict, body) : failure(verdict);
+  };
+}
+
+function credentialsOf(headers: RequestHeaders): Credentials {
+  return { octopodsAuth: values(headers['x-octopods-auth']), authorization: values(headers.authorization) };
+}
+
+function values(v: string | readonly string[] | undefined): readonly string[] {
+  return v === undefined ? [] : typeof v === 'string' ? [v] : v;
+}
+
+function failure(verdict: Verdict): HandlerResponse {
+  const response = json(verdict.status, errorBody(verdict), verdict.key?.id ?? null, verdict.reason);
+  if (verdict.extras.allow) response.headers.allow = verdict.extras.allow.join(', ');
+  if (verdict.extras.retry_after !== undefined) response.headers['retry-after'] = String(verdict.extras.retry_after);
+  return response;
+}
+
+/** SPEC §6.1 step 7 and §6.2 step 6. */
+function success(deps: HandlerDeps, verdict: Verdict, body: () => ParsedBody): HandlerResponse {
+  const key = verdict.key!;
+  const route = verdict.route!;
+  if (route.family === 'scoped') {
+    return json(200, { ok: true, key_id: key.id, livemode: verdict.extras.livemode, scope: verdict.extras.scope }, key.id, 'ok');
+  }
+  if (route.family !== 'octopods') return json(200, { status: 'ok' }, key.id, 'ok');
+  const wabaId = key.subject?.id;
+  if (route.success === 202) {
+    const channel = verdict.channel!;
+    const id = newId('msg');
+    if (deps.onMessageAccepted) {
+      const message: AcceptedMessage = {
+        id, workspaceId: channel.workspaceId, channelId: channel.id, channelType: channel.type,
+        endpoint: route.name, keyId: key.id, at: deps.now(),
+      };
+      notify(deps, message);
+    }
+    return json(202, { id, status: 'queued', channel_id: channel.id }, key.id, 'ok');
+  }
+  // The templates API: octo keeps no templates, it answers the shapes an integration expects.
+  if (route.method === 'GET') return json(200, { waba_id: wabaId, templates: [] }, key.id, 'ok');
+  if (route.method === 'DELETE') return json(200, { name: route.param, deleted: true, waba_id: wabaId }, key.id, 'ok');
+  const fields = bodyObject(body())!;
+  return json(201, { name: fields.name, language: fields.language, status: 'PENDING', waba_id: wabaId }, key.id, 'ok');
+}
+
+/** After the response is decided, off the request path: a slow or failing hook never delays a client. */
+function notify(deps: HandlerDeps, message: AcceptedMessage): void {
+  setImmediate(() => {
+    try {
+      deps.onMessageAccepted!(message);
+    } catch (err) {
+      deps.onHookError?.(err);
+    }
+  });
+}
+
+/** `POST /v1/keys/verify`: the dry-run verdict, for clients on this machine only. */
+function verifyRoute(deps: HandlerDeps, body: ParsedBody, peer: PeerInfo): HandlerResponse {
+  if (!peer.loopback) {
+    return json(403, { error: 'POST /v1/keys/verify answers clients on this machine only', code: 'forbidden', reason: 'not_loopback' }, null, 'not_loopback');
+  }
+  const fields = bodyObject(body);
+  const invalid = (field: string, error: string) => json(422, { error, code: 'invalid_request', reason: 'invalid_request', field }, null, 'invalid_request');
+  if (!fields) return invalid('body', 'the request body must be a JSON object: {"key": "...", "endpoint": "METHOD /path"}');
+  if (typeof fields.key !== 'string' || fields.key === '') return invalid('key', 'key must be a non-empty string');
+  let endpoint: { method: string; path: string } | null = null;
+  if (fields.endpoint !== undefined && fields.endpoint !== null) {
+    endpoint = typeof fields.endpoint === 'string' ? parseEndpoint(fields.endpoint) : null;
+    if (!endpoint) return invalid('endpoint', 'endpoint must be "METHOD /path", e.g. "POST /api/v1/sms/messages"');
+  }
+  const channelId = fields.channel_id;
+  if (channelId !== undefined && channelId !== null && (typeof channelId !== 'string' || channelId === '')) {
+    return invalid('channel_id', 'channel_id must be a non-empty string');
+  }
+  const view = deps.verifier.dryRun({ key: fields.key, endpoint, channelId: (channelId as string | undefined) ?? null });
+  return json(200, view, view.key?.id ?? null, view.reason);
+}
+
+function json(status: number, body: unknown, keyId: string | null, reason: string): HandlerResponse {
+  return { status, headers: { ...JSON_TYPE }, body: JSON.stringify(body), keyId, reason };
+}

@@ -1,0 +1,168 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { OctoError } from '../core/errors.js';
+import type { Handler } from './handler.js';
+import type { HandlerResponse, RequestHeaders } from './types.js';
+
+/**
+ * The thin node:http adapter around the pure handler: it reads the body (at most BODY_LIMIT bytes,
+ * else 413), passes only the two auth headers, writes the answer, reports each request to `log`, and
+ * closes gracefully: no new connections, in-flight requests finish, then `close()` resolves.
+ */
+export const BODY_LIMIT = 1024 * 1024;
+
+export interface RequestLog {
+  method: string;
+  /** Raw path as received; the logger scrubs it. */
+  path: string;
+  status: number;
+  keyId: string | null;
+  reason: string;
+  ms: number;
+}
+
+export interface HttpOptions {
+  host: string;
+  port: number;
+  handler: Handler;
+  log: (entry: RequestLog) => void;
+  onError: (err: unknown) => void;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function listen(opts: HttpOptions): Promise<RunningServer> {
+  let closing = false;
+  const server = createServer({
+    // Slow or stalled clients cannot hold a connection open forever.
+    headersTimeout: 10_000,
+    requestTimeout: 30_000,
+    keepAliveTimeout: 5_000,
+  }, (req, res) => serveOne(req, res, opts, () => closing));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err) => reject(listenError(err as NodeJS.ErrnoException, opts)));
+    server.listen(opts.port, opts.host, () => resolve());
+  });
+  server.on('error', opts.onError);
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${port}`,
+    port,
+    close: () => {
+      closing = true;
+      return shutdown(server);
+    },
+  };
+}
+
+function serveOne(req: IncomingMessage, res: ServerResponse, opts: HttpOptions, closing: () => boolean): void {
+  const started = performance.now();
+  const method = req.method ?? 'GET';
+  const path = req.url ?? '/';
+  const finish = (answer: HandlerResponse) => {
+    // While shutting down, no connection is kept alive for a next request.
+    if (closing()) answer.headers.connection = 'close';
+    answer.headers['content-length'] = String(Buffer.byteLength(answer.body));
+    res.writeHead(answer.status, answer.headers).end(answer.body);
+    opts.log({ method, path, status: answer.status, keyId: answer.keyId, reason: answer.reason, ms: performance.now() - started });
+  };
+  if (Number(req.headers['content-length'] ?? 0) > BODY_LIMIT) {
+    req.resume();
+    return finish(tooLarge());
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let done = false;
+  req.on('data', (chunk: Buffer) => {
+    if (done) return;
+    size += chunk.length;
+    if (size > BODY_LIMIT) {
+      done = true;
+      finish(tooLarge());
+      return;
+    }
+    chunks.push(chunk);
+  });
+  req.on('end', () => {
+    if (done) return;
+    done = true;
+    let answer: HandlerResponse;
+    try {
+      const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+      answer = opts.handler(method, path, authHeaders(req.rawHeaders), body, { loopback: isLoopback(req.socket.remoteAddress) });
+    } catch (err) {
+      opts.onError(err);
+      answer = plain(500, 'Internal error in the verifier', 'internal');
+    }
+    finish(answer);
+  });
+  req.on('error', () => {
+    done = true;
+  });
+}
+
+/** Only the two headers the decision reads, each with every value it was sent with. */
+function authHeaders(raw: string[]): RequestHeaders {
+  let octopods: string[] | undefined;
+  let authorization: string[] | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length === 15 && name.toLowerCase() === 'x-octopods-auth') (octopods ??= []).push(raw[i + 1]!);
+    else if (name.length === 13 && name.toLowerCase() === 'authorization') (authorization ??= []).push(raw[i + 1]!);
+  }
+  return { 'x-octopods-auth': octopods, authorization };
+}
+
+export function isLoopback(address: string | undefined): boolean {
+  if (!address) return false;
+  return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
+}
+
+function tooLarge(): HandlerResponse {
+  const answer = plain(413, `Request body too large (limit ${BODY_LIMIT / 1024 / 1024} MiB)`, 'payload_too_large');
+  // The rest of the body is not read: the connection cannot carry another request.
+  answer.headers.connection = 'close';
+  return answer;
+}
+
+function plain(status: number, error: string, code: string): HandlerResponse {
+  return {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+    body: JSON.stringify({ error, code, reason: code }),
+    keyId: null,
+    reason: code,
+  };
+}
+
+/** Stops accepting, lets in-flight requests finish, and gives up on stragglers after 10 s. */
+function shutdown(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    const force = setTimeout(() => server.closeAllConnections(), 10_000);
+    force.unref();
+    server.close(() => {
+      clearTimeout(force);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
+
+function listenError(err: NodeJS.ErrnoException, opts: HttpOptions): Error {
+  const where = `${opts.host}:${opts.port}`;
+  if (err.code === 'EADDRINUSE') {
+    return new OctoError('port_in_use', `cannot listen on ${where}: the port is in use`, { hint: 'pass another --port, or --port 0 for a free one' });
+  }
+  if (err.code === 'EACCES') {
+    return new OctoError('port_denied', `cannot listen on ${where}: permission denied`, { hint: 'use a port above 1023, e.g. --port 8787' });
+  }
+  if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN') {
+    return new OctoError('bad_host', `cannot listen on ${where}: not an address of this machine`, { hint: 'use --host 127.0.0.1' });
+  }
+  return err;
+}

@@ -1,0 +1,57 @@
+import type { ChalkInstance } from 'chalk';
+import { pathOnly } from '../core/endpoints.js';
+import { KEY_PATTERN_SOURCE, maskKey } from '../core/key-format.js';
+import type { RequestLog } from './http.js';
+
+const KEY_IN_TEXT = new RegExp(KEY_PATTERN_SOURCE, 'g');
+
+/**
+ * One line per request (SPEC §6): time, method, path, status, key id, reason, milliseconds, never
+ * the key. The query string is dropped and anything shaped like a key in the path is masked, since a
+ * client may put a key where it does not belong. Lines are gathered and written once per turn of the
+ * event loop, so that a busy server makes one write call per batch rather than one per request.
+ */
+export class RequestLogger {
+  private buffer = '';
+  private scheduled = false;
+
+  constructor(
+    private readonly write: (text: string) => void,
+    private readonly json: boolean,
+    private readonly c: ChalkInstance,
+  ) {}
+
+  log(entry: RequestLog): void {
+    this.buffer += this.format(entry) + '\n';
+    if (this.buffer.length > 65_536) return this.flush();
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  flush(): void {
+    this.scheduled = false;
+    if (this.buffer === '') return;
+    const text = this.buffer;
+    this.buffer = '';
+    this.write(text);
+  }
+
+  private format(e: RequestLog): string {
+    const path = scrubPath(e.path);
+    const ms = Math.round(e.ms * 100) / 100;
+    const at = new Date().toISOString();
+    if (this.json) {
+      return JSON.stringify({ event: 'request', at, method: e.method, path, status: e.status, key_id: e.keyId, reason: e.reason, ms });
+    }
+    const status = e.status < 300 ? this.c.green(e.status) : e.status < 500 ? this.c.yellow(e.status) : this.c.red(e.status);
+    return `${this.c.dim(at)} ${e.method} ${path} ${status} ${e.keyId ?? '-'} ${e.reason} ${ms}ms`;
+  }
+}
+
+export function scrubPath(raw: string): string {
+  const path = pathOnly(raw);
+  const clipped = path.length > 200 ? path.slice(0, 200) + '…' : path;
+  return clipped.replace(KEY_IN_TEXT, (key) => maskKey(key));
+}

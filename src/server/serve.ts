@@ -1,0 +1,65 @@
+import { Verifier } from '../app/verify.js';
+import type { Keystore } from '../store/keystore.js';
+import type { Output } from '../ui/output.js';
+import { createHandler } from './handler.js';
+import { listen } from './http.js';
+import { RequestLogger } from './request-log.js';
+import type { AcceptedMessage } from './types.js';
+
+export interface ServeOptions {
+  store: Keystore;
+  out: Output;
+  now: () => number;
+  host: string;
+  port: number;
+  onMessageAccepted?: (message: AcceptedMessage) => void;
+}
+
+/**
+ * `octo serve`: listens, prints the address as the first line on stdout, logs each request, and on
+ * SIGINT or SIGTERM stops accepting, lets in-flight requests finish, writes the pending
+ * `last_used_at` times and returns (main then exits 0).
+ */
+export async function runServer(opts: ServeOptions): Promise<void> {
+  const { out } = opts;
+  const report = (what: string) => (err: unknown) => out.warn(`${what}: ${err instanceof Error ? err.message : String(err)}`);
+  const verifier = new Verifier(opts.store, opts.now, report('could not record last_used_at (will retry)'));
+  const logger = new RequestLogger((text) => out.stdout.write(text), out.json, out.c);
+  const handler = createHandler({
+    verifier,
+    now: opts.now,
+    ...(opts.onMessageAccepted ? { onMessageAccepted: opts.onMessageAccepted } : {}),
+    onHookError: report('a message hook failed'),
+  });
+  const server = await listen({ host: opts.host, port: opts.port, handler, log: (e) => logger.log(e), onError: report('server error') });
+  if (out.json) out.jsonLine({ event: 'listening', url: server.url });
+  else out.line(`listening on ${server.url}`);
+  if (!isLoopbackHost(opts.host)) out.warn(`listening on ${opts.host}: other machines can reach this verifier`);
+  out.info('Press Ctrl-C to stop.');
+  verifier.start();
+
+  const signal = await nextSignal();
+  out.info(`${signal}: finishing in-flight requests…`);
+  await server.close();
+  verifier.stop();
+  logger.flush();
+  if (out.json) out.jsonLine({ event: 'stopped', signal });
+  else out.info('stopped');
+}
+
+function nextSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      // A second signal while draining falls back to the default: stop now.
+      resolve(signal);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+}
+
+function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}

@@ -1,0 +1,166 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AppContext } from '../../src/app/context.js';
+import { createKey, revokeKey, rotateKey, scopeKey } from '../../src/app/keys.js';
+import { addChannel, addWaba, addWorkspace } from '../../src/app/subjects.js';
+import { Verifier, verifyKey } from '../../src/app/verify.js';
+import { createHandler, type Handler } from '../../src/server/handler.js';
+import type { AcceptedMessage } from '../../src/server/types.js';
+import { Sandbox } from '../helpers/cli.js';
+
+/**
+ * The pure handler, called directly (no socket) over a real temporary keystore. A second AppContext
+ * on the same file plays the operator's CLI in another process: its changes reach the handler only
+ * through SQLite, as they would in real life.
+ */
+let sandbox: Sandbox;
+let cli: AppContext;
+let serverCtx: AppContext;
+let verifier: Verifier;
+let handle: Handler;
+let accepted: AcceptedMessage[];
+let clock: number;
+
+const SMS = { destination_phone: '+15551234567', body: 'Hello from Octopods.' };
+const bytes = (body: unknown) => Buffer.from(body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body));
+const post = (path: string, headers: Record<string, string>, body?: unknown) => handle('POST', path, headers, bytes(body));
+const parse = (r: { body: string }) => JSON.parse(r.body) as Record<string, unknown>;
+
+beforeEach(() => {
+  sandbox = new Sandbox();
+  cli = new AppContext(sandbox.env);
+  addWorkspace(cli, { name: 'Acme', platform: 'intercom', id: 'acme' });
+  addChannel(cli, { name: 'Support line', workspace: 'acme', type: 'sms', id: 'sms1' });
+  addWaba(cli, { name: 'Acme WABA', workspace: 'acme', id: 'waba1' });
+  addChannel(cli, { name: '+1 555 0100', workspace: 'acme', type: 'whatsapp', waba: 'waba1', id: 'wa1' });
+  clock = Date.now();
+  serverCtx = new AppContext(sandbox.env, undefined, () => clock);
+  verifier = new Verifier(serverCtx.store, () => clock);
+  accepted = [];
+  handle = createHandler({ verifier, now: () => clock, onMessageAccepted: (m) => accepted.push(m) });
+});
+
+afterEach(() => {
+  verifier.stop();
+  serverCtx.close();
+  cli.close();
+  sandbox.cleanup();
+});
+
+describe('the pure handler', () => {
+  it('answers the seed example with 202 queued, and tells the webhook hook after the response', async () => {
+    const { key, secret } = createKey(cli, { kind: 'channel', channel: 'sms1' });
+    const r = post('/api/v1/sms/messages', { 'x-octopods-auth': secret, 'content-type': 'application/json' }, SMS);
+    expect(r.status).toBe(202);
+    const body = parse(r);
+    expect(body).toEqual({ id: expect.stringMatching(/^msg_[0-9A-Za-z]{10}$/), status: 'queued', channel_id: 'sms1' });
+    expect(r.keyId).toBe(key.id);
+    expect(accepted).toEqual([]); // not yet: the hook runs off the request path
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(accepted).toEqual([{
+      id: body.id, workspaceId: 'acme', channelId: 'sms1', channelType: 'sms',
+      endpoint: 'POST /api/v1/sms/messages', keyId: key.id, at: clock,
+    }]);
+  });
+
+  it('writes the SPEC §6 error body, with Allow and Retry-After headers', () => {
+    const r401 = handle('GET', '/v1/posts', {}, bytes(undefined));
+    expect(r401.status).toBe(401);
+    expect(parse(r401)).toEqual({ error: 'Invalid or expired API key', code: 'unauthorized', reason: 'missing_key' });
+    const r405 = handle('GET', '/api/v1/sms/messages', {}, bytes(undefined));
+    expect([r405.status, r405.headers.allow]).toEqual([405, 'POST']);
+    const { secret } = createKey(cli, { kind: 'bearer', name: 'limited', rateLimit: { limit: 1, window_s: 60 } });
+    expect(handle('GET', '/v1/posts', { authorization: `Bearer ${secret}` }, bytes(undefined)).status).toBe(200);
+    clock += 15_000;
+    const r429 = handle('GET', '/v1/posts', { authorization: `Bearer ${secret}` }, bytes(undefined));
+    expect([r429.status, r429.headers['retry-after']]).toEqual([429, '45']);
+    expect(parse(r429)).toMatchObject({ code: 'rate_limited', reason: 'rate_limited', retry_after: 45 });
+  });
+
+  it('answers the scoped success body', () => {
+    const { key, secret } = createKey(cli, { kind: 'bearer', name: 'ci', test: true, scopes: ['posts:read'] });
+    const r = handle('GET', '/v1/posts/p1', { authorization: `Bearer ${secret}` }, bytes(undefined));
+    expect([r.status, parse(r)]).toEqual([200, { ok: true, key_id: key.id, livemode: false, scope: 'posts:read' }]);
+  });
+
+  it('answers the templates API per WABA: 200, 201, 200', () => {
+    const { secret } = createKey(cli, { kind: 'waba', waba: 'waba1' });
+    const auth = { 'x-octopods-auth': secret };
+    const list = handle('GET', '/api/v1/whatsapp/templates', auth, bytes(undefined));
+    expect([list.status, parse(list)]).toEqual([200, { waba_id: 'waba1', templates: [] }]);
+    const created = post('/api/v1/whatsapp/templates', auth, { name: 'welcome', language: 'en' });
+    expect([created.status, parse(created)]).toEqual([201, { name: 'welcome', language: 'en', status: 'PENDING', waba_id: 'waba1' }]);
+    const deleted = handle('DELETE', '/api/v1/whatsapp/templates/welcome%20back', auth, bytes(undefined));
+    expect([deleted.status, parse(deleted)]).toEqual([200, { name: 'welcome back', deleted: true, waba_id: 'waba1' }]);
+    expect(accepted).toEqual([]);
+  });
+
+  it('sees a revoke, a rotation and a re-scope by another connection on the very next request', () => {
+    const bearer = createKey(cli, { kind: 'bearer', name: 'ci', scopes: ['posts:read'] });
+    const auth = { authorization: `Bearer ${bearer.secret}` };
+    expect(handle('POST', '/v1/posts', auth, bytes(undefined)).status).toBe(403);
+    scopeKey(cli, bearer.key.id, { add: ['posts:write'] });
+    expect(handle('POST', '/v1/posts', auth, bytes(undefined)).status).toBe(200);
+    const channel = createKey(cli, { kind: 'channel', channel: 'sms1' });
+    expect(post('/api/v1/sms/messages', { 'x-octopods-auth': channel.secret }, SMS).status).toBe(202);
+    const rotated = rotateKey(cli, channel.key.id, 0);
+    clock = Date.now() + 1; // the grace of 0 ends at the rotation's own clock reading
+    expect(parse(post('/api/v1/sms/messages', { 'x-octopods-auth': channel.secret }, SMS))).toMatchObject({ code: 'DEPRECATED_API_KEY', reason: 'rotated' });
+    expect(post('/api/v1/sms/messages', { 'x-octopods-auth': rotated.secret }, SMS).status).toBe(202);
+    revokeKey(cli, rotated.key.id, null);
+    expect(parse(post('/api/v1/sms/messages', { 'x-octopods-auth': rotated.secret }, SMS))).toMatchObject({ code: 'DEPRECATED_API_KEY', reason: 'revoked' });
+  });
+
+  it('judges expiry and grace by the clock on every request, not by what it cached', () => {
+    const { secret } = createKey(cli, { kind: 'bearer', name: 'short', expiresInSeconds: 60 });
+    const auth = { authorization: `Bearer ${secret}` };
+    expect(handle('GET', '/v1/posts', auth, bytes(undefined)).status).toBe(200);
+    clock += 61_000;
+    expect(parse(handle('GET', '/v1/posts', auth, bytes(undefined)))).toMatchObject({ reason: 'expired' });
+  });
+
+  it('records last_used_at in a batch, for accepted requests only', () => {
+    const used = createKey(cli, { kind: 'channel', channel: 'sms1' });
+    const refused = createKey(cli, { kind: 'bearer', name: 'no scope', scopes: ['posts:read'] });
+    expect(post('/api/v1/sms/messages', { 'x-octopods-auth': used.secret }, SMS).status).toBe(202);
+    expect(handle('POST', '/v1/posts', { authorization: `Bearer ${refused.secret}` }, bytes(undefined)).status).toBe(403);
+    expect(cli.store.keys.findById(used.key.id)!.lastUsedAt).toBeNull(); // batched, not written per request
+    verifier.stop();
+    expect(cli.store.keys.findById(used.key.id)!.lastUsedAt).toBe(clock);
+    expect(cli.store.keys.findById(refused.key.id)!.lastUsedAt).toBeNull();
+  });
+});
+
+describe('POST /v1/keys/verify', () => {
+  it('answers the same verdict object as keys verify, and counts nothing', () => {
+    const { key, secret } = createKey(cli, { kind: 'bearer', name: 'limited', rateLimit: { limit: 1, window_s: 60 } });
+    const request = { key: secret, endpoint: 'GET /v1/posts' };
+    const local = verifyKey(cli, { key: secret, endpoint: { method: 'GET', path: '/v1/posts' }, channelId: null });
+    for (let i = 0; i < 3; i++) {
+      const r = post('/v1/keys/verify', {}, request);
+      expect([r.status, parse(r)]).toEqual([200, JSON.parse(JSON.stringify(local))]);
+    }
+    expect(local).toMatchObject({ valid: true, status: 200, code: 'ok', reason: 'ok', endpoint: 'GET /v1/posts', key: { id: key.id } });
+    verifier.stop();
+    expect(cli.store.keys.findById(key.id)!.lastUsedAt).toBeNull();
+  });
+
+  it.each([
+    ['not JSON', '{', 'body'],
+    ['no key', {}, 'key'],
+    ['a bad endpoint', { key: 'x', endpoint: 'sms' }, 'endpoint'],
+    ['a bad channel_id', { key: 'x', channel_id: 5 }, 'channel_id'],
+  ])('refuses %s with 422 naming the field', (_name, body, field) => {
+    const r = post('/v1/keys/verify', {}, body);
+    expect([r.status, parse(r)]).toEqual([422, expect.objectContaining({ code: 'invalid_request', field })]);
+  });
+
+  it('answers only clients on this machine', () => {
+    const r = handle('POST', '/v1/keys/verify', {}, bytes({ key: 'x' }), { loopback: false });
+    expect([r.status, parse(r).reason]).toEqual([403, 'not_loopback']);
+  });
+
+  it('answers /healthz', () => {
+    expect(handle('GET', '/healthz', {}, bytes(undefined))).toMatchObject({ status: 200, body: '{"status":"ok"}' });
+    expect(handle('POST', '/healthz', {}, bytes(undefined)).status).toBe(405);
+  });
+});
