@@ -1,5 +1,6 @@
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../core/retry-policy.js';
 import type { AcceptedMessage } from '../core/webhook-events.js';
+import type { DispatchLog } from '../core/webhook-model.js';
 import type { DeliveryRecord } from '../store/webhooks-repo.js';
 import type { AppContext } from './context.js';
 import {
@@ -7,6 +8,7 @@ import {
 } from './webhook-deliveries.js';
 
 export type { AcceptedMessage } from '../core/webhook-events.js';
+export type { DispatchLog } from '../core/webhook-model.js';
 
 export interface DispatcherOptions {
   /** Retries after the first attempt (`serve --webhook-retries N`); default 5. */
@@ -29,13 +31,6 @@ export interface DispatcherOptions {
   /** One entry per attempt, and per error that did not stop the dispatcher. */
   log?: (entry: DispatchLog) => void;
 }
-
-export type DispatchLog =
-  | {
-      event: 'webhook'; delivery: string; webhook: string; type: string; attempt: number; code: number | null;
-      error: string | null; ms: number; status: string; retry_in_ms: number | null;
-    }
-  | { event: 'webhook_error'; message: string };
 
 interface InFlight {
   promise: Promise<void>;

@@ -7,10 +7,14 @@ export function registerServe(program: Command, session: Session): void {
     .description('run the local verifier: answers HTTP requests the way the real APIs do')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0 = a free port)', '8787')
+    .option('--webhook-retries <n>', 'retries after a failed webhook delivery (exponential backoff)', '5')
     .addHelpText('after', `
 The first line on stdout is "listening on http://HOST:PORT" ({"event":"listening","url":…} with --json),
 then one line per request: method, path, status, key id, reason, milliseconds (never the key).
-SIGINT or SIGTERM: finish in-flight requests, record last-used times, exit 0.
+Each accepted message is delivered to the workspace's webhooks as message.queued, message.sent and
+message.delivered (see \`octo webhooks --help\`), off the request path, retried with backoff.
+SIGINT or SIGTERM: finish in-flight requests, record last-used times, exit 0; webhook deliveries not
+yet made stay in the keystore and resume at the next start.
 
 Examples:
   $ octo serve
@@ -19,11 +23,34 @@ Examples:
       -H 'Content-Type: application/json' -d '{"destination_phone":"+15551234567","body":"Hello"}'`)
     .action(act(session, async (opts: Record<string, unknown>) => {
       const port = parsePort(opts.port as string);
+      const retries = parseRetries(opts.webhookRetries as string);
       const ctx = session.ctx;
-      // Loaded only here, so that no other command pays for the server code.
-      const { runServer } = await import('../server/serve.js');
-      await runServer({ store: ctx.store, out: session.out, now: () => ctx.now(), host: opts.host as string, port });
+      const { out } = session;
+      // Loaded only here, so that no other command pays for the server and delivery code.
+      const [{ runServer }, { WebhookDispatcher }, { formatDispatchLog }] = await Promise.all([
+        import('../server/serve.js'), import('../app/webhook-dispatcher.js'), import('../ui/render-webhooks.js'),
+      ]);
+      const dispatcher = new WebhookDispatcher(ctx, {
+        retries,
+        log: (entry) => (out.json ? out.jsonLine(entry) : out.line(formatDispatchLog(entry, out.c))),
+      });
+      dispatcher.start();
+      try {
+        await runServer({
+          store: ctx.store, out, now: () => ctx.now(), host: opts.host as string, port,
+          onMessageAccepted: (m) => dispatcher.messageAccepted(m),
+        });
+      } finally {
+        await dispatcher.stop();
+      }
     }));
+}
+
+function parseRetries(text: string): number {
+  if (!/^\d{1,2}$/.test(text)) {
+    throw new UsageError(`invalid --webhook-retries "${text}"`, 'pass a whole number of retries from 0 to 99, e.g. --webhook-retries 5');
+  }
+  return Number(text);
 }
 
 function parsePort(text: string): number {

@@ -32,3 +32,11 @@ export interface TestResult {
   delivery: string;
   event: { id: string; type: EventType };
 }
+
+/** One line of `octo serve`'s log per delivery attempt, and per error that did not stop delivery. */
+export type DispatchLog =
+  | {
+      event: 'webhook'; delivery: string; webhook: string; type: string; attempt: number; code: number | null;
+      error: string | null; ms: number; status: string; retry_in_ms: number | null;
+    }
+  | { event: 'webhook_error'; message: string };

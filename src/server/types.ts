@@ -1,20 +1,8 @@
-import type { ChannelType } from '../core/model.js';
-
 /**
  * A message the verifier accepted (a 202). The webhook delivery side subscribes through
  * `onMessageAccepted` and produces `message.queued`, `message.sent` and `message.delivered` from it.
  */
-export interface AcceptedMessage {
-  id: string;
-  workspaceId: string;
-  channelId: string;
-  channelType: ChannelType;
-  /** `METHOD /path`, e.g. `POST /api/v1/sms/messages`. */
-  endpoint: string;
-  keyId: string;
-  /** Epoch milliseconds. */
-  at: number;
-}
+export type { AcceptedMessage } from '../core/webhook-events.js';
 
 /** Header names in lower case; a repeated header as an array of its values. */
 export type RequestHeaders = Readonly<Record<string, string | readonly string[] | undefined>>;

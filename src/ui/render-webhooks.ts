@@ -1,4 +1,5 @@
-import type { DeliveryView, TestResult, WebhookView } from '../core/webhook-model.js';
+import type { ChalkInstance } from 'chalk';
+import type { DeliveryView, DispatchLog, TestResult, WebhookView } from '../core/webhook-model.js';
 import type { SignatureVerdict } from '../core/webhook-signature.js';
 import type { Output } from './output.js';
 import { printTable } from './table.js';
@@ -49,4 +50,12 @@ export function printVerdict(out: Output, verdict: SignatureVerdict, toleranceS:
   }
   out.line(out.c.red('invalid') + `: ${verdict.reason}`);
   out.info(WHY[verdict.reason]!);
+}
+
+/** A delivery attempt in `octo serve`'s human log (under --json the entry is printed as it is). */
+export function formatDispatchLog(entry: DispatchLog, c: ChalkInstance): string {
+  if (entry.event === 'webhook_error') return c.red(`webhook error: ${entry.message}`);
+  const code = entry.code === null ? c.red(entry.error ?? 'timeout') : entry.code < 300 ? c.green(String(entry.code)) : c.red(String(entry.code));
+  const next = entry.retry_in_ms === null ? '' : c.dim(` retry in ${(entry.retry_in_ms / 1000).toFixed(1)}s`);
+  return `webhook ${entry.webhook} ${entry.type} ${entry.delivery} attempt ${entry.attempt} ${code} ${entry.ms}ms${next}`;
 }

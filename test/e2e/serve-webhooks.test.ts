@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Sandbox } from '../helpers/cli.js';
+import { Receiver } from '../helpers/receiver.js';
+import { request, startServe, type RunningServe } from '../helpers/serve.js';
+import { signedBy } from '../helpers/webhooks.js';
+
+/** SPEC §9: a running `octo serve` turns each accepted message into three signed callbacks. */
+describe('octo serve delivers webhooks for accepted messages', () => {
+  const sb = new Sandbox();
+  let receiver: Receiver;
+  let serve: RunningServe;
+  let channelKey = '';
+  let otherKey = '';
+  let secret = '';
+  let webhookId = '';
+
+  beforeAll(async () => {
+    receiver = await Receiver.start();
+    await sb.json(['workspaces', 'add', 'Acme', '--platform', 'intercom', '--id', 'acme']);
+    await sb.json(['workspaces', 'add', 'Globex', '--platform', 'intercom', '--id', 'globex']);
+    await sb.json(['channels', 'add', 'Support', '--workspace', 'acme', '--type', 'sms', '--id', 'sms1']);
+    await sb.json(['channels', 'add', 'Other', '--workspace', 'globex', '--type', 'sms', '--id', 'sms2']);
+    channelKey = (await sb.json<{ secret: string }>(['keys', 'create', 'channel', '--channel', 'sms1'])).secret;
+    otherKey = (await sb.json<{ secret: string }>(['keys', 'create', 'channel', '--channel', 'sms2'])).secret;
+    const added = await sb.json<{ webhook: { id: string }; secret: string }>(['webhooks', 'add', receiver.url, '--workspace', 'acme']);
+    webhookId = added.webhook.id;
+    secret = added.secret;
+    serve = await startServe(sb, ['--json']);
+  });
+  afterAll(async () => {
+    await serve?.stop();
+    await receiver?.close();
+    sb.cleanup();
+  });
+
+  it('sends message.queued, message.sent and message.delivered, signed per SPEC §9', async () => {
+    const sms = { destination_phone: '+15551234567', body: 'Hello from Octopods.' };
+    const refused = await request(`${serve.url}/api/v1/sms/messages`, 'POST', { 'X-Octopods-Auth': 'Bearer ' + channelKey }, sms);
+    expect(refused.status).toBe(401);
+    const invalid = await request(`${serve.url}/api/v1/sms/messages`, 'POST', { 'X-Octopods-Auth': channelKey }, { body: 'no phone' });
+    expect(invalid.status).toBe(422);
+    const elsewhere = await request(`${serve.url}/api/v1/sms/messages`, 'POST', { 'X-Octopods-Auth': otherKey }, sms);
+    expect(elsewhere.status).toBe(202); // another workspace: no endpoint subscribed there
+
+    const accepted = await request(`${serve.url}/api/v1/sms/messages`, 'POST', { 'X-Octopods-Auth': channelKey }, sms);
+    expect(accepted.status).toBe(202);
+    await receiver.waitFor(3, 15_000);
+    await new Promise((r) => setTimeout(r, 500)); // nothing more should arrive
+    expect(receiver.requests).toHaveLength(3);
+
+    const bodies = receiver.requests.map((r) => JSON.parse(r.body.toString()) as { id: string; type: string; created: number; data: Record<string, unknown> });
+    expect(bodies.map((b) => b.type)).toEqual(['message.queued', 'message.sent', 'message.delivered']);
+    for (const [i, req] of receiver.requests.entries()) {
+      expect(req.method).toBe('POST');
+      expect(req.headers['x-octo-event']).toBe(bodies[i]!.type);
+      expect(String(req.headers['x-octo-delivery'])).toMatch(/^\S+$/);
+      expect(bodies[i]!.id).toMatch(/^evt_/);
+      expect(signedBy(req, { current: secret })).toEqual(['current']);
+      expect(JSON.stringify(bodies[i]!.data)).toContain(String(accepted.body.id));
+      expect(JSON.stringify(bodies[i]!.data)).not.toContain(channelKey);
+    }
+
+    const { deliveries } = await sb.json<{ deliveries: { event: string; status: string; attempts: { code: number | null }[] }[] }>(
+      ['webhooks', 'deliveries', webhookId],
+    );
+    expect(deliveries.map((d) => [d.event, d.status, d.attempts.map((a) => a.code)]).sort()).toEqual([
+      ['message.delivered', expect.any(String), [200]],
+      ['message.queued', expect.any(String), [200]],
+      ['message.sent', expect.any(String), [200]],
+    ]);
+    expect(serve.stdout()).toContain('"event":"webhook"');
+    expect(serve.stdout()).not.toContain(secret);
+  });
+
+  it('refuses a --webhook-retries that is not a number', async () => {
+    const r = await sb.run(['serve', '--port', '0', '--webhook-retries', 'many']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--webhook-retries');
+  });
+});
