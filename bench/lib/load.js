@@ -1,6 +1,7 @@
 // Load generation: wrk where installed (it costs the server far less CPU than a Node client),
 // else autocannon. One connection count and thread count for every run so ratios compare.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +19,8 @@ export async function measure(url, request, seconds) {
   return loader === 'wrk' ? runWrk(url, request, seconds) : runAutocannon(url, request, seconds);
 }
 
-function runWrk(url, request, seconds) {
+// Asynchronous, so that this process keeps draining the servers' stdout while wrk runs.
+async function runWrk(url, request, seconds) {
   const dir = mkdtempSync(join(tmpdir(), 'octo-wrk-'));
   const script = join(dir, 'request.lua');
   const lua = [
@@ -27,7 +29,7 @@ function runWrk(url, request, seconds) {
     request.body === undefined ? '' : `wrk.body = ${JSON.stringify(request.body)}`,
   ].join('\n');
   writeFileSync(script, lua);
-  const out = execFileSync('wrk', ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '-s', script, url + request.path], {
+  const { stdout: out } = await promisify(execFile)('wrk', ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '-s', script, url + request.path], {
     encoding: 'utf8',
   });
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);

@@ -14,13 +14,24 @@ const MAX_ENTRIES = 100_000;
  */
 export class KeystoreLookup implements DecisionLookup {
   private version: number | null = null;
+  private checkedThisTurn = false;
   private readonly keys = new Map<string, KeyRecord | null>();
   private readonly channels = new Map<string, Channel | null>();
   private readonly owned = new Map<string, readonly Channel[]>();
 
   constructor(private readonly store: Keystore) {}
 
+  /**
+   * Reads data_version at most once per turn of the event loop. Every request handled in one turn
+   * was read from its socket in that turn's poll, which began after any change whose `octo keys …`
+   * had already returned when the client sent it; so one read per turn still sees every such change,
+   * and a busy server pays one SQLite read transaction (file-lock system calls) per batch of requests
+   * instead of per request.
+   */
   refresh(): void {
+    if (this.checkedThisTurn) return;
+    this.checkedThisTurn = true;
+    setImmediate(() => (this.checkedThisTurn = false));
     const version = this.store.changeCounter();
     if (version !== this.version) {
       this.clear();

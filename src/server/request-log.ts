@@ -5,24 +5,36 @@ import type { RequestLog } from './http.js';
 
 const KEY_IN_TEXT = new RegExp(KEY_PATTERN_SOURCE, 'g');
 
+/** While stdout is not being read, at most this much log is held; past it lines are counted, not kept. */
+const BACKLOG_LIMIT = 1024 * 1024;
+
 /**
  * One line per request (SPEC §6): time, method, path, status, key id, reason, milliseconds, never
  * the key. The query string is dropped and anything shaped like a key in the path is masked, since a
  * client may put a key where it does not belong. Lines are gathered and written once per turn of the
  * event loop, so that a busy server makes one write call per batch rather than one per request.
+ * When stdout is a pipe nobody reads fast enough, the log waits for it to drain, keeping at most
+ * BACKLOG_LIMIT: the verifier's memory stays flat, and the log says how many lines it dropped.
  */
 export class RequestLogger {
   private buffer = '';
   private scheduled = false;
+  private waitingForDrain = false;
+  private dropped = 0;
 
   constructor(
-    private readonly write: (text: string) => void,
+    private readonly stream: NodeJS.WritableStream,
     private readonly json: boolean,
     private readonly c: ChalkInstance,
   ) {}
 
   log(entry: RequestLog): void {
+    if (this.waitingForDrain && this.buffer.length > BACKLOG_LIMIT) {
+      this.dropped++;
+      return;
+    }
     this.buffer += this.format(entry) + '\n';
+    if (this.waitingForDrain) return;
     if (this.buffer.length > 65_536) return this.flush();
     if (!this.scheduled) {
       this.scheduled = true;
@@ -32,10 +44,27 @@ export class RequestLogger {
 
   flush(): void {
     this.scheduled = false;
-    if (this.buffer === '') return;
+    if (this.dropped > 0) {
+      const n = this.dropped;
+      this.dropped = 0;
+      this.buffer += (this.json ? JSON.stringify({ event: 'log_dropped', lines: n }) : `(${n} request log lines dropped: stdout was not being read)`) + '\n';
+    }
+    if (this.buffer === '' || this.waitingForDrain) return;
     const text = this.buffer;
     this.buffer = '';
-    this.write(text);
+    if (!this.stream.write(text)) {
+      this.waitingForDrain = true;
+      this.stream.once('drain', () => {
+        this.waitingForDrain = false;
+        this.flush();
+      });
+    }
+  }
+
+  /** At shutdown: everything still held is handed to the stream, which Node drains before exiting. */
+  close(): void {
+    this.waitingForDrain = false;
+    this.flush();
   }
 
   private format(e: RequestLog): string {

@@ -24,7 +24,7 @@ export async function runServer(opts: ServeOptions): Promise<void> {
   const { out } = opts;
   const report = (what: string) => (err: unknown) => out.warn(`${what}: ${err instanceof Error ? err.message : String(err)}`);
   const verifier = new Verifier(opts.store, opts.now, report('could not record last_used_at (will retry)'));
-  const logger = new RequestLogger((text) => out.stdout.write(text), out.json, out.c);
+  const logger = new RequestLogger(out.stdout, out.json, out.c);
   const handler = createHandler({
     verifier,
     now: opts.now,
@@ -42,7 +42,7 @@ export async function runServer(opts: ServeOptions): Promise<void> {
   out.info(`${signal}: finishing in-flight requests…`);
   await server.close();
   verifier.stop();
-  logger.flush();
+  logger.close();
   if (out.json) out.jsonLine({ event: 'stopped', signal });
   else out.info('stopped');
 }
