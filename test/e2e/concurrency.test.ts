@@ -117,3 +117,20 @@ describe('racing changes to one key', () => {
     expect(auditCount('key.scope', id)).toBe(8);
   });
 });
+
+describe('first runs racing', () => {
+  it('8 processes creating the master key file at once agree on one key', async () => {
+    const env = { ...sb.env, OCTO_MASTER_KEY: '' }; // from ${XDG_CONFIG_HOME}/octo/master.key, not there yet
+    await sb.json(['workspaces', 'add', 'Base', '--platform', 'intercom', '--id', 'base'], { env });
+    for (let i = 0; i < 8; i++) await sb.json(['channels', 'add', `C${i}`, '--workspace', 'base', '--type', 'sms', '--id', `c${i}`], { env });
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => runWith(['keys', 'create', 'channel', '--channel', `c${i}`, '--json'], { env })));
+    expectNoLockErrors(results);
+    for (const r of results) expect(r.code, r.stderr).toBe(0);
+    // every sealed secret opens with the one key file that won
+    for (const r of results) {
+      const { key, secret } = JSON.parse(r.stdout) as { key: { id: string }; secret: string };
+      const copy = await sb.run(['keys', 'copy', key.id, '--print'], { env });
+      expect(copy.stdout.trim(), copy.stderr).toBe(secret);
+    }
+  });
+});
