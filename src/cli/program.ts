@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { registerAudit } from './audit.js';
+import { registerBackup } from './backup.js';
 import { registerKeys } from './keys.js';
 import { registerScopes } from './scopes.js';
 import type { Session } from './session.js';
@@ -38,5 +39,6 @@ Exit codes: 0 ok, 1 refused or failed, 2 usage error, 130 cancelled.`);
   registerKeys(program, session);
   registerScopes(program, session);
   registerAudit(program, session);
+  registerBackup(program, session);
   return program;
 }
