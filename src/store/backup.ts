@@ -1,12 +1,11 @@
 import Database from 'better-sqlite3';
-import { randomBytes } from 'node:crypto';
 import { chmodSync, copyFileSync, linkSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { OctoError } from '../core/errors.js';
 import { Keystore } from './keystore.js';
 import { SCHEMA_VERSION } from './migrations/index.js';
 import { openDatabase, type Db } from './open.js';
-import { ensurePrivateDir, ensurePrivateFile } from './private-files.js';
+import { ensurePrivateDir, ensurePrivateFile, tempBeside } from './private-files.js';
 
 export interface KeystoreSummary {
   schemaVersion: number;
@@ -29,11 +28,6 @@ export function summarise(db: Db): KeystoreSummary {
     sealedSecrets: count('SELECT count(*) FROM keys WHERE secret_sealed IS NOT NULL'),
     masterKeyFingerprint: db.prepare<[], string>("SELECT value FROM meta WHERE key = 'master_key_fingerprint'").pluck().get() ?? null,
   };
-}
-
-/** A name beside `file` for work in progress: same folder, so that rename and link stay atomic. */
-function tempBeside(file: string): string {
-  return `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
 }
 
 function removeDb(path: string): void {

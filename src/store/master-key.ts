@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { OctoError } from '../core/errors.js';
-import { ensurePrivateDir } from './private-files.js';
+import { ensurePrivateDir, tempBeside } from './private-files.js';
 
 /**
  * The master key that seals viewable secrets (SPEC §4): base64 of 32 bytes, from $OCTO_MASTER_KEY
@@ -31,7 +31,7 @@ export function loadMasterKey(env: NodeJS.ProcessEnv, path: string): Buffer {
  */
 function createKeyFile(path: string): void {
   ensurePrivateDir(dirname(path));
-  const temp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  const temp = tempBeside(path);
   try {
     writeFileSync(temp, randomBytes(32).toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
     chmodSync(temp, 0o600); // the mode given to open is filtered by the umask
