@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { keystoreProblems } from '../../bench/invariants.js';
 import { BIN, Sandbox, type RunResult } from '../helpers/cli.js';
 import { digest, dumpKeystore, query, runWith, STACK_LINE } from '../helpers/keystore.js';
@@ -13,12 +13,22 @@ let sb: Sandbox;
 beforeEach(() => { sb = new Sandbox(); });
 afterEach(() => sb.cleanup());
 
+/** Seeding takes four CLI runs: done once, and each test starts from a copy of the file. */
+let template: { dir: Sandbox; wsKey: string; wsSecret: string } | undefined;
+afterAll(() => template?.dir.cleanup());
+
 async function seed(): Promise<{ wsKey: string; wsSecret: string }> {
-  await sb.json(['workspaces', 'add', 'Acme', '--platform', 'intercom', '--id', 'acme']);
-  await sb.json(['channels', 'add', 'Line', '--workspace', 'acme', '--type', 'sms', '--id', 'line']);
-  const ws = await sb.json<{ key: { id: string }; secret: string }>(['keys', 'create', 'workspace', '--workspace', 'acme']);
-  await sb.json(['keys', 'create', 'bearer', '--name', 'CI', '--scope', 'posts:read']);
-  return { wsKey: ws.key.id, wsSecret: ws.secret };
+  if (!template) {
+    const t = new Sandbox();
+    await t.json(['workspaces', 'add', 'Acme', '--platform', 'intercom', '--id', 'acme']);
+    await t.json(['channels', 'add', 'Line', '--workspace', 'acme', '--type', 'sms', '--id', 'line']);
+    const ws = await t.json<{ key: { id: string }; secret: string }>(['keys', 'create', 'workspace', '--workspace', 'acme']);
+    await t.json(['keys', 'create', 'bearer', '--name', 'CI', '--scope', 'posts:read']);
+    template = { dir: t, wsKey: ws.key.id, wsSecret: ws.secret };
+  }
+  copyFileSync(template.dir.db, sb.db); // closed cleanly: one self-contained file
+  sb.env.OCTO_MASTER_KEY = template.dir.env.OCTO_MASTER_KEY;
+  return { wsKey: template.wsKey, wsSecret: template.wsSecret };
 }
 
 interface BackupDoc { file: string; schema_version: number; keys: number; subjects: number; audit_events: number; sealed_secrets: number; master_key: string }

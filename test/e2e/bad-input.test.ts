@@ -78,7 +78,8 @@ const cases: Case[] = [
   { name: 'a master key that is not base64', args: ['keys', 'copy', 'KEY', '--print'], env: { OCTO_MASTER_KEY: '!!!not*base64!!!' + 'x'.repeat(28) }, exit: 1, code: 'master_key_invalid', message: /not base64 of 32 bytes/ },
 ];
 
-describe('bad input leaves the keystore unchanged', () => {
+// Each case has its own copy of the keystore, so the cases may run side by side.
+describe.concurrent('bad input leaves the keystore unchanged', () => {
   for (const c of cases) {
     it(`refuses ${c.name} (exit ${c.exit}, ${c.code})`, async () => {
       const db = copyOfSeed();
