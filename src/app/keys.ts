@@ -37,13 +37,12 @@ export function createKey(ctx: AppContext, input: CreateKeyInput): IssuedKey {
     if (!name || name.length > 200) throw new UsageError('a bearer key needs a name of 1 to 200 characters', 'pass --name NAME, e.g. --name "Production Server"');
     const scopes = normaliseScopes(validateScopes(input.scopes ?? []));
     const now = ctx.now();
-    const shape: KeyShape = {
+    return issue(ctx, {
       kind: 'bearer', name, env: input.test ? 'test' : 'live', subjectType: null, subjectId: null, scopes,
       rateLimit: input.rateLimit ?? null,
       expiresAt: input.expiresInSeconds === undefined ? null : now + input.expiresInSeconds * 1000,
       replaces: null,
-    };
-    return issue(ctx, 'bearer', 'key.create', () => shape);
+    }, 'key.create');
   }
   const subjectType = SUBJECT_OF[input.kind];
   const ref = input.kind === 'workspace' ? input.workspace : input.kind === 'channel' ? input.channel : input.waba;
@@ -56,36 +55,30 @@ export function createKey(ctx: AppContext, input: CreateKeyInput): IssuedKey {
       });
     }
   }
-  const shape: KeyShape = {
+  return issue(ctx, {
     kind: input.kind, name: null, env: null, subjectType, subjectId, scopes: null,
     rateLimit: input.rateLimit ?? null, expiresAt: null, replaces: null,
-  };
-  return issue(ctx, input.kind, 'key.create', () => shape);
+  }, 'key.create');
 }
 
 type KeyShape = Pick<NewKey, 'kind' | 'name' | 'env' | 'subjectType' | 'subjectId' | 'scopes' | 'rateLimit' | 'expiresAt' | 'replaces'>;
 
 /**
- * Generates, stores and audits one key in one transaction. `prepare` runs first inside it and gives
- * the new key's shape: a rotation reads the old key there (so two racing rotations cannot both
- * succeed, and a scope change made meanwhile is not lost) and retires it (so the one-active-key
- * index never sees two). `after` gets the new id.
+ * Generates, stores and audits one key in one transaction. `before` runs inside it first (rotation
+ * retires the old key there, so the one-active-key index never sees two); `after` gets the new id.
  */
 function issue(
   ctx: AppContext,
-  kind: KeyKind,
+  shape: KeyShape,
   action: string,
-  prepare: () => KeyShape,
-  after?: (id: string) => void,
+  hooks: { before?: () => void; after?: (id: string) => void } = {},
 ): IssuedKey {
   const id = newId('key');
+  const secret = generateKey(prefixFor(shape.kind, shape.env));
   // Loaded before the transaction: it may create the master key file and record its fingerprint.
-  const master = kind === 'bearer' ? null : ctx.masterKey();
-  let secret = '';
+  const sealed = shape.kind === 'bearer' ? null : seal(ctx.masterKey(), secret, id);
   ctx.store.write(() => {
-    const shape = prepare();
-    secret = generateKey(prefixFor(shape.kind, shape.env));
-    const sealed = master === null ? null : seal(master, secret, id);
+    hooks.before?.();
     try {
       ctx.store.keys.insert({ ...shape, id, hash: hashKey(secret), secretSealed: sealed, masked: maskKey(secret), createdAt: ctx.now() });
     } catch (err) {
@@ -100,7 +93,7 @@ function issue(
       ...(shape.kind === 'bearer' ? { scopes: shape.scopes } : {}),
       ...(shape.replaces ? { replaces: shape.replaces } : {}),
     });
-    after?.(id);
+    hooks.after?.(id);
   });
   return { key: ctx.store.keys.findById(id)!, secret };
 }
@@ -154,43 +147,40 @@ export interface ScopeChange {
 }
 
 export function scopeKey(ctx: AppContext, ref: string, change: ScopeChange): KeyRecord {
-  const id = resolveKeyId(ctx, ref);
-  const add = validateScopes(change.add ?? []);
-  const remove = validateScopes(change.remove ?? []);
-  // Read and written in one transaction, so that two processes adding scopes at once both count.
-  ctx.store.write(() => {
-    const key = ctx.store.keys.findById(id)!;
-    const next = nextScopes(key, { add, remove, fullAccess: change.fullAccess === true });
-    ctx.store.keys.setScopes(key.id, next);
-    recordChange(ctx, 'key.scope', { keyId: key.id }, { before: key.scopes, after: next });
-  });
-  return ctx.store.keys.findById(id)!;
-}
-
-function nextScopes(key: KeyRecord, change: { add: string[]; remove: string[]; fullAccess: boolean }): string[] | null {
-  const { add, remove } = change;
+  const key = getKey(ctx, ref);
   if (key.kind !== 'bearer') {
     throw new OctoError('wrong_kind', `${key.id} is a ${key.kind} key: its scope is its ${key.kind}, not a list of scopes`, {
       hint: 'scopes apply to bearer keys (`octo keys list --kind bearer`)',
     });
   }
+  const add = validateScopes(change.add ?? []);
+  const remove = validateScopes(change.remove ?? []);
   if (!change.fullAccess && add.length === 0 && remove.length === 0) {
     throw new UsageError('nothing to change', 'pass --add SCOPE, --remove SCOPE or --full-access');
   }
-  if (change.fullAccess || add.includes(ADMIN_SCOPE)) return null;
-  if (key.scopes === null && remove.length > 0) {
-    throw new UsageError(`${key.id} has full access: there is no scope to remove`, `narrow it to what it needs with --add, e.g. \`octo keys scope ${key.id} --add posts:read\``);
+  let next: string[] | null;
+  if (change.fullAccess || add.includes(ADMIN_SCOPE)) {
+    next = null;
+  } else {
+    if (key.scopes === null && remove.length > 0) {
+      throw new UsageError(`${key.id} has full access: there is no scope to remove`, `narrow it to what it needs with --add, e.g. \`octo keys scope ${key.id} --add posts:read\``);
+    }
+    // A full-access key given --add is narrowed to exactly what is added.
+    const set = new Set([...(key.scopes ?? []), ...add]);
+    for (const s of remove) set.delete(s);
+    if (set.size === 0) {
+      throw new UsageError(
+        'removing every scope would give the key full access',
+        `say so with \`octo keys scope ${key.id} --full-access\`, or revoke it with \`octo keys revoke ${key.id}\``,
+      );
+    }
+    next = normaliseScopes([...set]);
   }
-  // A full-access key given --add is narrowed to exactly what is added.
-  const set = new Set([...(key.scopes ?? []), ...add]);
-  for (const s of remove) set.delete(s);
-  if (set.size === 0) {
-    throw new UsageError(
-      'removing every scope would give the key full access',
-      `say so with \`octo keys scope ${key.id} --full-access\`, or revoke it with \`octo keys revoke ${key.id}\``,
-    );
-  }
-  return normaliseScopes([...set]);
+  ctx.store.write(() => {
+    ctx.store.keys.setScopes(key.id, next);
+    recordChange(ctx, 'key.scope', { keyId: key.id }, { before: key.scopes, after: next });
+  });
+  return ctx.store.keys.findById(key.id)!;
 }
 
 export interface RotatedKey extends IssuedKey {
@@ -202,43 +192,40 @@ export interface RotatedKey extends IssuedKey {
  * retires the old key, which stays accepted until `graceSeconds` have passed (default: none).
  */
 export function rotateKey(ctx: AppContext, ref: string, graceSeconds = 0): RotatedKey {
-  const id = resolveKeyId(ctx, ref);
+  const old = getKey(ctx, ref);
   const now = ctx.now();
-  const issued = issue(ctx, ctx.store.keys.findById(id)!.kind, 'key.rotate', () => {
-    const old = ctx.store.keys.findById(id)!;
-    const status = keyStatus(old, now);
-    if (status === 'revoked' || status === 'rotated') {
-      throw new ConflictError(
-        `${old.id} is ${status}${old.replacedBy ? ` (replaced by ${old.replacedBy})` : ''}: only an active or expired key can be rotated`,
-        old.replacedBy ? `rotate its successor: \`octo keys rotate ${old.replacedBy}\`` : 'create a new key with `octo keys create`',
-      );
-    }
-    ctx.store.keys.retire(old.id, now + graceSeconds * 1000);
-    return {
-      kind: old.kind,
-      name: old.name,
-      env: old.env,
-      subjectType: old.subject?.type ?? null,
-      subjectId: old.subject?.id ?? null,
-      scopes: old.scopes,
-      rateLimit: old.rateLimit,
-      expiresAt: old.expiresAt === null ? null : now + (old.expiresAt - old.createdAt),
-      replaces: old.id,
-    };
-  }, (successor) => ctx.store.keys.linkSuccessor(id, successor));
-  return { ...issued, replaced: ctx.store.keys.findById(id)! };
+  const status = keyStatus(old, now);
+  if (status === 'revoked' || status === 'rotated') {
+    throw new ConflictError(
+      `${old.id} is ${status}${old.replacedBy ? ` (replaced by ${old.replacedBy})` : ''}: only an active or expired key can be rotated`,
+      old.replacedBy ? `rotate its successor: \`octo keys rotate ${old.replacedBy}\`` : 'create a new key with `octo keys create`',
+    );
+  }
+  const issued = issue(ctx, {
+    kind: old.kind,
+    name: old.name,
+    env: old.env,
+    subjectType: old.subject?.type ?? null,
+    subjectId: old.subject?.id ?? null,
+    scopes: old.scopes,
+    rateLimit: old.rateLimit,
+    expiresAt: old.expiresAt === null ? null : now + (old.expiresAt - old.createdAt),
+    replaces: old.id,
+  }, 'key.rotate', {
+    before: () => ctx.store.keys.retire(old.id, now + graceSeconds * 1000),
+    after: (successor) => ctx.store.keys.linkSuccessor(old.id, successor),
+  });
+  return { ...issued, replaced: ctx.store.keys.findById(old.id)! };
 }
 
 export function revokeKey(ctx: AppContext, ref: string, reason: string | null): KeyRecord {
-  const id = resolveKeyId(ctx, ref);
-  // Checked inside the transaction, so that of two racing revocations only one is recorded.
+  const key = getKey(ctx, ref);
+  if (key.state === 'revoked') {
+    throw new ConflictError(`${key.id} is already revoked`, 'list active keys with `octo keys list --status active`');
+  }
   ctx.store.write(() => {
-    const key = ctx.store.keys.findById(id)!;
-    if (key.state === 'revoked') {
-      throw new ConflictError(`${key.id} is already revoked`, 'list active keys with `octo keys list --status active`');
-    }
     ctx.store.keys.revoke(key.id, ctx.now(), reason);
     recordChange(ctx, 'key.revoke', { keyId: key.id, subjectType: key.subject?.type, subjectId: key.subject?.id }, reason ? { reason } : null);
   });
-  return ctx.store.keys.findById(id)!;
+  return ctx.store.keys.findById(key.id)!;
 }
