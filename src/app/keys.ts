@@ -40,6 +40,7 @@ export function createKey(ctx: AppContext, input: CreateKeyInput): IssuedKey {
     return issue(ctx, {
       kind: 'bearer', name, env: input.test ? 'test' : 'live', subjectType: null, subjectId: null, scopes,
       rateLimit: input.rateLimit ?? null,
+      createdAt: now,
       expiresAt: input.expiresInSeconds === undefined ? null : now + input.expiresInSeconds * 1000,
       replaces: null,
     }, 'key.create');
@@ -57,11 +58,14 @@ export function createKey(ctx: AppContext, input: CreateKeyInput): IssuedKey {
   }
   return issue(ctx, {
     kind: input.kind, name: null, env: null, subjectType, subjectId, scopes: null,
-    rateLimit: input.rateLimit ?? null, expiresAt: null, replaces: null,
+    rateLimit: input.rateLimit ?? null, createdAt: ctx.now(), expiresAt: null, replaces: null,
   }, 'key.create');
 }
 
-type KeyShape = Pick<NewKey, 'kind' | 'name' | 'env' | 'subjectType' | 'subjectId' | 'scopes' | 'rateLimit' | 'expiresAt' | 'replaces'>;
+type KeyShape = Pick<
+  NewKey,
+  'kind' | 'name' | 'env' | 'subjectType' | 'subjectId' | 'scopes' | 'rateLimit' | 'createdAt' | 'expiresAt' | 'replaces'
+>;
 
 /**
  * Generates, stores and audits one key in one transaction. `before` runs inside it first (rotation
@@ -80,7 +84,7 @@ function issue(
   ctx.store.write(() => {
     hooks.before?.();
     try {
-      ctx.store.keys.insert({ ...shape, id, hash: hashKey(secret), secretSealed: sealed, masked: maskKey(secret), createdAt: ctx.now() });
+      ctx.store.keys.insert({ ...shape, id, hash: hashKey(secret), secretSealed: sealed, masked: maskKey(secret) });
     } catch (err) {
       const code = (err as { code?: string }).code ?? '';
       if (code === 'SQLITE_CONSTRAINT_UNIQUE' && shape.subjectType && shape.subjectId) throw alreadyHasKey(ctx, shape.subjectType, shape.subjectId);
@@ -194,13 +198,7 @@ export interface RotatedKey extends IssuedKey {
 export function rotateKey(ctx: AppContext, ref: string, graceSeconds = 0): RotatedKey {
   const old = getKey(ctx, ref);
   const now = ctx.now();
-  const status = keyStatus(old, now);
-  if (status === 'revoked' || status === 'rotated') {
-    throw new ConflictError(
-      `${old.id} is ${status}${old.replacedBy ? ` (replaced by ${old.replacedBy})` : ''}: only an active or expired key can be rotated`,
-      old.replacedBy ? `rotate its successor: \`octo keys rotate ${old.replacedBy}\`` : 'create a new key with `octo keys create`',
-    );
-  }
+  if (old.state !== 'active') throw notRotatable(old, now);
   const issued = issue(ctx, {
     kind: old.kind,
     name: old.name,
@@ -209,22 +207,33 @@ export function rotateKey(ctx: AppContext, ref: string, graceSeconds = 0): Rotat
     subjectId: old.subject?.id ?? null,
     scopes: old.scopes,
     rateLimit: old.rateLimit,
+    createdAt: now,
     expiresAt: old.expiresAt === null ? null : now + (old.expiresAt - old.createdAt),
     replaces: old.id,
   }, 'key.rotate', {
-    before: () => ctx.store.keys.retire(old.id, now + graceSeconds * 1000),
+    before: () => {
+      // Checked again inside the transaction: another process may have rotated or revoked it since.
+      if (!ctx.store.keys.retire(old.id, now + graceSeconds * 1000)) throw notRotatable(getKey(ctx, old.id), now);
+    },
     after: (successor) => ctx.store.keys.linkSuccessor(old.id, successor),
   });
   return { ...issued, replaced: ctx.store.keys.findById(old.id)! };
 }
 
+function notRotatable(key: KeyRecord, now: number): ConflictError {
+  return new ConflictError(
+    `${key.id} is ${keyStatus(key, now)}${key.replacedBy ? ` (replaced by ${key.replacedBy})` : ''}: only an active or expired key can be rotated`,
+    key.replacedBy ? `rotate its successor: \`octo keys rotate ${key.replacedBy}\`` : 'create a new key with `octo keys create`',
+  );
+}
+
 export function revokeKey(ctx: AppContext, ref: string, reason: string | null): KeyRecord {
   const key = getKey(ctx, ref);
-  if (key.state === 'revoked') {
-    throw new ConflictError(`${key.id} is already revoked`, 'list active keys with `octo keys list --status active`');
-  }
+  const alreadyRevoked = () =>
+    new ConflictError(`${key.id} is already revoked`, 'list active keys with `octo keys list --status active`');
+  if (key.state === 'revoked') throw alreadyRevoked();
   ctx.store.write(() => {
-    ctx.store.keys.revoke(key.id, ctx.now(), reason);
+    if (!ctx.store.keys.revoke(key.id, ctx.now(), reason)) throw alreadyRevoked();
     recordChange(ctx, 'key.revoke', { keyId: key.id, subjectType: key.subject?.type, subjectId: key.subject?.id }, reason ? { reason } : null);
   });
   return ctx.store.keys.findById(key.id)!;

@@ -163,8 +163,10 @@ export class KeysRepo {
   }
 
   /** First half of a rotation: the old key leaves the active state (and the one-active index). */
-  retire(id: string, graceUntil: number): void {
-    this.db.prepare(`UPDATE keys SET state = 'rotated', grace_until = ? WHERE id = ?`).run(graceUntil, id);
+  /** Returns false when the key was no longer active (another process rotated or revoked it). */
+  retire(id: string, graceUntil: number): boolean {
+    return this.db.prepare(`UPDATE keys SET state = 'rotated', grace_until = ? WHERE id = ? AND state = 'active'`)
+      .run(graceUntil, id).changes === 1;
   }
 
   /** Second half, once the successor row exists (replaced_by is a foreign key). */
@@ -172,9 +174,10 @@ export class KeysRepo {
     this.db.prepare('UPDATE keys SET replaced_by = ? WHERE id = ?').run(successor, id);
   }
 
-  revoke(id: string, at: number, reason: string | null): void {
-    this.db.prepare(`UPDATE keys SET state = 'revoked', revoked_at = ?, revoked_reason = ? WHERE id = ?`)
-      .run(at, reason, id);
+  /** Returns false when the key was already revoked. */
+  revoke(id: string, at: number, reason: string | null): boolean {
+    return this.db.prepare(`UPDATE keys SET state = 'revoked', revoked_at = ?, revoked_reason = ? WHERE id = ? AND state != 'revoked'`)
+      .run(at, reason, id).changes === 1;
   }
 
   setScopes(id: string, scopes: string[] | null): void {

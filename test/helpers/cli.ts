@@ -80,3 +80,31 @@ export function runOcto(args: string[], opts: RunOptions = {}): Promise<RunResul
     child.stdin.end(opts.input ?? '');
   });
 }
+
+export interface PtyStep {
+  expect: string;
+  send?: string;
+}
+
+/** Runs octo in a real pseudo-terminal (stdin and stdout are TTYs), answering prompts by script. */
+export async function runInPty(
+  sandbox: Sandbox,
+  args: string[],
+  steps: PtyStep[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; output: string }> {
+  const script = resolve(import.meta.dirname, 'pty-run.py');
+  const r = await new Promise<RunResult>((resolvePromise, reject) => {
+    const child = spawn('python3', [script, JSON.stringify(steps), process.execPath, BIN, ...args], {
+      env: { ...sandbox.env, TERM: 'xterm-256color', ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolvePromise({ code, signal, stdout, stderr }));
+  });
+  if (r.code !== 0) throw new Error(`pty-run failed: ${r.stderr}`);
+  return JSON.parse(r.stdout) as { code: number; output: string };
+}

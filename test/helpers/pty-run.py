@@ -1,0 +1,60 @@
+"""Runs a command in a real pseudo-terminal and plays a script against it.
+
+Usage: python3 pty-run.py '<json steps>' cmd [args...]
+Each step is {"expect": "text"} (wait until the screen shows it), optionally with "send": "keys".
+Prints one JSON object: {"code": exit code or -signal, "output": everything the terminal showed}.
+Used by the tests of prompts and colour, which need stdin and stdout to be a TTY.
+"""
+import json, os, pty, select, sys, time
+
+steps = json.loads(sys.argv[1])
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp(sys.argv[2], sys.argv[2:])
+
+out = b""
+deadline = time.time() + 20
+
+def pump(timeout):
+    global out
+    r, _, _ = select.select([fd], [], [], timeout)
+    if r:
+        try:
+            data = os.read(fd, 65536)
+        except OSError:
+            return False
+        if not data:
+            return False
+        out += data
+    return True
+
+for step in steps:
+    want = step["expect"].encode()
+    start = len(out) if step.get("fresh") else 0
+    while want not in out[start:] and time.time() < deadline:
+        if not pump(0.05):
+            break
+    if "send" in step:
+        time.sleep(0.1)
+        os.write(fd, step["send"].encode())
+
+while time.time() < deadline:
+    if not pump(0.05):
+        break
+    try:
+        done, status = os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        break
+    if done:
+        while pump(0.05):
+            pass
+        break
+else:
+    os.kill(pid, 9)
+
+try:
+    _, status = os.waitpid(pid, 0)
+except ChildProcessError:
+    status = 0
+code = os.waitstatus_to_exitcode(status)
+print(json.dumps({"code": code, "output": out.decode("utf-8", "replace")}))
