@@ -38,8 +38,9 @@ describe('octo backup', () => {
     await seed();
     const file = join(sb.dir, 'backups', 'nested', 'k.db');
     const { backup } = await sb.json<{ backup: BackupDoc }>(['backup', file]);
+    const schema = query<{ user_version: number }>(sb.db, 'PRAGMA user_version')[0]!.user_version;
     expect(backup).toEqual({
-      file, schema_version: 1, keys: 2, subjects: 2, audit_events: 4, sealed_secrets: 1, master_key: 'matches',
+      file, schema_version: schema, keys: 2, subjects: 2, audit_events: 4, sealed_secrets: 1, master_key: 'matches',
     });
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(statSync(join(sb.dir, 'backups')).mode & 0o777).toBe(0o700);
