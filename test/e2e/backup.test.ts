@@ -240,3 +240,20 @@ function inPty(answer: string, args: string[]): Promise<RunResult> {
     });
   });
 }
+
+describe('help', () => {
+  it('backup and restore explain the master key and show an example', async () => {
+    const backupHelp = await sb.run(['backup', '--help']);
+    expect(backupHelp.code).toBe(0);
+    expect(backupHelp.stdout).toMatch(/Usage: octo backup \[options\] <file>/);
+    expect(backupHelp.stdout).toMatch(/\$ octo backup /);
+    expect(backupHelp.stdout).toMatch(/sealed with your master key/);
+    const restoreHelp = await sb.run(['restore', '--help']);
+    expect(restoreHelp.code).toBe(0);
+    expect(restoreHelp.stdout).toMatch(/\$ octo restore .* --yes/);
+    expect(restoreHelp.stdout).toMatch(/left\s+untouched/);
+    const top = await sb.run(['--help']);
+    expect(top.stdout).toMatch(/backup <file>/);
+    expect(top.stdout).toMatch(/restore <file>/);
+  });
+});
