@@ -1,15 +1,20 @@
 import { toIso } from '../core/model.js';
 import type { AuditEntry } from '../store/audit-repo.js';
+import type { Keystore } from '../store/keystore.js';
 import type { AppContext } from './context.js';
 
-/** Records one change, inside the caller's transaction so a change never lands without its entry. */
+/**
+ * Records one change, inside the caller's transaction so a change never lands without its entry.
+ * `store` is the keystore the change is made in (a restore writes into the copy it restores).
+ */
 export function recordChange(
   ctx: AppContext,
   action: string,
   target: { keyId?: string | null; subjectType?: string | null; subjectId?: string | null },
   detail: Record<string, unknown> | null = null,
+  store: Keystore = ctx.store,
 ): void {
-  ctx.store.audit.record({
+  store.audit.record({
     at: ctx.now(),
     actor: ctx.actor,
     action,

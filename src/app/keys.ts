@@ -151,40 +151,43 @@ export interface ScopeChange {
 }
 
 export function scopeKey(ctx: AppContext, ref: string, change: ScopeChange): KeyRecord {
-  const key = getKey(ctx, ref);
+  const id = resolveKeyId(ctx, ref);
+  const add = validateScopes(change.add ?? []);
+  const remove = validateScopes(change.remove ?? []);
+  // Read inside the write transaction: of two processes adding scopes at once, both must count.
+  ctx.store.write(() => {
+    const key = ctx.store.keys.findById(id)!;
+    const next = nextScopes(key, { add, remove, fullAccess: change.fullAccess === true });
+    ctx.store.keys.setScopes(key.id, next);
+    recordChange(ctx, 'key.scope', { keyId: key.id }, { before: key.scopes, after: next });
+  });
+  return ctx.store.keys.findById(id)!;
+}
+
+function nextScopes(key: KeyRecord, change: { add: string[]; remove: string[]; fullAccess: boolean }): string[] | null {
+  const { add, remove } = change;
   if (key.kind !== 'bearer') {
     throw new OctoError('wrong_kind', `${key.id} is a ${key.kind} key: its scope is its ${key.kind}, not a list of scopes`, {
       hint: 'scopes apply to bearer keys (`octo keys list --kind bearer`)',
     });
   }
-  const add = validateScopes(change.add ?? []);
-  const remove = validateScopes(change.remove ?? []);
   if (!change.fullAccess && add.length === 0 && remove.length === 0) {
     throw new UsageError('nothing to change', 'pass --add SCOPE, --remove SCOPE or --full-access');
   }
-  let next: string[] | null;
-  if (change.fullAccess || add.includes(ADMIN_SCOPE)) {
-    next = null;
-  } else {
-    if (key.scopes === null && remove.length > 0) {
-      throw new UsageError(`${key.id} has full access: there is no scope to remove`, `narrow it to what it needs with --add, e.g. \`octo keys scope ${key.id} --add posts:read\``);
-    }
-    // A full-access key given --add is narrowed to exactly what is added.
-    const set = new Set([...(key.scopes ?? []), ...add]);
-    for (const s of remove) set.delete(s);
-    if (set.size === 0) {
-      throw new UsageError(
-        'removing every scope would give the key full access',
-        `say so with \`octo keys scope ${key.id} --full-access\`, or revoke it with \`octo keys revoke ${key.id}\``,
-      );
-    }
-    next = normaliseScopes([...set]);
+  if (change.fullAccess || add.includes(ADMIN_SCOPE)) return null;
+  if (key.scopes === null && remove.length > 0) {
+    throw new UsageError(`${key.id} has full access: there is no scope to remove`, `narrow it to what it needs with --add, e.g. \`octo keys scope ${key.id} --add posts:read\``);
   }
-  ctx.store.write(() => {
-    ctx.store.keys.setScopes(key.id, next);
-    recordChange(ctx, 'key.scope', { keyId: key.id }, { before: key.scopes, after: next });
-  });
-  return ctx.store.keys.findById(key.id)!;
+  // A full-access key given --add is narrowed to exactly what is added.
+  const set = new Set([...(key.scopes ?? []), ...add]);
+  for (const s of remove) set.delete(s);
+  if (set.size === 0) {
+    throw new UsageError(
+      'removing every scope would give the key full access',
+      `say so with \`octo keys scope ${key.id} --full-access\`, or revoke it with \`octo keys revoke ${key.id}\``,
+    );
+  }
+  return normaliseScopes([...set]);
 }
 
 export interface RotatedKey extends IssuedKey {

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { registerAudit } from './audit.js';
+import { registerBackup } from './backup.js';
 import { registerCheck } from './check.js';
 import { registerKeys } from './keys.js';
 import { registerScan } from './scan.js';
@@ -48,5 +49,6 @@ Exit codes: 0 ok, 1 refused or failed, 2 usage error, 130 cancelled.`);
   registerAudit(program, session);
   registerWebhooks(program, session);
   registerServe(program, session);
+  registerBackup(program, session);
   return program;
 }

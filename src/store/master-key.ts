@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { OctoError } from '../core/errors.js';
-import { ensurePrivateFile } from './private-files.js';
+import { ensurePrivateDir, tempBeside } from './private-files.js';
 
 /**
  * The master key that seals viewable secrets (SPEC §4): base64 of 32 bytes, from $OCTO_MASTER_KEY
@@ -12,10 +13,8 @@ export function loadMasterKey(env: NodeJS.ProcessEnv, path: string): Buffer {
     return decode(env.OCTO_MASTER_KEY, 'OCTO_MASTER_KEY');
   }
   try {
-    if (ensurePrivateFile(path)) writeFileSync(path, randomBytes(32).toString('base64') + '\n', { mode: 0o600 });
-    const text = readFileSync(path, 'utf8');
-    // A racing process may have created the file a moment before writing it: wait for the content.
-    return decode(text.length === 0 ? retryRead(path) : text, path);
+    if (!existsSync(path)) createKeyFile(path);
+    return decode(readFileSync(path, 'utf8'), path);
   } catch (err) {
     if (err instanceof OctoError) throw err;
     throw new OctoError('master_key_unreadable', `cannot read or create the master key file ${path}`, {
@@ -24,13 +23,24 @@ export function loadMasterKey(env: NodeJS.ProcessEnv, path: string): Buffer {
   }
 }
 
-function retryRead(path: string): string {
-  for (let i = 0; i < 50; i++) {
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
-    const text = readFileSync(path, 'utf8');
-    if (text.length > 0) return text;
+/**
+ * Written whole under a temporary name, then linked into place. The file therefore appears with
+ * its content or not at all: an empty file created first and filled afterwards is left empty by a
+ * kill -9 in between, and refused ever after. link() fails if the name exists, so of several
+ * first runs racing, exactly one key wins and every process reads that one.
+ */
+function createKeyFile(path: string): void {
+  ensurePrivateDir(dirname(path));
+  const temp = tempBeside(path);
+  try {
+    writeFileSync(temp, randomBytes(32).toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
+    chmodSync(temp, 0o600); // the mode given to open is filtered by the umask
+    linkSync(temp, path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  } finally {
+    rmSync(temp, { force: true });
   }
-  return '';
 }
 
 function decode(text: string, source: string): Buffer {

@@ -30,6 +30,8 @@ export function openDatabase(path: string, opts: { readonly?: boolean } = {}): D
   }
   try {
     db.pragma('foreign_keys = ON');
+    // Checked before anything writes: a file octo must refuse is left exactly as it was.
+    checkIsOurs(db, path);
     if (!opts.readonly) setWal(db);
     migrate(db, path);
   } catch (err) {
@@ -80,6 +82,17 @@ function migrate(db: Db, path: string): void {
       db.pragma(`user_version = ${v + 1}`);
     }
   }).immediate();
+}
+
+/** A schema newer than ours, or a SQLite database of another program (version 0 with tables). */
+function checkIsOurs(db: Db, path: string): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  checkNotNewer(version, path);
+  if (version === 0 && db.prepare('SELECT 1 FROM sqlite_master LIMIT 1').get() !== undefined) {
+    throw new OctoError('keystore_invalid', `${path} is a SQLite database, but not an octo keystore`, {
+      hint: 'pass --db (or OCTO_DB) with the path of your keystore; octo does not add its tables to another database',
+    });
+  }
 }
 
 function checkNotNewer(version: number, path: string): void {

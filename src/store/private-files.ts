@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 
@@ -23,4 +24,12 @@ export function ensurePrivateFile(file: string): boolean {
   closeSync(fd);
   chmodSync(file, 0o600);
   return true;
+}
+
+/**
+ * A name beside `file` for a file being written before it is moved or linked into place: in the
+ * same folder, so that the rename or link is atomic.
+ */
+export function tempBeside(file: string): string {
+  return `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
 }

@@ -1,0 +1,159 @@
+import Database from 'better-sqlite3';
+import { chmodSync, copyFileSync, linkSync, renameSync, rmSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { OctoError } from '../core/errors.js';
+import { Keystore } from './keystore.js';
+import { SCHEMA_VERSION } from './migrations/index.js';
+import { openDatabase, type Db } from './open.js';
+import { ensurePrivateDir, ensurePrivateFile, tempBeside } from './private-files.js';
+
+export interface KeystoreSummary {
+  schemaVersion: number;
+  keys: number;
+  subjects: number;
+  auditEvents: number;
+  /** Workspace, channel and WABA keys: they open only with the master key they were sealed with. */
+  sealedSecrets: number;
+  /** The fingerprint of that master key, when the keystore has sealed anything. */
+  masterKeyFingerprint: string | null;
+}
+
+export function summarise(db: Db): KeystoreSummary {
+  const count = (sql: string) => db.prepare<[], number>(sql).pluck().get() as number;
+  return {
+    schemaVersion: db.pragma('user_version', { simple: true }) as number,
+    keys: count('SELECT count(*) FROM keys'),
+    subjects: count('SELECT (SELECT count(*) FROM workspaces) + (SELECT count(*) FROM wabas) + (SELECT count(*) FROM channels)'),
+    auditEvents: count('SELECT count(*) FROM audit'),
+    sealedSecrets: count('SELECT count(*) FROM keys WHERE secret_sealed IS NOT NULL'),
+    masterKeyFingerprint: db.prepare<[], string>("SELECT value FROM meta WHERE key = 'master_key_fingerprint'").pluck().get() ?? null,
+  };
+}
+
+function removeDb(path: string): void {
+  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(path + suffix, { force: true });
+}
+
+/**
+ * A consistent copy of the open keystore in `file`, private (0600), taken with SQLite's online
+ * backup API so that `serve` and other CLI processes may keep writing meanwhile. The copy is
+ * written under a temporary name and moved into place whole; without `overwrite`, an existing
+ * `file` (even one created meanwhile) is never replaced.
+ */
+export async function backupKeystore(store: Keystore, file: string, overwrite: boolean): Promise<KeystoreSummary> {
+  ensurePrivateDir(dirname(file));
+  const temp = tempBeside(file);
+  try {
+    ensurePrivateFile(temp);
+    // All pages in one step: one read transaction, so the copy is one moment of the keystore.
+    await store.db.backup(temp, { progress: () => 0x7fffffff });
+    const copy = new Database(temp);
+    let summary: KeystoreSummary;
+    try {
+      // One self-contained file: a backup in WAL mode would need its -wal beside it.
+      copy.pragma('journal_mode = DELETE');
+      summary = summarise(copy);
+    } finally {
+      copy.close();
+    }
+    chmodSync(temp, 0o600);
+    if (overwrite) renameSync(temp, file);
+    else linkSync(temp, file);
+    return summary;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw backupExists(file);
+    throw err;
+  } finally {
+    removeDb(temp);
+  }
+}
+
+export function backupExists(file: string): OctoError {
+  return new OctoError('backup_exists', `${file} already exists`, {
+    hint: `choose another file, or replace it with \`octo backup ${file} --yes\``,
+  });
+}
+
+/**
+ * A keystore file to restore, checked and brought to this octo's schema in a private working copy
+ * beside the live keystore: never the file itself, which stays as it was. Refuses what is not an
+ * octo keystore, a schema newer than this octo (never downgraded), and a file that fails
+ * integrity_check.
+ */
+export function openRestoreSource(file: string, livePath: string): Keystore {
+  ensurePrivateDir(dirname(livePath));
+  const temp = tempBeside(livePath);
+  try {
+    copyFileSync(file, temp);
+    chmodSync(temp, 0o600);
+  } catch (err) {
+    removeDb(temp);
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new OctoError('backup_unreadable', `cannot read ${file}${code === 'ENOENT' ? ': no such file' : ''}`, {
+      hint: 'pass the path of a file made by `octo backup FILE`',
+    });
+  }
+  try {
+    checkSource(temp, file);
+    return new Keystore(openDatabase(temp), temp);
+  } catch (err) {
+    removeDb(temp);
+    if (err instanceof OctoError) throw notABackup(file, err);
+    throw err;
+  }
+}
+
+function checkSource(temp: string, file: string): void {
+  if (statSync(temp).size === 0) throw notABackup(file);
+  let db: Db;
+  try {
+    db = new Database(temp, { fileMustExist: true });
+  } catch {
+    throw notABackup(file);
+  }
+  try {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version === 0) throw notABackup(file);
+    if (version > SCHEMA_VERSION) {
+      throw new OctoError('keystore_too_new', `${file} has schema version ${version}, newer than this octo understands (${SCHEMA_VERSION})`, {
+        hint: 'restore it with a newer octo (npm install -g octo@latest); octo never downgrades a keystore',
+      });
+    }
+    const integrity = db.pragma('integrity_check', { simple: true });
+    if (integrity !== 'ok') {
+      throw new OctoError('backup_corrupt', `${file} is damaged (integrity_check: ${String(integrity)})`, {
+        hint: 'restore an older backup',
+      });
+    }
+  } catch (err) {
+    if (err instanceof OctoError) throw err;
+    throw notABackup(file);
+  } finally {
+    db.close();
+  }
+}
+
+function notABackup(file: string, cause?: OctoError): OctoError {
+  if (cause && cause.code !== 'keystore_invalid') return cause;
+  return new OctoError('backup_invalid', `${file} is not an octo keystore`, {
+    hint: 'pass the path of a file made by `octo backup FILE`',
+  });
+}
+
+/**
+ * Replaces the live keystore's content with `source`'s in one write transaction on the live file
+ * (the backup API run the other way), so a running `serve` sees either the old keystore or the
+ * restored one, never a mix. The working copy is removed afterwards.
+ */
+export async function replaceKeystore(source: Keystore, livePath: string): Promise<void> {
+  try {
+    await source.db.backup(livePath, { progress: () => 0x7fffffff });
+  } finally {
+    discardRestoreSource(source);
+  }
+}
+
+export function discardRestoreSource(source: Keystore): void {
+  source.close();
+  removeDb(source.path);
+}

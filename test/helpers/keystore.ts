@@ -1,0 +1,84 @@
+import Database from 'better-sqlite3';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { BIN, type RunResult } from './cli.js';
+
+/**
+ * What a test compares to say "the keystore is unchanged": the schema version and every row of
+ * every table, in rowid order. A logical dump, so that a checkpoint moving pages from the WAL into
+ * the main file does not count as a change, while any lost, added or altered row does.
+ */
+export function dumpKeystore(path: string): { userVersion: number; tables: Record<string, unknown[]> } {
+  const db = new Database(path, { fileMustExist: true });
+  try {
+    const names = db.prepare<[], { name: string }>(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+    ).all().map((r) => r.name);
+    const tables: Record<string, unknown[]> = {};
+    for (const name of names) tables[name] = db.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all();
+    return { userVersion: db.pragma('user_version', { simple: true }) as number, tables };
+  } finally {
+    db.close();
+  }
+}
+
+/** The SHA-256 of a file's bytes, or null when it does not exist. */
+export function digest(path: string): string | null {
+  return existsSync(path) ? createHash('sha256').update(readFileSync(path)).digest('hex') : null;
+}
+
+/** One query against a keystore from the test process (never to change it). */
+export function query<T>(path: string, sql: string, ...args: unknown[]): T[] {
+  const db = new Database(path, { fileMustExist: true });
+  try {
+    return db.prepare(sql).all(...args) as T[];
+  } finally {
+    db.close();
+  }
+}
+
+export interface SpawnOptions {
+  env: NodeJS.ProcessEnv;
+  /** Start under this umask (through sh), to prove octo does not rely on the caller's. */
+  umask?: string;
+  /** Run as another user (only possible as root): how a read-only folder is made for root. */
+  uid?: number;
+  timeoutMs?: number;
+}
+
+/** Starts `octo ARGS` and hands back the child, for tests that kill it or run many at once. */
+export function startOcto(args: string[], opts: SpawnOptions): ChildProcess {
+  const [cmd, argv] = opts.umask === undefined
+    ? [process.execPath, [BIN, ...args]]
+    : ['/bin/sh', ['-c', `umask ${opts.umask} && exec "$0" "$@"`, process.execPath, BIN, ...args]];
+  const child = spawn(cmd, argv, {
+    env: opts.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(opts.uid === undefined ? {} : { uid: opts.uid, gid: opts.uid }),
+  });
+  return child;
+}
+
+/** Waits for a started child; a hung child is killed after the timeout (every test is bounded). */
+export function finish(child: ChildProcess, timeoutMs = 20_000): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+export function runWith(args: string[], opts: SpawnOptions): Promise<RunResult> {
+  return finish(startOcto(args, opts), opts.timeoutMs);
+}
+
+/** A Node stack frame line: what must never reach the user without --debug. */
+export const STACK_LINE = /^\s+at .+\(?.+:\d+:\d+\)?$/m;
