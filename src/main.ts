@@ -1,6 +1,5 @@
-import { CommanderError } from 'commander';
+import type { CommanderError } from 'commander';
 import { isOctoError, UsageError, type ExitCode } from './core/errors.js';
-import { buildProgram } from './cli/program.js';
 import { Session } from './cli/session.js';
 import { Output } from './ui/output.js';
 
@@ -14,7 +13,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   process.umask(0o077);
   const args = argv.slice(2);
   // Known before commander parses, so that even a parse error is printed in the requested form.
-  const out = new Output({
+  const out = await Output.create({
     json: args.includes('--json'),
     color: !args.includes('--no-color'),
     debug: args.includes('--debug'),
@@ -22,7 +21,13 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   });
   const session = new Session(out, env);
   try {
-    await buildProgram(session).parseAsync(argv);
+    // The hot path of CI loops skips loading the command tree (see cli/fast-verify.ts).
+    if (args[0] === 'keys' && args[1] === 'verify') {
+      const { tryFastVerify } = await import('./cli/fast-verify.js');
+      if (await tryFastVerify(argv, session)) return session.exitCode;
+    }
+    const { buildProgram } = await import('./cli/program.js');
+    await (await buildProgram(session, argv)).parseAsync(argv);
     return session.exitCode;
   } catch (err) {
     return reportError(err, out);
@@ -32,7 +37,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
 }
 
 function reportError(err: unknown, out: Output): ExitCode {
-  if (err instanceof CommanderError) {
+  if (isCommanderError(err)) {
     if (err.exitCode === 0) return 0; // --help, --version
     const message = err.message.replace(/^error: /, '');
     out.error(new UsageError(message, 'see `octo --help`, or `octo COMMAND --help` for the command\'s flags'));
@@ -40,4 +45,10 @@ function reportError(err: unknown, out: Output): ExitCode {
   }
   out.error(err);
   return isOctoError(err) ? err.exitCode : 1;
+}
+
+/** Duck-typed, so that main does not load commander before it knows it needs it. */
+function isCommanderError(err: unknown): err is CommanderError {
+  const code = err instanceof Error ? (err as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && code.startsWith('commander.');
 }

@@ -13,9 +13,9 @@ import { act, type Session } from './session.js';
 const collect = (value: string, previous: string[]) => [...previous, value];
 type Opts = Record<string, unknown>;
 
-export function registerKeys(program: Command, session: Session): Command {
+/** The lifecycle subcommands of `octo keys` (verify, scan and check live in their own files). */
+export function registerKeys(keys: Command, session: Session): void {
   const { out } = session;
-  const keys = program.command('keys').description('create, list, copy, scope, rotate, revoke and verify API keys');
 
   keys.command('create [kind]')
     .description('create a key: workspace, channel, waba or bearer (asks on a terminal when something is missing)')
@@ -130,8 +130,6 @@ The whole key is printed once on stdout; bearer keys cannot be shown again.`)
       if (out.json) return out.document({ key: view });
       out.info(out.e.green('✔ ') + `Revoked ${view.id} (${view.masked}).`);
     }));
-
-  return keys;
 }
 
 function oneOf(value: string | undefined, allowed: readonly string[], flag: string): string | undefined {

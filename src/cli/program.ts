@@ -1,24 +1,67 @@
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { registerAudit } from './audit.js';
-import { registerBackup } from './backup.js';
-import { registerCheck } from './check.js';
-import { registerKeys } from './keys.js';
-import { registerScan } from './scan.js';
-import { registerScopes } from './scopes.js';
-import { registerServe } from './serve.js';
 import type { Session } from './session.js';
-import { registerSubjects } from './subjects.js';
-import { registerVerify } from './verify.js';
-import { registerWebhooks } from './webhooks.js';
+
+type Register = (parent: Command, session: Session) => void;
+
+/**
+ * Where each command is defined. Only the group (and, under `keys`, the subcommand) that argv
+ * names is imported, so `octo keys verify` does not load the code of webhooks, scans or tables:
+ * start-up is measured (SPEC §10). Help and unknown commands load everything.
+ */
+const GROUPS: Record<string, () => Promise<Register>> = {
+  workspaces: () => import('./subjects.js').then((m) => m.registerSubjects),
+  wabas: () => import('./subjects.js').then((m) => m.registerSubjects),
+  channels: () => import('./subjects.js').then((m) => m.registerSubjects),
+  scopes: () => import('./scopes.js').then((m) => m.registerScopes),
+  audit: () => import('./audit.js').then((m) => m.registerAudit),
+  webhooks: () => import('./webhooks.js').then((m) => m.registerWebhooks),
+  serve: () => import('./serve.js').then((m) => m.registerServe),
+  backup: () => import('./backup.js').then((m) => m.registerBackup),
+  restore: () => import('./backup.js').then((m) => m.registerBackup),
+};
+
+const KEY_COMMANDS: Record<string, () => Promise<Register>> = {
+  lifecycle: () => import('./keys.js').then((m) => m.registerKeys),
+  verify: () => import('./verify.js').then((m) => m.registerVerify),
+  scan: () => import('./scan.js').then((m) => m.registerScan),
+  check: () => import('./check.js').then((m) => m.registerCheck),
+};
+
+/** Global options that take a value: their value is not a command name. */
+const VALUED_GLOBALS = new Set(['--db']);
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
 }
 
+/** The first two words of argv that are not options (nor the value of --db). */
+function commandWords(args: string[]): string[] {
+  const words: string[] = [];
+  for (let i = 0; i < args.length && words.length < 2; i++) {
+    const arg = args[i]!;
+    if (arg === '--') break;
+    if (arg.startsWith('-')) {
+      if (VALUED_GLOBALS.has(arg)) i++;
+      continue;
+    }
+    words.push(arg);
+  }
+  return words;
+}
+
+/** `octo keys` with the named subcommand only, or all of them (for help, or an unknown one). */
+async function addKeys(program: Command, session: Session, sub: string | undefined): Promise<void> {
+  const keys = program.command('keys').description('create, list, copy, scope, rotate, revoke, verify and scan API keys');
+  const only = sub === undefined || sub === 'help' ? null : (KEY_COMMANDS[sub] ?? KEY_COMMANDS.lifecycle!);
+  for (const register of await Promise.all((only ? [only] : Object.values(KEY_COMMANDS)).map((load) => load()))) {
+    register(keys, session);
+  }
+}
+
 /** The command tree. Each group lives in its own file and only wires flags to app functions. */
-export function buildProgram(session: Session): Command {
+export async function buildProgram(session: Session, argv: string[]): Promise<Command> {
   const program = new Command('octo')
     .description('Administer API keys in a local keystore, and verify requests the way the real APIs do.')
     .version(version(), '-V, --version')
@@ -40,15 +83,17 @@ Examples:
 
 Exit codes: 0 ok, 1 refused or failed, 2 usage error, 130 cancelled.`);
 
-  registerSubjects(program, session);
-  const keys = registerKeys(program, session);
-  registerVerify(keys, session);
-  registerScan(keys, session);
-  registerCheck(keys, session);
-  registerScopes(program, session);
-  registerAudit(program, session);
-  registerWebhooks(program, session);
-  registerServe(program, session);
-  registerBackup(program, session);
+  const [group, sub] = commandWords(argv.slice(2));
+  if (group !== undefined && group in GROUPS) {
+    (await GROUPS[group]!())(program, session);
+  } else if (group === 'keys') {
+    await addKeys(program, session, sub);
+  } else {
+    // Help, or an unknown command: everything, subjects first and keys second, as help lists them.
+    const [subjects, ...rest] = [...new Set(await Promise.all(Object.values(GROUPS).map((load) => load())))];
+    subjects!(program, session);
+    await addKeys(program, session, undefined);
+    for (const register of rest) register(program, session);
+  }
   return program;
 }

@@ -3,7 +3,6 @@ import { verifyKey, type DryRunRequest } from '../app/verify.js';
 import { parseEndpoint } from '../core/endpoints.js';
 import { OctoError, UsageError } from '../core/errors.js';
 import type { VerdictView } from '../core/verdict-view.js';
-import { printVerdict } from '../ui/render-verdict.js';
 import { act, type Session } from './session.js';
 
 type Opts = Record<string, unknown>;
@@ -15,9 +14,9 @@ type Opts = Record<string, unknown>;
 export function registerVerify(keys: Command, session: Session): void {
   keys.command('verify [key]')
     .description('say whether the verifier would accept a key (at an endpoint), and why')
-    .option('--endpoint <"METHOD PATH">', 'the request to judge, e.g. "POST /api/v1/sms/messages"')
-    .option('--channel <channel-id>', 'the channel_id the request names (Octopods message endpoints)')
-    .option('--server <url>', 'ask a running `octo serve` at URL instead of reading the keystore')
+    .option(VERIFY_FLAGS.endpoint.flags, VERIFY_FLAGS.endpoint.description)
+    .option(VERIFY_FLAGS.channel.flags, VERIFY_FLAGS.channel.description)
+    .option(VERIFY_FLAGS.server.flags, VERIFY_FLAGS.server.description)
     .addHelpText('after', `
 The key comes from the argument, from standard input with -, or from $OCTO_KEY (so that it need not
 appear in shell history or the process list).
@@ -28,17 +27,26 @@ Examples:
   $ octo keys verify - --server http://127.0.0.1:8787 < key.txt
 
 Exit codes: 0 the key would be accepted, 1 it would be refused, 2 usage error.`)
-    .action(act(session, async (keyArg: string | undefined, opts: Opts) => {
-      const request: DryRunRequest = {
-        key: await readKey(keyArg, session.env),
-        endpoint: endpointOf(opts.endpoint as string | undefined),
-        channelId: (opts.channel as string | undefined) ?? null,
-      };
-      const view = opts.server ? await askServer(opts.server as string, request) : verifyKey(session.ctx, request);
-      if (session.out.json) session.out.document(view);
-      else printVerdict(session.out, view);
-      session.exitCode = view.valid ? 0 : 1;
-    }));
+    .action(act(session, (keyArg: string | undefined, opts: Opts) => runVerify(session, keyArg, opts)));
+}
+
+/** The options of `keys verify`, defined once for commander and for the fast path in fast-verify.ts. */
+export const VERIFY_FLAGS = {
+  endpoint: { flags: '--endpoint <"METHOD PATH">', description: 'the request to judge, e.g. "POST /api/v1/sms/messages"' },
+  channel: { flags: '--channel <channel-id>', description: 'the channel_id the request names (Octopods message endpoints)' },
+  server: { flags: '--server <url>', description: 'ask a running `octo serve` at URL instead of reading the keystore' },
+} as const;
+
+export async function runVerify(session: Session, keyArg: string | undefined, opts: Opts): Promise<void> {
+  const request: DryRunRequest = {
+    key: await readKey(keyArg, session.env),
+    endpoint: endpointOf(opts.endpoint as string | undefined),
+    channelId: (opts.channel as string | undefined) ?? null,
+  };
+  const view = opts.server ? await askServer(opts.server as string, request) : verifyKey(session.ctx, request);
+  if (session.out.json) session.out.document(view);
+  else (await import('../ui/render-verdict.js')).printVerdict(session.out, view);
+  session.exitCode = view.valid ? 0 : 1;
 }
 
 async function readKey(arg: string | undefined, env: NodeJS.ProcessEnv): Promise<string> {

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { encodeBase62, randomBase62 } from './base62.js';
 import { crc32 } from './crc32.js';
+import { sha256 } from './sha256.js';
 
 /**
  * The key format of SPEC §3: PREFIX + 32 random base62 + 6-character CRC-32 checksum in base62.
@@ -69,7 +69,7 @@ export function parseKey(key: string): ParsedKey {
 
 /** SHA-256 of the whole key, the only form in which a key is looked up (SPEC §4). */
 export function hashKey(key: string): Buffer {
-  return createHash('sha256').update(key, 'latin1').digest();
+  return sha256(key);
 }
 
 /** `oct_live_Ab3x…9Kq2`: the prefix, four characters, an ellipsis, the last four. */

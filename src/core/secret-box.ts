@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { nodeCrypto } from './lazy-crypto.js';
 import { OctoError } from './errors.js';
 
 /**
@@ -9,8 +9,8 @@ import { OctoError } from './errors.js';
 const VERSION = 1;
 
 export function seal(masterKey: Buffer, plaintext: string, rowId: string): Buffer {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', masterKey, iv);
+  const iv = nodeCrypto().randomBytes(12);
+  const cipher = nodeCrypto().createCipheriv('aes-256-gcm', masterKey, iv);
   cipher.setAAD(Buffer.from(rowId, 'utf8'));
   const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
   return Buffer.concat([Buffer.from([VERSION]), iv, cipher.getAuthTag(), body]);
@@ -19,7 +19,7 @@ export function seal(masterKey: Buffer, plaintext: string, rowId: string): Buffe
 export function open(masterKey: Buffer, sealed: Buffer, rowId: string): string {
   try {
     if (sealed[0] !== VERSION) throw new Error('unknown version');
-    const decipher = createDecipheriv('aes-256-gcm', masterKey, sealed.subarray(1, 13));
+    const decipher = nodeCrypto().createDecipheriv('aes-256-gcm', masterKey, sealed.subarray(1, 13));
     decipher.setAAD(Buffer.from(rowId, 'utf8'));
     decipher.setAuthTag(sealed.subarray(13, 29));
     return Buffer.concat([decipher.update(sealed.subarray(29)), decipher.final()]).toString('utf8');
@@ -30,7 +30,7 @@ export function open(masterKey: Buffer, sealed: Buffer, rowId: string): string {
 
 /** A fingerprint of the master key, stored in the keystore so a wrong one is caught before use. */
 export function masterKeyFingerprint(masterKey: Buffer): string {
-  return createHmac('sha256', masterKey).update('octo master key check v1').digest('hex').slice(0, 16);
+  return nodeCrypto().createHmac('sha256', masterKey).update('octo master key check v1').digest('hex').slice(0, 16);
 }
 
 export function wrongMasterKey(): OctoError {

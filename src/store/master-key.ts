@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { nodeCrypto } from '../core/lazy-crypto.js';
 import { chmodSync, existsSync, linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { OctoError } from '../core/errors.js';
@@ -33,7 +33,7 @@ function createKeyFile(path: string): void {
   ensurePrivateDir(dirname(path));
   const temp = tempBeside(path);
   try {
-    writeFileSync(temp, randomBytes(32).toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
+    writeFileSync(temp, nodeCrypto().randomBytes(32).toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
     chmodSync(temp, 0o600); // the mode given to open is filtered by the umask
     linkSync(temp, path);
   } catch (err) {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { nodeCrypto } from '../core/lazy-crypto.js';
 import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 
@@ -31,5 +31,5 @@ export function ensurePrivateFile(file: string): boolean {
  * same folder, so that the rename or link is atomic.
  */
 export function tempBeside(file: string): string {
-  return `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  return `${file}.${process.pid}.${nodeCrypto().randomBytes(6).toString('hex')}.tmp`;
 }

@@ -1,5 +1,6 @@
-import { Chalk, supportsColor, supportsColorStderr, type ChalkInstance } from 'chalk';
+import type { ChalkInstance } from 'chalk';
 import { OctoError } from '../core/errors.js';
+import { loadPainters, PLAIN, type Painters } from './colors.js';
 
 export interface OutputOptions {
   json: boolean;
@@ -25,14 +26,21 @@ export class Output {
   readonly stdout: NodeJS.WriteStream;
   readonly stderr: NodeJS.WriteStream;
 
-  constructor(opts: OutputOptions) {
+  constructor(opts: OutputOptions, painters: Painters = { stdout: PLAIN, stderr: PLAIN }) {
     this.json = opts.json;
     this.debug = opts.debug;
     this.stdout = opts.stdout ?? process.stdout;
     this.stderr = opts.stderr ?? process.stderr;
+    this.c = painters.stdout;
+    this.e = painters.stderr;
+  }
+
+  /** An Output with colour where the stream is a terminal and neither --no-color nor NO_COLOR says no. */
+  static async create(opts: OutputOptions): Promise<Output> {
+    const stdout = opts.stdout ?? process.stdout;
+    const stderr = opts.stderr ?? process.stderr;
     const off = !opts.color || Boolean(opts.env.NO_COLOR);
-    this.c = new Chalk({ level: off || !this.stdout.isTTY ? 0 : supportsColor ? supportsColor.level : 0 });
-    this.e = new Chalk({ level: off || !this.stderr.isTTY ? 0 : supportsColorStderr ? supportsColorStderr.level : 0 });
+    return new Output({ ...opts, stdout, stderr }, await loadPainters(off, stdout, stderr));
   }
 
   get colorOn(): boolean {

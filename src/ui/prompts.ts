@@ -13,7 +13,17 @@ export interface Choice<T> {
 }
 
 export class Prompter {
-  constructor(readonly interactive: boolean = Boolean(process.stdin.isTTY && process.stdout.isTTY)) {}
+  private tty: boolean | undefined;
+
+  constructor(interactive?: boolean) {
+    this.tty = interactive;
+  }
+
+  /** Decided on first use: touching process.stdin creates its stream, which costs start-up time. */
+  get interactive(): boolean {
+    this.tty ??= Boolean(process.stdin.isTTY && process.stdout.isTTY);
+    return this.tty;
+  }
 
   private refuse(what: string, flag: string): never {
     throw new UsageError(`missing ${what}`, `pass ${flag} (octo prompts for it only on a terminal)`, 'missing_argument');

@@ -66,3 +66,12 @@ describe('key format', () => {
     expect(hashKey('x').toString('hex')).toBe('2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881');
   });
 });
+
+describe('sha256', () => {
+  it.each([0, 1, 3, 46, 47, 55, 56, 63, 64, 65, 119, 120, 200])('matches node:crypto for %d bytes', async (n) => {
+    const { createHash } = await import('node:crypto');
+    const { sha256 } = await import('../../src/core/sha256.js');
+    const text = Array.from({ length: n }, (_, i) => String.fromCharCode(33 + ((i * 7) % 90))).join('');
+    expect(sha256(text).toString('hex')).toBe(createHash('sha256').update(text, 'latin1').digest('hex'));
+  });
+});

@@ -1,0 +1,79 @@
+import {
+  addChannel,
+  addWaba,
+  addWorkspace,
+  listChannels,
+  listWabas,
+  listWorkspaces
+} from "./chunk-SGX5RI3K.js";
+import "./chunk-DHA3WOUI.js";
+import "./chunk-TLRGMCEY.js";
+import "./chunk-RHWMYZ2G.js";
+import "./chunk-KJ3HMBVV.js";
+import {
+  CHANNEL_TYPES,
+  PLATFORMS,
+  toIso
+} from "./chunk-O2HUYNQ3.js";
+import {
+  act
+} from "./chunk-WY2B4RG5.js";
+import "./chunk-MMTFBEVX.js";
+import "./chunk-3TCPD4YY.js";
+import {
+  printTable
+} from "./chunk-LHQAUY5C.js";
+
+// dist/cli/subjects.js
+var NO_KEY = "No API key generated";
+function registerSubjects(program, session) {
+  let { out } = session, workspaces = program.command("workspaces").description("Intercom and HubSpot workspaces");
+  workspaces.command("add <name>").description("add a workspace").option("--platform <platform>", "intercom or hubspot (asked on a terminal)").option("--id <id>", "the workspace id (default: generated)").addHelpText("after", `
+Example:
+  $ octo workspaces add Acme --platform intercom --id acme`).action(act(session, async (name, opts) => {
+    let platform = opts.platform ?? await session.prompt.select("Which platform?", PLATFORMS.map((p) => ({ name: p, value: p })), { what: "the platform", flag: "--platform intercom|hubspot" }), ws = addWorkspace(session.ctx, { name, platform, id: opts.id }), view = { id: ws.id, name: ws.name, platform: ws.platform, created_at: toIso(ws.createdAt) };
+    out.json ? out.document({ workspace: view }) : out.line(`Added workspace ${out.c.bold(ws.name)} (${ws.id}, ${ws.platform})`);
+  })), workspaces.command("list").description('every workspace with its Workspace API Key, or "No API key generated"').action(act(session, async () => {
+    let list = listWorkspaces(session.ctx);
+    if (out.json)
+      return out.document({ workspaces: list });
+    if (list.length === 0)
+      return out.info("No workspaces yet. Add one with `octo workspaces add NAME --platform intercom`.");
+    await printTable(out, ["WORKSPACE", "ID", "PLATFORM", "API KEY", "KEY ID"], list.map((w) => [w.name, w.id, w.platform, w.key ? w.key.masked : out.c.dim(NO_KEY), w.key?.id ?? ""]));
+  }));
+  let wabas = program.command("wabas").description("WhatsApp Business Accounts");
+  wabas.command("add <name>").description("add a WABA to a workspace").option("--workspace <ws>", "workspace id or name (asked on a terminal)").option("--id <id>", "the WABA id (default: generated)").action(act(session, async (name, opts) => {
+    let workspace = opts.workspace ?? await askWorkspace(session), waba = addWaba(session.ctx, { name, workspace, id: opts.id }), view = { id: waba.id, name: waba.name, workspace: waba.workspaceId, created_at: toIso(waba.createdAt) };
+    out.json ? out.document({ waba: view }) : out.line(`Added WABA ${out.c.bold(waba.name)} (${waba.id})`);
+  })), wabas.command("list").description("every WABA with its WhatsApp Business API Key").option("--workspace <ws>", "only this workspace").action(act(session, async (opts) => {
+    let list = listWabas(session.ctx, { workspace: opts.workspace });
+    if (out.json)
+      return out.document({ wabas: list });
+    if (list.length === 0)
+      return out.info("No WABAs yet. Add one with `octo wabas add NAME --workspace WS`.");
+    await printTable(out, ["WABA", "ID", "WORKSPACE", "API KEY", "KEY ID"], list.map((b) => [b.name, b.id, b.workspace.name, b.key ? b.key.masked : out.c.dim(NO_KEY), b.key?.id ?? ""]));
+  }));
+  let channels = program.command("channels").description("SMS lines, Viber senders, Telegram bots and WhatsApp numbers");
+  channels.command("add <name>").description("add a channel to a workspace (a WhatsApp number also names its WABA)").option("--workspace <ws>", "workspace id or name (asked on a terminal)").option("--type <type>", "sms, viber, telegram or whatsapp (asked on a terminal)").option("--waba <waba>", "the WABA of a WhatsApp number (asked on a terminal)").option("--id <id>", "the channel id (default: generated)").addHelpText("after", `
+Examples:
+  $ octo channels add "Support line" --workspace Acme --type sms
+  $ octo channels add "+1 555 0100" --workspace Acme --type whatsapp --waba "Acme WABA"`).action(act(session, async (name, opts) => {
+    let workspace = opts.workspace ?? await askWorkspace(session), type = opts.type ?? await session.prompt.select("Which type of channel?", CHANNEL_TYPES.map((t) => ({ name: t, value: t })), { what: "the channel type", flag: "--type sms|viber|telegram|whatsapp" }), waba = opts.waba;
+    type === "whatsapp" && waba === void 0 && session.prompt.interactive && (waba = await session.prompt.select("Which WABA is this number attached to?", listWabas(session.ctx, { workspace }).map((b) => ({ name: `${b.name} (${b.id})`, value: b.id })), { what: "the WABA", flag: "--waba WABA" }));
+    let ch = addChannel(session.ctx, { name, workspace, type, waba, id: opts.id }), view = { id: ch.id, name: ch.name, type: ch.type, workspace: ch.workspaceId, waba: ch.wabaId, created_at: toIso(ch.createdAt) };
+    out.json ? out.document({ channel: view }) : out.line(`Added ${ch.type} channel ${out.c.bold(ch.name)} (${ch.id})`);
+  })), channels.command("list").description("every channel with the key that serves it").option("--workspace <ws>", "only this workspace").action(act(session, async (opts) => {
+    let list = listChannels(session.ctx, { workspace: opts.workspace });
+    if (out.json)
+      return out.document({ channels: list });
+    if (list.length === 0)
+      return out.info("No channels yet. Add one with `octo channels add NAME --workspace WS --type sms`.");
+    await printTable(out, ["CHANNEL", "ID", "TYPE", "WORKSPACE", "WABA", "API KEY", "KEY ID"], list.map((ch) => [ch.name, ch.id, ch.type, ch.workspace.name, ch.waba?.name ?? "", ch.key ? `${ch.key.masked} (${ch.key.label})` : out.c.dim(NO_KEY), ch.key?.id ?? ""]));
+  }));
+}
+function askWorkspace(session) {
+  return session.prompt.select("Which workspace?", listWorkspaces(session.ctx).map((w) => ({ name: `${w.name} (${w.id})`, value: w.id })), { what: "the workspace", flag: "--workspace WS" });
+}
+export {
+  registerSubjects
+};
