@@ -1,3 +1,4 @@
+import { setFlagsFromString } from 'node:v8';
 import { Verifier } from '../app/verify.js';
 import type { Keystore } from '../store/keystore.js';
 import type { Output } from '../ui/output.js';
@@ -22,6 +23,7 @@ export interface ServeOptions {
  */
 export async function runServer(opts: ServeOptions): Promise<void> {
   const { out } = opts;
+  capYoungGeneration();
   const report = (what: string) => (err: unknown) => out.warn(`${what}: ${err instanceof Error ? err.message : String(err)}`);
   const verifier = new Verifier(opts.store, opts.now, report('could not record last_used_at (will retry)'));
   const logger = new RequestLogger(out.stdout, out.json, out.c);
@@ -62,4 +64,15 @@ function nextSignal(): Promise<NodeJS.Signals> {
 
 function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
+/**
+ * A busy server allocates a little for every request, and V8 then doubles its young generation up
+ * to 2 × 16 MiB, holding that memory for good: 105 MiB of RSS under load instead of 72. V8 reads
+ * this flag each time it considers growing the young generation, so set here it keeps the young
+ * generation at its first size; scavenges of a small young generation whose objects die with their
+ * request cost no measurable throughput (see BENCHMARKS.md).
+ */
+function capYoungGeneration(): void {
+  setFlagsFromString('--semi-space-growth-factor=1');
 }
