@@ -12,6 +12,14 @@ import type { HandlerResponse, RequestHeaders } from './types.js';
  */
 export const BODY_LIMIT = 1024 * 1024;
 
+/** How long a client may take: to send its headers, and to send the whole request. */
+export interface ServerTimeouts {
+  headersMs: number;
+  requestMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: ServerTimeouts = { headersMs: 10_000, requestMs: 30_000 };
+
 export interface RequestLog {
   method: string;
   /** Raw path as received; the logger scrubs it. */
@@ -28,6 +36,8 @@ export interface HttpOptions {
   handler: Handler;
   log: (entry: RequestLog) => void;
   onError: (err: unknown) => void;
+  /** Each one not given keeps its default. */
+  timeouts?: Partial<ServerTimeouts>;
 }
 
 export interface RunningServer {
@@ -38,10 +48,14 @@ export interface RunningServer {
 
 export async function listen(opts: HttpOptions): Promise<RunningServer> {
   let closing = false;
+  const { headersMs, requestMs } = { ...DEFAULT_TIMEOUTS, ...opts.timeouts };
   const server = createServer({
-    // Slow or stalled clients cannot hold a connection open forever.
-    headersTimeout: 10_000,
-    requestTimeout: 30_000,
+    // Slow or stalled clients cannot hold a connection open forever (node refuses headers > request).
+    headersTimeout: Math.min(headersMs, requestMs),
+    requestTimeout: requestMs,
+    // node enforces both timeouts only when it sweeps its connections, every 30 s by default: a
+    // client trickling its headers then held a socket for up to 40 s, not the 10 s we promise.
+    connectionsCheckingInterval: Math.max(100, Math.min(1_000, Math.min(headersMs, requestMs) / 4)),
     keepAliveTimeout: 5_000,
   }, (req, res) => serveOne(req, res, opts, () => closing));
   await new Promise<void>((resolve, reject) => {
