@@ -1,9 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, readFileSync } from 'node:fs';
 import { AppContext } from '../../src/app/context.js';
 import { addChannel, addWorkspace } from '../../src/app/subjects.js';
 import { KEY_PATTERN_SOURCE } from '../../src/core/key-format.js';
 import { Sandbox } from '../helpers/cli.js';
-import { portOf, rawRequest } from '../helpers/raw-http.js';
+import { portOf, rawRequest, type RawAnswer } from '../helpers/raw-http.js';
 import { request, startServe, type RunningServe } from '../helpers/serve.js';
 
 /**
@@ -123,6 +124,53 @@ describe('bodies', () => {
   });
 });
 
+/** Peak resident memory of the server process (Linux), in MiB. */
+function peakMiB(pid: number): number {
+  return Number(/^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+}
+
+/** Sends `size` bytes of body (a declared length may be larger, then the client never finishes). */
+function upload(chunked: boolean, size = 5 * 1024 * 1024, declared = size): Promise<RawAnswer> {
+  const head = `POST /api/v1/sms/messages HTTP/1.1\r\nHost: x\r\nX-Octopods-Auth: ${channelKey}\r\n` +
+    (chunked ? 'Transfer-Encoding: chunked\r\n\r\n' : `Content-Length: ${declared}\r\n\r\n`);
+  const piece = Buffer.alloc(64 * 1024, 'a');
+  const framed = chunked ? Buffer.concat([Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from('\r\n')]) : piece;
+  return rawRequest(port, head, {
+    keepOpen: true,
+    drive: (socket) => {
+      let sent = 0;
+      const pump = () => {
+        while (sent < size && !socket.destroyed) {
+          sent += piece.length;
+          if (!socket.write(framed)) return void socket.once('drain', pump);
+        }
+        if (!socket.destroyed && sent >= declared) socket.end(chunked ? '0\r\n\r\n' : '');
+      };
+      pump();
+    },
+  });
+}
+
+describe('a 5 MiB body', () => {
+  // Thirty-two at once: closing the connection while the client still sent used to lose some of the 413s.
+  it.each([['with Content-Length', false], ['chunked', true]])('%s: 413, thirty-two at once, without buffering them', async (_name, chunked) => {
+    const before = existsSync('/proc/self/status') ? peakMiB(serve.proc.pid!) : null;
+    const answers = await Promise.all(Array.from({ length: 32 }, () => upload(chunked)));
+    for (const r of answers) {
+      expect([r.status, r.body?.code]).toEqual([413, 'payload_too_large']);
+      expect(r.closedByServer).toBe(true);
+    }
+    // Buffering the bodies whole would add 160 MiB; the 1 MiB limit per request bounds it near 32 MiB.
+    if (before !== null) expect(peakMiB(serve.proc.pid!) - before).toBeLessThan(64);
+  });
+
+  it('a body that never ends after its 413 is cut off by the request timeout', async () => {
+    // 64 MiB sent of a declared terabyte: the client would go on; only the server can stop it.
+    const r = await upload(false, 64 * 1024 * 1024, 1e12);
+    expect([r.status, r.body?.code, r.closedByServer]).toEqual([413, 'payload_too_large', true]);
+  });
+});
+
 describe('slow clients', () => {
   it('headers trickled byte by byte are cut off by the header timeout with a 408', async () => {
     const text = `GET /v1/posts HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${bearerKey}\r\nX-Pad: ${'a'.repeat(100)}\r\n\r\n`;
@@ -160,7 +208,7 @@ describe('after all of it', () => {
   it('no key appears in anything the server printed', async () => {
     await new Promise((resolve) => setTimeout(resolve, 100)); // the request log is written once per turn
     const output = serve.stdout() + serve.stderr();
-    expect(output).toMatch(/POST \/api\/v1\/sms\/messages 422/);
+    expect(output).toMatch(/POST \/api\/v1\/sms\/messages 413/);
     for (const key of [channelKey, bearerKey]) expect(output).not.toContain(key);
     expect(output).not.toMatch(new RegExp(KEY_PATTERN_SOURCE));
   });
