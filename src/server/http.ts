@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import { OctoError } from '../core/errors.js';
 import type { Handler } from './handler.js';
@@ -63,6 +64,7 @@ export async function listen(opts: HttpOptions): Promise<RunningServer> {
     server.listen(opts.port, opts.host, () => resolve());
   });
   server.on('error', opts.onError);
+  server.on('clientError', refuseMalformed);
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${port}`,
@@ -143,6 +145,30 @@ function tooLarge(): HandlerResponse {
   // never saw theirs). node reads the rest of the body and throws it away, for at most the request
   // timeout, and the connection can then carry the next request.
   return plain(413, `Request body too large (limit ${BODY_LIMIT / 1024 / 1024} MiB)`, 'payload_too_large');
+}
+
+/** node's refusals of what is not a request it can parse, by its error code; anything else is a 400. */
+const CLIENT_ERRORS: Record<string, [status: number, statusText: string, code: string, message: string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large', 'headers_too_large', 'Request headers too large'],
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: [413, 'Payload Too Large', 'payload_too_large', 'Chunk extensions too large'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout', 'request_timeout', 'The request did not arrive in time'],
+};
+
+/**
+ * node answers malformed HTTP, oversized headers and timeouts itself, with an empty body; SPEC §6
+ * wants every error body in JSON, so this replaces node's default 'clientError' answer, keeping its
+ * rule: answer only while no response has started on the socket, then close it.
+ */
+function refuseMalformed(err: NodeJS.ErrnoException, socket: Duplex): void {
+  // `_httpMessage` is the response node is writing on this socket (what its own handler checks).
+  const started = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
+  if (socket.writable && !started && err.code !== 'ECONNRESET') {
+    const [status, text, code, error] = CLIENT_ERRORS[err.code ?? ''] ?? [400, 'Bad Request', 'bad_request', 'Malformed HTTP request'];
+    const body = JSON.stringify({ error, code, reason: code });
+    socket.write(`HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy(err);
 }
 
 function plain(status: number, error: string, code: string): HandlerResponse {

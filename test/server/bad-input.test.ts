@@ -83,6 +83,8 @@ describe('malformed HTTP never reaches a 5xx', () => {
     const r = await rawRequest(port, Buffer.from(bytes(), 'latin1'));
     expect(r.status).toBe(status);
     expect(r.closedByServer).toBe(true);
+    // SPEC §6: every error body is JSON, node's own refusals included.
+    expect(r.body).toMatchObject({ error: expect.any(String), code: expect.any(String), reason: expect.any(String) });
   });
 });
 
@@ -185,7 +187,7 @@ describe('slow clients', () => {
     clearInterval(timer);
     expect(r.closedByServer).toBe(true);
     expect(sent).toBeLessThan(text.length);
-    expect(r.status).toBe(408);
+    expect([r.status, r.body?.code]).toEqual([408, 'request_timeout']);
   });
 
   it('a stalled body is cut off by the request timeout with a 408', async () => {
@@ -194,7 +196,7 @@ describe('slow clients', () => {
       deadlineMs: 15_000,
     });
     expect(r.closedByServer).toBe(true);
-    expect(r.status).toBe(408);
+    expect([r.status, r.body?.code]).toEqual([408, 'request_timeout']);
   });
 
   it('refuses a timeout variable that is not a duration, naming it', async () => {
