@@ -7,14 +7,14 @@ import { AppContext } from '../../src/app/context.js';
 import { createKey } from '../../src/app/keys.js';
 import { addChannel, addWorkspace } from '../../src/app/subjects.js';
 import { BIN, Sandbox } from '../helpers/cli.js';
-import { runClients, type LoadReport, type TrackedKey } from '../helpers/load.js';
+import { runClients, trackedKey, type LoadReport, type TrackedKey } from '../../bench/lib/judged-load.js';
 import { portOf } from '../helpers/raw-http.js';
 import { request, startServe, type RunningServe } from '../helpers/serve.js';
 
 /**
  * `octo serve` under 64 concurrent keep-alive clients while other processes change the keystore:
  * the CLI creating, rotating and revoking keys; CLI writers killed with SIGKILL mid-write; an online
- * backup. Every answer is judged against the key's state at the time (test/helpers/load.ts), and
+ * backup. Every answer is judged against the key's state at the time (bench/lib/judged-load.js), and
  * every request sent is answered.
  */
 const CLIENTS = 64;
@@ -34,10 +34,8 @@ beforeAll(async () => {
   addChannel(ctx, { name: 'Steady line', workspace: 'acme', type: 'sms', id: 'sms1' });
   addChannel(ctx, { name: 'Churn line', workspace: 'acme', type: 'sms', id: 'sms2' });
   // Keys nobody touches: every answer for them must be a 2xx, whatever else happens.
-  steady.push({ secret: createKey(ctx, { kind: 'channel', channel: 'sms1' }).secret, family: 'octopods', endingFrom: null, endedAt: null });
-  for (const name of ['steady-a', 'steady-b']) {
-    steady.push({ secret: createKey(ctx, { kind: 'bearer', name }).secret, family: 'bearer', endingFrom: null, endedAt: null });
-  }
+  steady.push(trackedKey(createKey(ctx, { kind: 'channel', channel: 'sms1' }).secret, 'octopods'));
+  for (const name of ['steady-a', 'steady-b']) steady.push(trackedKey(createKey(ctx, { kind: 'bearer', name }).secret, 'bearer'));
   ctx.close();
   serve = await startServe(sandbox);
   port = portOf(serve.url);
@@ -55,7 +53,7 @@ function pick(): TrackedKey {
 }
 
 function track(issued: Issued, family: TrackedKey['family']): TrackedKey & { id: string } {
-  const key = { id: issued.key.id, secret: issued.secret, family, endingFrom: null, endedAt: null };
+  const key = { ...trackedKey(issued.secret, family), id: issued.key.id };
   churn.push(key);
   return key;
 }

@@ -1,34 +1,18 @@
+// Many keep-alive clients against a running verifier, each answer judged against what the CLI did
+// to its key and when (issue 6), shared by test/server/load.test.ts and bench/stress-serve.js. A key
+// is owed a 2xx until a change to it starts, and a refusal from the moment the command that revoked
+// or rotated it returned; in between, either answer is right. Plain JS, so the soak needs no build.
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 
-/**
- * Many keep-alive clients against a running verifier, each answer judged against what the CLI did
- * to its key and when: a key is owed a 2xx until a change to it starts, and a refusal from the
- * moment the command that revoked or rotated it returned. In between, either answer is right.
- */
-export interface TrackedKey {
-  secret: string;
-  family: 'octopods' | 'bearer';
-  /** performance.now() when the command that will end the key started; null while untouched. */
-  endingFrom: number | null;
-  /** performance.now() when that command returned: every request sent later must be refused. */
-  endedAt: number | null;
-}
-
-export interface LoadReport {
-  sent: number;
-  answered: number;
-  accepted: number;
-  refused: number;
-  /** Transport failures (a reset, a timeout): each one is a request lost. */
-  errors: string[];
-  /** Answers that contradict the key's state, with the reason. */
-  wrong: string[];
-}
-
 const SMS = JSON.stringify({ destination_phone: '+15551234567', body: 'load' });
 
-function send(agent: Agent, port: number, key: TrackedKey): Promise<{ status: number; body: string }> {
+/** A key to send: `endingFrom` / `endedAt` are performance.now() times, null while untouched. */
+export function trackedKey(secret, family) {
+  return { secret, family, endingFrom: null, endedAt: null };
+}
+
+function send(agent, port, key) {
   const octopods = key.family === 'octopods';
   return new Promise((resolve, reject) => {
     const req = request({
@@ -38,7 +22,7 @@ function send(agent: Agent, port: number, key: TrackedKey): Promise<{ status: nu
         : { authorization: `Bearer ${key.secret}` },
     }, (res) => {
       let body = '';
-      res.setEncoding('utf8').on('data', (d: string) => (body += d)).on('end', () => resolve({ status: res.statusCode!, body }));
+      res.setEncoding('utf8').on('data', (d) => (body += d)).on('end', () => resolve({ status: res.statusCode, body }));
       res.on('error', reject);
     });
     req.setTimeout(10_000, () => req.destroy(new Error('no answer within 10 s')));
@@ -47,16 +31,16 @@ function send(agent: Agent, port: number, key: TrackedKey): Promise<{ status: nu
   });
 }
 
-/** Runs `clients` loops until `until` resolves; each request picks a key from `pick()`. */
-export async function runClients(port: number, clients: number, pick: () => TrackedKey, until: Promise<unknown>): Promise<LoadReport> {
+/** Runs `clients` loops until `until` settles; each request sends the key `pick()` returns. */
+export async function runClients(port, clients, pick, until) {
   const agent = new Agent({ keepAlive: true, maxSockets: clients });
-  const report: LoadReport = { sent: 0, answered: 0, accepted: 0, refused: 0, errors: [], wrong: [] };
+  const report = { sent: 0, answered: 0, accepted: 0, refused: 0, errors: [], wrong: [] };
   let stop = false;
   const halt = () => void (stop = true);
   until.then(halt, halt);
   const loop = async () => {
-    // Bounded even if `until` never settles: at most 100,000 requests per client.
-    for (let i = 0; i < 100_000 && !stop; i++) {
+    // Bounded even if `until` never settles.
+    for (let i = 0; i < 1_000_000 && !stop; i++) {
       const key = pick();
       const started = performance.now();
       report.sent++;
@@ -74,7 +58,7 @@ export async function runClients(port: number, clients: number, pick: () => Trac
   return report;
 }
 
-function judge(key: TrackedKey, started: number, finished: number, status: number, body: string, report: LoadReport): void {
+function judge(key, started, finished, status, body, report) {
   const ok = status >= 200 && status < 300;
   if (ok) report.accepted++;
   else report.refused++;
