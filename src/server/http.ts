@@ -80,16 +80,18 @@ function serveOne(req: IncomingMessage, res: ServerResponse, opts: HttpOptions, 
   const started = performance.now();
   const method = req.method ?? 'GET';
   const path = req.url ?? '/';
-  const finish = (answer: HandlerResponse) => {
+  const finish = (answer: HandlerResponse, beforeBodyEnds = false) => {
     // While shutting down, no connection is kept alive for a next request.
     if (closing()) answer.headers.connection = 'close';
     answer.headers['content-length'] = String(Buffer.byteLength(answer.body));
-    res.writeHead(answer.status, answer.headers).end(answer.body);
+    res.writeHead(answer.status, answer.headers);
+    if (beforeBodyEnds) endAfterBody(req, res, answer.body);
+    else res.end(answer.body);
     opts.log({ method, path, status: answer.status, keyId: answer.keyId, reason: answer.reason, ms: performance.now() - started });
   };
   if (Number(req.headers['content-length'] ?? 0) > BODY_LIMIT) {
     req.resume();
-    return finish(tooLarge());
+    return finish(tooLarge(), true);
   }
   const chunks: Buffer[] = [];
   let size = 0;
@@ -99,7 +101,7 @@ function serveOne(req: IncomingMessage, res: ServerResponse, opts: HttpOptions, 
     size += chunk.length;
     if (size > BODY_LIMIT) {
       done = true;
-      finish(tooLarge());
+      finish(tooLarge(), true);
       return;
     }
     chunks.push(chunk);
@@ -139,11 +141,29 @@ export function isLoopback(address: string | undefined): boolean {
   return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
 }
 
+/** How long a refused body may go on arriving before the connection is closed anyway. */
+const LINGER_MS = 2_000;
+
+/**
+ * Sends an early answer (a 413) at once, but ends the response only once the client has sent its
+ * whole body, or after LINGER_MS. Closing a socket that still holds unread data makes the kernel
+ * reset it, which can destroy the answer before the client reads it: some of 32 concurrent 5 MiB
+ * uploads never saw their 413. The rest of the body is read and thrown away, never kept.
+ */
+function endAfterBody(req: IncomingMessage, res: ServerResponse, body: string): void {
+  if (req.complete) return void res.end(body);
+  res.write(body);
+  const end = () => {
+    clearTimeout(timer);
+    if (!res.writableEnded) res.end();
+  };
+  const timer = setTimeout(end, LINGER_MS);
+  req.once('end', end);
+  req.once('close', end);
+}
+
 function tooLarge(): HandlerResponse {
-  // No `Connection: close`: closing while the client still sends makes the kernel answer with a
-  // reset that can destroy the 413 before the client reads it (some of 32 concurrent 5 MiB uploads
-  // never saw theirs). node reads the rest of the body and throws it away, for at most the request
-  // timeout, and the connection can then carry the next request.
+  // No `Connection: close`: a client that sends its whole body may go on using the connection.
   return plain(413, `Request body too large (limit ${BODY_LIMIT / 1024 / 1024} MiB)`, 'payload_too_large');
 }
 

@@ -132,8 +132,8 @@ function peakMiB(pid: number): number {
 }
 
 /** Sends `size` bytes of body (a declared length may be larger, then the client never finishes). */
-function upload(chunked: boolean, size = 5 * 1024 * 1024, declared = size): Promise<RawAnswer> {
-  const head = `POST /api/v1/sms/messages HTTP/1.1\r\nHost: x\r\nX-Octopods-Auth: ${channelKey}\r\n` +
+function upload(chunked: boolean, size = 5 * 1024 * 1024, declared = size, close = false): Promise<RawAnswer> {
+  const head = `POST /api/v1/sms/messages HTTP/1.1\r\nHost: x\r\nX-Octopods-Auth: ${channelKey}\r\n${close ? 'Connection: close\r\n' : ''}` +
     (chunked ? 'Transfer-Encoding: chunked\r\n\r\n' : `Content-Length: ${declared}\r\n\r\n`);
   const piece = Buffer.alloc(64 * 1024, 'a');
   const framed = chunked ? Buffer.concat([Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from('\r\n')]) : piece;
@@ -164,6 +164,11 @@ describe('a 5 MiB body', () => {
     }
     // Buffering the bodies whole would add 160 MiB; the 1 MiB limit per request bounds it near 32 MiB.
     if (before !== null) expect(peakMiB(serve.proc.pid!) - before).toBeLessThan(64);
+  });
+
+  it('from clients that send Connection: close too: 413, thirty-two at once', async () => {
+    const answers = await Promise.all(Array.from({ length: 32 }, (_, i) => upload(i % 2 === 0, 5 * 1024 * 1024, 5 * 1024 * 1024, true)));
+    for (const r of answers) expect([r.status, r.body?.code]).toEqual([413, 'payload_too_large']);
   });
 
   it('a body that never ends after its 413 is cut off by the request timeout', async () => {
