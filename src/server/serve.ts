@@ -38,7 +38,12 @@ export async function runServer(opts: ServeOptions): Promise<void> {
   });
   if (out.json) out.jsonLine({ event: 'listening', url: server.url });
   else out.line(`listening on ${server.url}`);
-  if (!isLoopbackHost(opts.host)) out.warn(`listening on ${opts.host}: other machines can reach this verifier`);
+  if (!isLoopbackHost(opts.host)) {
+    const warning = `listening on ${opts.host}: other machines can reach this verifier`;
+    // warn() is silent under --json, but an exposed verifier must never go unnoticed.
+    if (out.json) out.stderr.write(JSON.stringify({ event: 'warning', message: warning }) + '\n');
+    else out.warn(warning);
+  }
   out.info('Press Ctrl-C to stop.');
   verifier.start();
 

@@ -38,4 +38,15 @@ describe('exposure', () => {
       await serve.stop();
     }
   });
+
+  it('warns under --json too, as a JSON line on stderr', async () => {
+    const serve = await startServe(sandbox, ['--host', '0.0.0.0', '--json']);
+    try {
+      expect((await request(`http://127.0.0.1:${portOf(serve.url)}/healthz`, 'GET')).status).toBe(200);
+      const lines = serve.stderr().trim().split('\n').map((l) => JSON.parse(l) as unknown);
+      expect(lines).toContainEqual({ event: 'warning', message: 'listening on 0.0.0.0: other machines can reach this verifier' });
+    } finally {
+      await serve.stop();
+    }
+  });
 });
