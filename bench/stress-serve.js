@@ -4,8 +4,8 @@
 // are taken (when octo has `backup`), and hostile requests arrive. Every answer is judged against
 // its key's state at that moment (bench/lib/judged-load.js). Prints its figures; exits 1 on any
 // wrong answer, lost request, 5xx or dead server.
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +22,8 @@ const arg = (name, fallback) => {
 const SECONDS = arg('seconds', 30);
 const CLIENTS = arg('clients', 64);
 const BIN = fileURLToPath(new URL('../bin/octo.js', import.meta.url));
-const HAS_BACKUP = existsSync(fileURLToPath(new URL('../dist/cli/backup.js', import.meta.url)));
+// Asked of the binary (a stale dist/ may hold files of commands this build lacks).
+const HAS_BACKUP = /^\s+backup\b/m.test(spawnSync(process.execPath, [BIN, '--help'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } }).stdout);
 
 const dir = mkdtempSync(join(tmpdir(), 'octo-stress-serve-'));
 const { db, channelKey, bearerKey } = buildKeystore(dir, 10_000);
