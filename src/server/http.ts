@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
 import { performance } from 'node:perf_hooks';
+import type { Duplex } from 'node:stream';
 import { OctoError } from '../core/errors.js';
 import type { Handler } from './handler.js';
 import type { HandlerResponse, RequestHeaders } from './types.js';
@@ -19,7 +19,7 @@ export interface ServerTimeouts {
   requestMs: number;
 }
 
-export const DEFAULT_TIMEOUTS: ServerTimeouts = { headersMs: 10_000, requestMs: 30_000 };
+const DEFAULT_TIMEOUTS: ServerTimeouts = { headersMs: 10_000, requestMs: 30_000 };
 
 export interface RequestLog {
   method: string;
