@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { parseDuration } from '../core/duration.js';
 import { UsageError } from '../core/errors.js';
 import { act, type Session } from './session.js';
 
@@ -24,6 +25,7 @@ Examples:
     .action(act(session, async (opts: Record<string, unknown>) => {
       const port = parsePort(opts.port as string);
       const retries = parseRetries(opts.webhookRetries as string);
+      const timeouts = serverTimeouts(session.env);
       const ctx = session.ctx;
       const { out } = session;
       // Loaded only here, so that no other command pays for the server and delivery code.
@@ -37,13 +39,22 @@ Examples:
       dispatcher.start();
       try {
         await runServer({
-          store: ctx.store, out, now: () => ctx.now(), host: opts.host as string, port,
+          store: ctx.store, out, now: () => ctx.now(), host: opts.host as string, port, timeouts,
           onMessageAccepted: (m) => dispatcher.messageAccepted(m),
         });
       } finally {
         await dispatcher.stop();
       }
     }));
+}
+
+/** `OCTO_SERVE_HEADERS_TIMEOUT` and `OCTO_SERVE_REQUEST_TIMEOUT` (durations such as 10s), mostly for tests. */
+function serverTimeouts(env: NodeJS.ProcessEnv): { headersMs?: number; requestMs?: number } {
+  const timeouts: { headersMs?: number; requestMs?: number } = {};
+  const { OCTO_SERVE_HEADERS_TIMEOUT: headers, OCTO_SERVE_REQUEST_TIMEOUT: request } = env;
+  if (headers) timeouts.headersMs = parseDuration(headers, 'OCTO_SERVE_HEADERS_TIMEOUT') * 1000;
+  if (request) timeouts.requestMs = parseDuration(request, 'OCTO_SERVE_REQUEST_TIMEOUT') * 1000;
+  return timeouts;
 }
 
 function parseRetries(text: string): number {

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import type { Duplex } from 'node:stream';
 import { OctoError } from '../core/errors.js';
 import type { Handler } from './handler.js';
 import type { HandlerResponse, RequestHeaders } from './types.js';
@@ -11,6 +12,14 @@ import type { HandlerResponse, RequestHeaders } from './types.js';
  * closes gracefully: no new connections, in-flight requests finish, then `close()` resolves.
  */
 export const BODY_LIMIT = 1024 * 1024;
+
+/** How long a client may take: to send its headers, and to send the whole request. */
+export interface ServerTimeouts {
+  headersMs: number;
+  requestMs: number;
+}
+
+const DEFAULT_TIMEOUTS: ServerTimeouts = { headersMs: 10_000, requestMs: 30_000 };
 
 export interface RequestLog {
   method: string;
@@ -28,6 +37,8 @@ export interface HttpOptions {
   handler: Handler;
   log: (entry: RequestLog) => void;
   onError: (err: unknown) => void;
+  /** Each one not given keeps its default. */
+  timeouts?: Partial<ServerTimeouts>;
 }
 
 export interface RunningServer {
@@ -38,10 +49,14 @@ export interface RunningServer {
 
 export async function listen(opts: HttpOptions): Promise<RunningServer> {
   let closing = false;
+  const { headersMs, requestMs } = { ...DEFAULT_TIMEOUTS, ...opts.timeouts };
   const server = createServer({
-    // Slow or stalled clients cannot hold a connection open forever.
-    headersTimeout: 10_000,
-    requestTimeout: 30_000,
+    // Slow or stalled clients cannot hold a connection open forever (node refuses headers > request).
+    headersTimeout: Math.min(headersMs, requestMs),
+    requestTimeout: requestMs,
+    // node enforces both timeouts only when it sweeps its connections, every 30 s by default: a
+    // client trickling its headers then held a socket for up to 40 s, not the 10 s we promise.
+    connectionsCheckingInterval: Math.max(100, Math.min(1_000, Math.min(headersMs, requestMs) / 4)),
     keepAliveTimeout: 5_000,
   }, (req, res) => serveOne(req, res, opts, () => closing));
   await new Promise<void>((resolve, reject) => {
@@ -49,6 +64,7 @@ export async function listen(opts: HttpOptions): Promise<RunningServer> {
     server.listen(opts.port, opts.host, () => resolve());
   });
   server.on('error', opts.onError);
+  server.on('clientError', refuseMalformed);
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${port}`,
@@ -64,16 +80,18 @@ function serveOne(req: IncomingMessage, res: ServerResponse, opts: HttpOptions, 
   const started = performance.now();
   const method = req.method ?? 'GET';
   const path = req.url ?? '/';
-  const finish = (answer: HandlerResponse) => {
+  const finish = (answer: HandlerResponse, beforeBodyEnds = false) => {
     // While shutting down, no connection is kept alive for a next request.
     if (closing()) answer.headers.connection = 'close';
     answer.headers['content-length'] = String(Buffer.byteLength(answer.body));
-    res.writeHead(answer.status, answer.headers).end(answer.body);
+    res.writeHead(answer.status, answer.headers);
+    if (beforeBodyEnds) endAfterBody(req, res, answer.body);
+    else res.end(answer.body);
     opts.log({ method, path, status: answer.status, keyId: answer.keyId, reason: answer.reason, ms: performance.now() - started });
   };
   if (Number(req.headers['content-length'] ?? 0) > BODY_LIMIT) {
     req.resume();
-    return finish(tooLarge());
+    return finish(tooLarge(), true);
   }
   const chunks: Buffer[] = [];
   let size = 0;
@@ -83,7 +101,7 @@ function serveOne(req: IncomingMessage, res: ServerResponse, opts: HttpOptions, 
     size += chunk.length;
     if (size > BODY_LIMIT) {
       done = true;
-      finish(tooLarge());
+      finish(tooLarge(), true);
       return;
     }
     chunks.push(chunk);
@@ -123,11 +141,54 @@ export function isLoopback(address: string | undefined): boolean {
   return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
 }
 
+/** How long a refused body may go on arriving before the connection is closed anyway. */
+const LINGER_MS = 2_000;
+
+/**
+ * Sends an early answer (a 413) at once, but ends the response only once the client has sent its
+ * whole body, or after LINGER_MS. Closing a socket that still holds unread data makes the kernel
+ * reset it, which can destroy the answer before the client reads it: some of 32 concurrent 5 MiB
+ * uploads never saw their 413. The rest of the body is read and thrown away, never kept.
+ */
+function endAfterBody(req: IncomingMessage, res: ServerResponse, body: string): void {
+  if (req.complete) return void res.end(body);
+  res.write(body);
+  const end = () => {
+    clearTimeout(timer);
+    if (!res.writableEnded) res.end();
+  };
+  const timer = setTimeout(end, LINGER_MS);
+  req.once('end', end);
+  req.once('close', end);
+}
+
 function tooLarge(): HandlerResponse {
-  const answer = plain(413, `Request body too large (limit ${BODY_LIMIT / 1024 / 1024} MiB)`, 'payload_too_large');
-  // The rest of the body is not read: the connection cannot carry another request.
-  answer.headers.connection = 'close';
-  return answer;
+  // No `Connection: close`: a client that sends its whole body may go on using the connection.
+  return plain(413, `Request body too large (limit ${BODY_LIMIT / 1024 / 1024} MiB)`, 'payload_too_large');
+}
+
+/** node's refusals of what is not a request it can parse, by its error code; anything else is a 400. */
+const CLIENT_ERRORS: Record<string, [status: number, statusText: string, code: string, message: string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large', 'headers_too_large', 'Request headers too large'],
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: [413, 'Payload Too Large', 'payload_too_large', 'Chunk extensions too large'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout', 'request_timeout', 'The request did not arrive in time'],
+};
+
+/**
+ * node answers malformed HTTP, oversized headers and timeouts itself, with an empty body; SPEC §6
+ * wants every error body in JSON, so this replaces node's default 'clientError' answer, keeping its
+ * rule: answer only while no response has started on the socket, then close it.
+ */
+function refuseMalformed(err: NodeJS.ErrnoException, socket: Duplex): void {
+  // `_httpMessage` is the response node is writing on this socket (what its own handler checks).
+  const started = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
+  if (socket.writable && !started && err.code !== 'ECONNRESET') {
+    const [status, text, code, error] = CLIENT_ERRORS[err.code ?? ''] ?? [400, 'Bad Request', 'bad_request', 'Malformed HTTP request'];
+    const body = JSON.stringify({ error, code, reason: code });
+    socket.write(`HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy(err);
 }
 
 function plain(status: number, error: string, code: string): HandlerResponse {

@@ -3,7 +3,7 @@ import { Verifier } from '../app/verify.js';
 import type { Keystore } from '../store/keystore.js';
 import type { Output } from '../ui/output.js';
 import { createHandler } from './handler.js';
-import { listen } from './http.js';
+import { listen, type ServerTimeouts } from './http.js';
 import { RequestLogger } from './request-log.js';
 import type { AcceptedMessage } from './types.js';
 
@@ -13,6 +13,7 @@ export interface ServeOptions {
   now: () => number;
   host: string;
   port: number;
+  timeouts?: Partial<ServerTimeouts>;
   onMessageAccepted?: (message: AcceptedMessage) => void;
 }
 
@@ -33,10 +34,18 @@ export async function runServer(opts: ServeOptions): Promise<void> {
     ...(opts.onMessageAccepted ? { onMessageAccepted: opts.onMessageAccepted } : {}),
     onHookError: report('a message hook failed'),
   });
-  const server = await listen({ host: opts.host, port: opts.port, handler, log: (e) => logger.log(e), onError: report('server error') });
+  const server = await listen({
+    host: opts.host, port: opts.port, handler, log: (e) => logger.log(e), onError: report('server error'),
+    ...(opts.timeouts ? { timeouts: opts.timeouts } : {}),
+  });
   if (out.json) out.jsonLine({ event: 'listening', url: server.url });
   else out.line(`listening on ${server.url}`);
-  if (!isLoopbackHost(opts.host)) out.warn(`listening on ${opts.host}: other machines can reach this verifier`);
+  if (!isLoopbackHost(opts.host)) {
+    const warning = `listening on ${opts.host}: other machines can reach this verifier`;
+    // warn() is silent under --json, but an exposed verifier must never go unnoticed.
+    if (out.json) out.stderr.write(JSON.stringify({ event: 'warning', message: warning }) + '\n');
+    else out.warn(warning);
+  }
   out.info('Press Ctrl-C to stop.');
   verifier.start();
 
