@@ -2,7 +2,7 @@
 // Measures octo against baselines taken in the same run, and prints ratios (these machines are
 // noisy, so absolute numbers mean little). --write records the figures in BENCHMARKS.md.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +19,7 @@ const BIN = fileURLToPath(new URL('../bin/octo.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'octo-bench-'));
 const env = benchEnv(dir);
 const figures = [];
+const HISTORY = '<!-- history: kept by npm run bench -- --write -->';
 const rows = [];
 
 function figure(name, value, target, unit = '') {
@@ -45,6 +46,9 @@ async function throughput(keystores) {
   const octo = await startOcto(keys.db, env);
   try {
     for (const [name, request] of Object.entries(requests(keys))) {
+      // Warm both up first (JIT, caches): the first seconds of a fresh process are not its speed.
+      await measure(bare.url, request, 1);
+      await measure(octo.url, request, 1);
       const ratios = [];
       const bareRps = [];
       const octoRps = [];
@@ -74,6 +78,7 @@ async function scaling(keystores) {
   for (const size of SIZES) servers.set(size, await startOcto(keystores.get(size).db, env));
   try {
     const rps = new Map(SIZES.map((s) => [s, []]));
+    for (const size of SIZES) await measure(servers.get(size).url, requests(keystores.get(size)).bearer, 1);
     for (let round = 0; round < ROUNDS; round++) {
       for (const size of SIZES) {
         const request = requests(keystores.get(size)).bearer;
@@ -161,7 +166,11 @@ async function main() {
   console.log('\n' + report);
   if (write) {
     const lines = figures.map((f) => `- ${f.name}: ${typeof f.value === 'number' ? f.value.toFixed(3) : f.value}${f.ok === null ? '' : f.ok ? ' (target met)' : ' (target missed)'}`);
-    writeFileSync(new URL('../BENCHMARKS.md', import.meta.url), `# Benchmarks\n\nCommand: \`npm run bench${quick ? ' -- --quick' : ''}\` (with \`-- --write\` to record), ${new Date().toISOString().slice(0, 10)}.\n\n${report}\n${lines.join('\n')}\n`);
+    // Everything from the history marker on is kept: it is written by people, not by this script.
+    const file = new URL('../BENCHMARKS.md', import.meta.url);
+    const previous = existsSync(file) ? readFileSync(file, 'utf8') : '';
+    const history = previous.includes(HISTORY) ? previous.slice(previous.indexOf(HISTORY)) : `${HISTORY}\n`;
+    writeFileSync(file, `# Benchmarks\n\nCommand: \`npm run bench${quick ? ' -- --quick' : ''}\` (with \`-- --write\` to record), ${new Date().toISOString().slice(0, 10)}.\n\n${report}\n${lines.join('\n')}\n\n${history}`);
   }
   rmSync(dir, { recursive: true, force: true });
   if (figures.some((f) => f.ok === false)) process.exitCode = 1;
