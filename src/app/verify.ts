@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { OctoError } from '../core/errors.js';
 import { decideDryRun, decideRequest, type Credentials, type Verdict } from '../core/decision.js';
 import type { ParsedBody } from '../core/payload.js';
 import { FixedWindowLimiter } from '../core/rate-limit.js';
@@ -24,8 +26,13 @@ export function dryRun(lookup: KeystoreLookup, request: DryRunRequest, now: numb
   return verdictView(verdict, endpoint, now);
 }
 
-/** `octo keys verify` without --server. */
+/** `octo keys verify` without --server. A missing keystore is an error, not a new empty one. */
 export function verifyKey(ctx: AppContext, request: DryRunRequest): VerdictView {
+  if (!existsSync(ctx.dbPath)) {
+    throw new OctoError('keystore_missing', `no keystore at ${ctx.dbPath}`, {
+      hint: 'pass --db (or OCTO_DB) with the keystore that holds this key, or --server with a running `octo serve`',
+    });
+  }
   return dryRun(new KeystoreLookup(ctx.store), request, ctx.now());
 }
 

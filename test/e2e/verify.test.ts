@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppContext } from '../../src/app/context.js';
 import { createKey, revokeKey, rotateKey } from '../../src/app/keys.js';
@@ -174,5 +175,20 @@ describe('keys verify, --server and serve agree', () => {
     const r = await sandbox.run(['keys', 'verify', K.sms!.secret, '--server', 'http://127.0.0.1:9', '--json']);
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stderr)).toEqual({ error: expect.objectContaining({ code: 'server_unreachable', hint: expect.stringContaining('octo serve') }) });
+  });
+});
+
+describe('keys verify without a keystore', () => {
+  it('says so (exit 1) and creates none', async () => {
+    const empty = new Sandbox();
+    try {
+      const r = await empty.run(['keys', 'verify', 'oct_live_' + 'a'.repeat(38)]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/^error: no keystore at /m);
+      expect(r.stderr).toContain('--server');
+      expect(existsSync(empty.db)).toBe(false);
+    } finally {
+      empty.cleanup();
+    }
   });
 });

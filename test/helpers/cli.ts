@@ -31,7 +31,9 @@ export class Sandbox {
 
   constructor() {
     this.dir = mkdtempSync(join(tmpdir(), 'octo-test-'));
-    const { NO_COLOR: _noColor, FORCE_COLOR: _force, OCTO_DB: _db, OCTO_KEY: _key, ...rest } = process.env;
+    // CI=true (as .ci/run sets it) makes chalk's colour detection say "no colour" even on a terminal;
+    // a sandbox is a person's shell, so it starts without it.
+    const { NO_COLOR: _noColor, FORCE_COLOR: _force, OCTO_DB: _db, OCTO_KEY: _key, CI: _ci, ...rest } = process.env;
     this.env = {
       ...rest,
       HOME: this.dir,
