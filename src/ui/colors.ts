@@ -16,10 +16,10 @@ export interface Painters {
 }
 
 /** chalk is imported only when a stream is a terminal and colour is not turned off. */
-export async function loadPainters(off: boolean, stdout: NodeJS.WriteStream, stderr: NodeJS.WriteStream): Promise<Painters> {
-  if (off || (!stdout.isTTY && !stderr.isTTY)) return { stdout: PLAIN, stderr: PLAIN };
+export async function loadPainters(off: boolean, stdoutTty: boolean, stderrTty: boolean): Promise<Painters> {
+  if (off || (!stdoutTty && !stderrTty)) return { stdout: PLAIN, stderr: PLAIN };
   const { Chalk, supportsColor, supportsColorStderr } = await import('chalk');
-  const painter = (tty: boolean | undefined, support: typeof supportsColor) =>
+  const painter = (tty: boolean, support: typeof supportsColor) =>
     tty && support && support.level > 0 ? new Chalk({ level: support.level }) : PLAIN;
-  return { stdout: painter(stdout.isTTY, supportsColor), stderr: painter(stderr.isTTY, supportsColorStderr) };
+  return { stdout: painter(stdoutTty, supportsColor), stderr: painter(stderrTty, supportsColorStderr) };
 }

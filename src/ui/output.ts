@@ -1,4 +1,5 @@
 import type { ChalkInstance } from 'chalk';
+import { isatty } from 'node:tty';
 import { OctoError } from '../core/errors.js';
 import { loadPainters, PLAIN, type Painters } from './colors.js';
 
@@ -23,24 +24,46 @@ export class Output {
   /** Colours for stdout and for stderr. */
   readonly c: ChalkInstance;
   readonly e: ChalkInstance;
-  readonly stdout: NodeJS.WriteStream;
-  readonly stderr: NodeJS.WriteStream;
+  private out: NodeJS.WriteStream | undefined;
+  private err: NodeJS.WriteStream | undefined;
+  private readerGone = false;
 
   constructor(opts: OutputOptions, painters: Painters = { stdout: PLAIN, stderr: PLAIN }) {
     this.json = opts.json;
     this.debug = opts.debug;
-    this.stdout = opts.stdout ?? process.stdout;
-    this.stderr = opts.stderr ?? process.stderr;
+    this.out = opts.stdout;
+    this.err = opts.stderr;
     this.c = painters.stdout;
     this.e = painters.stderr;
   }
 
   /** An Output with colour where the stream is a terminal and neither --no-color nor NO_COLOR says no. */
   static async create(opts: OutputOptions): Promise<Output> {
-    const stdout = opts.stdout ?? process.stdout;
-    const stderr = opts.stderr ?? process.stderr;
     const off = !opts.color || Boolean(opts.env.NO_COLOR);
-    return new Output({ ...opts, stdout, stderr }, await loadPainters(off, stdout, stderr));
+    const tty = (stream: NodeJS.WriteStream | undefined, fd: number) => (stream ? Boolean(stream.isTTY) : isatty(fd));
+    return new Output(opts, await loadPainters(off, tty(opts.stdout, 1), tty(opts.stderr, 2)));
+  }
+
+  get stdout(): NodeJS.WriteStream {
+    if (!this.out) {
+      this.out = process.stdout;
+      // A reader that went away (`octo keys list | head`) ends the output, not the process.
+      this.out.on('error', (err: NodeJS.ErrnoException) => {
+        if (err.code === 'EPIPE') this.readerGone = true;
+        else throw err;
+      });
+    }
+    return this.out;
+  }
+
+  get stderr(): NodeJS.WriteStream {
+    this.err ??= process.stderr;
+    return this.err;
+  }
+
+  /** Data for stdout, unless its reader has gone. */
+  private writeData(text: string): void {
+    if (!this.readerGone) this.stdout.write(text);
   }
 
   get colorOn(): boolean {
@@ -49,7 +72,7 @@ export class Output {
 
   /** `--json`: the one keyed document of this command. */
   document(doc: object): void {
-    this.stdout.write(JSON.stringify(doc, null, 2) + '\n');
+    this.writeData(JSON.stringify(doc, null, 2) + '\n');
   }
 
   /**
@@ -60,6 +83,7 @@ export class Output {
     let chunk = `{\n  ${JSON.stringify(name)}: [`;
     let first = true;
     for (const item of items) {
+      if (this.readerGone) return;
       chunk += (first ? '\n    ' : ',\n    ') + JSON.stringify(item);
       first = false;
       if (chunk.length > 65_536) {
@@ -71,18 +95,25 @@ export class Output {
   }
 
   private writeOut(text: string): Promise<void> | void {
-    if (this.stdout.write(text)) return;
-    return new Promise((resolve) => this.stdout.once('drain', resolve));
+    if (this.readerGone || this.stdout.write(text)) return;
+    // Resolved by 'drain', or by the reader going away ('error' EPIPE), which ends the listing.
+    return new Promise((resolve) => {
+      const done = () => {
+        this.stdout.off('drain', done).off('error', done);
+        resolve();
+      };
+      this.stdout.on('drain', done).on('error', done);
+    });
   }
 
   /** A stream of JSON documents, one per line (serve's log, scan findings). */
   jsonLine(doc: object): void {
-    this.stdout.write(JSON.stringify(doc) + '\n');
+    this.writeData(JSON.stringify(doc) + '\n');
   }
 
   /** A line of human data on stdout. */
   line(text = ''): void {
-    this.stdout.write(text + '\n');
+    this.writeData(text + '\n');
   }
 
   /** A message for the person on stderr (never data; silent under --json). */
