@@ -1,21 +1,9 @@
-import { keyBreaches, type KeyPolicy, type PolicyRule } from '../core/key-policy.js';
-import { keyStatus, keyView, type KeyView } from '../core/model.js';
+import { keyBreaches, type KeyPolicy } from '../core/key-policy.js';
+import { keyStatus, keyView } from '../core/model.js';
+import type { CheckResult, Violation } from '../core/leak-model.js';
 import type { AppContext } from './context.js';
 
-export interface Violation {
-  key: KeyView;
-  rule: PolicyRule;
-  limit: string;
-  detail: string;
-  /** The command that resolves it: an old or expiring key is rotated, an unused one revoked. */
-  action: string;
-}
-
-export interface CheckResult {
-  /** How many active keys were judged. */
-  checked: number;
-  violations: Violation[];
-}
+export type { CheckResult, Violation } from '../core/leak-model.js';
 
 /** `octo keys check`: every active key against the policy, one violation per key and broken rule. */
 export function checkKeys(ctx: AppContext, policy: KeyPolicy): CheckResult {

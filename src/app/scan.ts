@@ -1,54 +1,20 @@
 import { existsSync } from 'node:fs';
+import type { Finding, ScanResult, ScanStats } from '../core/leak-model.js';
 import { findKeys, looksBinary, mayHoldKey, type KeyMatch } from '../core/find-keys.js';
-import { hashKey, maskKey, type KeyKind } from '../core/key-format.js';
+import { hashKey, maskKey } from '../core/key-format.js';
 import { stillAccepted } from '../core/key-policy.js';
-import { keyStatus, type KeyRecord, type KeyStatus } from '../core/model.js';
+import { keyStatus, type KeyRecord } from '../core/model.js';
 import type { AppContext } from './context.js';
 import { walkPaths } from './scan-files.js';
-import type { FileSink, SkipReason } from './scan-sink.js';
+import type { FileSink } from './scan-sink.js';
 import { readStaged } from './scan-staged.js';
+
+export type { Finding, ScanResult, ScanStats, SkippedFile } from '../core/leak-model.js';
 
 /**
  * `octo keys scan`: feeds every file of a walk (or every staged blob) through the pure matcher,
  * and looks each key found up by its hash. Returns data; the CLI renders it.
  */
-
-export interface SkippedFile {
-  file: string;
-  reason: SkipReason;
-  size: number | null;
-}
-
-export interface ScanStats {
-  /** Files read, binary ones included. */
-  files: number;
-  bytes: number;
-  /** Files read and found binary (a NUL byte in the first 8,000 bytes), so not searched. */
-  binary: number;
-  skipped: SkippedFile[];
-}
-
-/** One key at one place. JSON-ready: `--json` prints these as they are. */
-export interface Finding {
-  file: string;
-  line: number;
-  column: number;
-  masked: string;
-  key_id: string | null;
-  kind: KeyKind | 'webhook_secret';
-  status: KeyStatus | 'unknown';
-  /** Whether the verifier still accepts the key: active, or rotated and inside its grace. */
-  accepted: boolean;
-  /** The command that takes the key out of service, or null when it is already out (or unknown). */
-  action: string | null;
-}
-
-export interface ScanResult {
-  findings: Finding[];
-  stats: ScanStats;
-  /** False when there is no keystore file: nothing was looked up, every key is `unknown`. */
-  keystore: boolean;
-}
 
 export interface ScanOptions {
   paths: string[];

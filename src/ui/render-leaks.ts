@@ -1,5 +1,4 @@
-import type { Violation } from '../app/check.js';
-import type { Finding, ScanResult } from '../app/scan.js';
+import type { Finding, ScanResult, Violation } from '../core/leak-model.js';
 import type { KeyPolicy } from '../core/key-policy.js';
 import type { Output } from './output.js';
 import { paintStatus } from './render-keys.js';
