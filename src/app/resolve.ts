@@ -26,12 +26,19 @@ export function resolveSubjectId(ctx: AppContext, type: SubjectType, ref: string
 
 /** A key id, or a unique prefix of one (SPEC §5); an ambiguous prefix lists the candidates. */
 export function resolveKeyId(ctx: AppContext, ref: string): string {
-  const ids = ctx.store.keys.idsWithPrefix(ref);
+  return pickUniqueId(ref, ctx.store.keys.idsWithPrefix(ref), { noun: 'key', list: 'octo keys list' });
+}
+
+/**
+ * The one rule for ids given by prefix: an exact id wins, else the only id that starts with `ref`;
+ * several are a usage error naming them, none is "not found" with the command that lists them.
+ */
+export function pickUniqueId(ref: string, ids: readonly string[], what: { noun: string; list: string }): string {
   if (ids.includes(ref)) return ref;
   if (ids.length === 1) return ids[0]!;
   if (ids.length > 1) {
     const shown = ids.slice(0, 10).join(', ') + (ids.length > 10 ? ', …' : '');
-    throw new UsageError(`"${ref}" matches several keys: ${shown}`, 'pass more characters of the key id', 'ambiguous_id');
+    throw new UsageError(`"${ref}" matches several ${what.noun}s: ${shown}`, `pass more characters of the ${what.noun} id`, 'ambiguous_id');
   }
-  throw new NotFoundError(`no key with id "${ref}"`, 'list key ids with `octo keys list`');
+  throw new NotFoundError(`no ${what.noun} with id "${ref}"`, `list ${what.noun} ids with \`${what.list}\``);
 }

@@ -1,4 +1,4 @@
-import { NotFoundError, UsageError } from '../core/errors.js';
+import { UsageError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import { generateKey, maskKey, prefixFor } from '../core/key-format.js';
 import { toIso } from '../core/model.js';
@@ -9,7 +9,7 @@ import { verifySignature, type SignatureVerdict } from '../core/webhook-signatur
 import type { WebhookRecord } from '../store/webhooks-repo.js';
 import { recordChange } from './audit.js';
 import type { AppContext } from './context.js';
-import { resolveSubjectId } from './resolve.js';
+import { pickUniqueId, resolveSubjectId } from './resolve.js';
 
 /* Endpoints and their signing secrets: add, list, remove, reveal, rotate, verify. */
 
@@ -78,13 +78,8 @@ export function listWebhooks(ctx: AppContext): WebhookView[] {
 
 /** An endpoint id or a unique prefix of one; removed endpoints only where `includeRemoved`. */
 export function getWebhook(ctx: AppContext, ref: string, opts: { includeRemoved?: boolean } = {}): WebhookRecord {
-  const ids = ctx.store.webhooks.idsWithPrefix(ref, opts);
-  const id = ids.includes(ref) ? ref : ids.length === 1 ? ids[0]! : undefined;
-  if (id) return ctx.store.webhooks.find(id, opts)!;
-  if (ids.length > 1) {
-    throw new UsageError(`"${ref}" matches several webhooks: ${ids.slice(0, 10).join(', ')}`, 'pass more characters of the webhook id', 'ambiguous_id');
-  }
-  throw new NotFoundError(`no webhook with id "${ref}"`, 'list webhook ids with `octo webhooks list`');
+  const id = pickUniqueId(ref, ctx.store.webhooks.idsWithPrefix(ref, opts), { noun: 'webhook', list: 'octo webhooks list' });
+  return ctx.store.webhooks.find(id, opts)!;
 }
 
 export function removeWebhook(ctx: AppContext, ref: string): { webhook: WebhookRecord; cancelled: number } {

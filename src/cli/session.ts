@@ -49,7 +49,6 @@ export class Session {
 /** Wraps a commander action: the last argument commander passes is the Command itself. */
 // Commander passes positional arguments, then the options, then the Command: the handler's own
 // signature says which of them it reads.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Handler = (...args: any[]) => Promise<void> | void;
 
 export function act(session: Session, handler: Handler) {

@@ -46,10 +46,6 @@ export function findResource(resource: string): ScopeResource | undefined {
   return RESOURCE_BY_NAME.get(resource);
 }
 
-export function isValidScope(scope: string): boolean {
-  return SCOPE_SET.has(scope);
-}
-
 /** Levenshtein distance, for "did you mean". */
 function distance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, i) => i);

@@ -3,7 +3,7 @@ import { Verifier } from '../app/verify.js';
 import type { Keystore } from '../store/keystore.js';
 import type { Output } from '../ui/output.js';
 import { createHandler } from './handler.js';
-import { listen, type ServerTimeouts } from './http.js';
+import { isLoopback, listen, type ServerTimeouts } from './http.js';
 import { RequestLogger } from './request-log.js';
 import type { AcceptedMessage } from './types.js';
 
@@ -71,8 +71,9 @@ function nextSignal(): Promise<NodeJS.Signals> {
   });
 }
 
+/** A --host that only this machine can reach: the same addresses as a loopback peer, or localhost. */
 function isLoopbackHost(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+  return host === 'localhost' || isLoopback(host);
 }
 
 /**
