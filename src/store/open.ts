@@ -84,11 +84,17 @@ function migrate(db: Db, path: string): void {
   }).immediate();
 }
 
-/** A schema newer than ours, or a SQLite database of another program (version 0 with tables). */
+/**
+ * A schema newer than ours, or a SQLite database of another program (version 0 with tables).
+ * One statement reads both, so a racing first open that migrates in between (tables and version
+ * committed together) can never be seen half-way as "version 0 with tables".
+ */
 function checkIsOurs(db: Db, path: string): void {
-  const version = db.pragma('user_version', { simple: true }) as number;
+  const { version, hasTables } = db
+    .prepare('SELECT user_version AS version, EXISTS (SELECT 1 FROM sqlite_master) AS hasTables FROM pragma_user_version')
+    .get() as { version: number; hasTables: number };
   checkNotNewer(version, path);
-  if (version === 0 && db.prepare('SELECT 1 FROM sqlite_master LIMIT 1').get() !== undefined) {
+  if (version === 0 && hasTables) {
     throw new OctoError('keystore_invalid', `${path} is a SQLite database, but not an octo keystore`, {
       hint: 'pass --db (or OCTO_DB) with the path of your keystore; octo does not add its tables to another database',
     });

@@ -32,7 +32,9 @@ describe('several processes at once', () => {
     expect(events.filter((e) => e.action === 'key.create' && ids.includes(e.key_id))).toHaveLength(8);
   });
 
-  it('eight processes opening a brand-new keystore at once all succeed', async () => {
+  // The window is narrow (one process migrating between another's reads of the schema), so the
+  // race is run several times; before the schema check was one statement, about 1 round in 10 failed.
+  it.each([1, 2, 3, 4])('eight processes opening a brand-new keystore at once all succeed (round %i)', async () => {
     const fresh = new Sandbox();
     try {
       const results = await Promise.all(
