@@ -20,7 +20,7 @@ export interface HandlerDeps {
 
 export type Handler = (method: string, rawPath: string, headers: RequestHeaders, body: Uint8Array, peer?: PeerInfo) => HandlerResponse;
 
-const JSON_TYPE = { 'content-type': 'application/json; charset=utf-8' };
+const JSON_TYPE = 'application/json; charset=utf-8';
 
 export function createHandler(deps: HandlerDeps): Handler {
   return (method, rawPath, headers, bytes, peer = { loopback: true }) => {
@@ -111,5 +111,5 @@ function verifyRoute(deps: HandlerDeps, body: ParsedBody, peer: PeerInfo): Handl
 }
 
 function json(status: number, body: unknown, keyId: string | null, reason: string): HandlerResponse {
-  return { status, headers: { ...JSON_TYPE }, body: JSON.stringify(body), keyId, reason };
+  return { status, headers: { 'content-type': JSON_TYPE }, body: JSON.stringify(body), keyId, reason };
 }

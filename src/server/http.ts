@@ -76,10 +76,13 @@ export async function listen(opts: HttpOptions): Promise<RunningServer> {
   };
 }
 
+const NO_BODY = new Uint8Array(0);
+
 function serveOne(req: IncomingMessage, res: ServerResponse, opts: HttpOptions, closing: () => boolean): void {
   const started = performance.now();
   const method = req.method ?? 'GET';
   const path = req.url ?? '/';
+  const head = readHead(req.rawHeaders);
   const finish = (answer: HandlerResponse, beforeBodyEnds = false) => {
     // While shutting down, no connection is kept alive for a next request.
     if (closing()) answer.headers.connection = 'close';
@@ -89,7 +92,19 @@ function serveOne(req: IncomingMessage, res: ServerResponse, opts: HttpOptions, 
     else res.end(answer.body);
     opts.log({ method, path, status: answer.status, keyId: answer.keyId, reason: answer.reason, ms: performance.now() - started });
   };
-  if (Number(req.headers['content-length'] ?? 0) > BODY_LIMIT) {
+  const answer = (body: Uint8Array) => {
+    try {
+      return opts.handler(method, path, head.auth, body, { loopback: isLoopback(req.socket.remoteAddress) });
+    } catch (err) {
+      opts.onError(err);
+      return plain(500, 'Internal error in the verifier', 'internal');
+    }
+  };
+  // No Transfer-Encoding and no (or a zero) Content-Length: the request has no body (RFC 9112
+  // §6.3), so it is answered now; node reads the (empty) rest of the request itself, as it does
+  // for a handler that never reads the body.
+  if (!head.contentLength && !head.chunked) return finish(answer(NO_BODY));
+  if ((head.contentLength ?? 0) > BODY_LIMIT) {
     req.resume();
     return finish(tooLarge(), true);
   }
@@ -109,31 +124,45 @@ function serveOne(req: IncomingMessage, res: ServerResponse, opts: HttpOptions, 
   req.on('end', () => {
     if (done) return;
     done = true;
-    let answer: HandlerResponse;
-    try {
-      const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-      answer = opts.handler(method, path, authHeaders(req.rawHeaders), body, { loopback: isLoopback(req.socket.remoteAddress) });
-    } catch (err) {
-      opts.onError(err);
-      answer = plain(500, 'Internal error in the verifier', 'internal');
-    }
-    finish(answer);
+    finish(answer(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
   });
   req.on('error', () => {
     done = true;
   });
 }
 
-/** Only the two headers the decision reads, each with every value it was sent with. */
-function authHeaders(raw: string[]): RequestHeaders {
+interface RequestHead {
+  /** Only the two headers the decision reads, each with every value it was sent with. */
+  auth: RequestHeaders;
+  /** null when the request has no Content-Length (node has already refused an invalid one). */
+  contentLength: number | null;
+  chunked: boolean;
+}
+
+/** One pass over the raw headers, instead of node building the whole `req.headers` object. */
+function readHead(raw: string[]): RequestHead {
   let octopods: string[] | undefined;
   let authorization: string[] | undefined;
+  let contentLength: number | null = null;
+  let chunked = false;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!;
-    if (name.length === 15 && name.toLowerCase() === 'x-octopods-auth') (octopods ??= []).push(raw[i + 1]!);
-    else if (name.length === 13 && name.toLowerCase() === 'authorization') (authorization ??= []).push(raw[i + 1]!);
+    switch (name.length) {
+      case 15:
+        if (name.toLowerCase() === 'x-octopods-auth') (octopods ??= []).push(raw[i + 1]!);
+        break;
+      case 13:
+        if (name.toLowerCase() === 'authorization') (authorization ??= []).push(raw[i + 1]!);
+        break;
+      case 14:
+        if (name.toLowerCase() === 'content-length') contentLength = Number(raw[i + 1]);
+        break;
+      case 17:
+        if (name.toLowerCase() === 'transfer-encoding') chunked = true;
+        break;
+    }
   }
-  return { 'x-octopods-auth': octopods, authorization };
+  return { auth: { 'x-octopods-auth': octopods, authorization }, contentLength, chunked };
 }
 
 export function isLoopback(address: string | undefined): boolean {

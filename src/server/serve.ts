@@ -1,10 +1,10 @@
-import { setFlagsFromString } from 'node:v8';
 import { Verifier } from '../app/verify.js';
 import type { Keystore } from '../store/keystore.js';
 import type { Output } from '../ui/output.js';
 import { createHandler } from './handler.js';
 import { isLoopback, listen, type ServerTimeouts } from './http.js';
 import { RequestLogger } from './request-log.js';
+import { YoungGenerationGovernor } from './young-generation.js';
 import type { AcceptedMessage } from './types.js';
 
 export interface ServeOptions {
@@ -24,10 +24,10 @@ export interface ServeOptions {
  */
 export async function runServer(opts: ServeOptions): Promise<void> {
   const { out } = opts;
-  capYoungGeneration();
   const report = (what: string) => (err: unknown) => out.warn(`${what}: ${err instanceof Error ? err.message : String(err)}`);
   const verifier = new Verifier(opts.store, opts.now, report('could not record last_used_at (will retry)'));
   const logger = new RequestLogger(out.stdout, out.json, out.c);
+  const youngGeneration = new YoungGenerationGovernor();
   const handler = createHandler({
     verifier,
     now: opts.now,
@@ -35,7 +35,11 @@ export async function runServer(opts: ServeOptions): Promise<void> {
     onHookError: report('a message hook failed'),
   });
   const server = await listen({
-    host: opts.host, port: opts.port, handler, log: (e) => logger.log(e), onError: report('server error'),
+    host: opts.host, port: opts.port, handler, onError: report('server error'),
+    log: (entry) => {
+      logger.log(entry);
+      youngGeneration.tick();
+    },
     ...(opts.timeouts ? { timeouts: opts.timeouts } : {}),
   });
   if (out.json) out.jsonLine({ event: 'listening', url: server.url });
@@ -74,15 +78,4 @@ function nextSignal(): Promise<NodeJS.Signals> {
 /** A --host that only this machine can reach: the same addresses as a loopback peer, or localhost. */
 function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || isLoopback(host);
-}
-
-/**
- * A busy server allocates a little for every request, and V8 then doubles its young generation up
- * to 2 × 16 MiB, holding that memory for good: 105 MiB of RSS under load instead of 72. V8 reads
- * this flag each time it considers growing the young generation, so set here it keeps the young
- * generation at its first size; scavenges of a small young generation whose objects die with their
- * request cost no measurable throughput (see BENCHMARKS.md).
- */
-function capYoungGeneration(): void {
-  setFlagsFromString('--semi-space-growth-factor=1');
 }
