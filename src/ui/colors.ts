@@ -15,9 +15,9 @@ export interface Painters {
   stderr: ChalkInstance;
 }
 
-/** chalk is imported only when a stream is a terminal and colour is not turned off. */
-export async function loadPainters(off: boolean, stdoutTty: boolean, stderrTty: boolean): Promise<Painters> {
-  if (off || (!stdoutTty && !stderrTty)) return { stdout: PLAIN, stderr: PLAIN };
+/** chalk is imported only when a stream is a terminal (the caller has already ruled out no-colour). */
+export async function loadPainters(stdoutTty: boolean, stderrTty: boolean): Promise<Painters> {
+  if (!stdoutTty && !stderrTty) return { stdout: PLAIN, stderr: PLAIN };
   const { Chalk, supportsColor, supportsColorStderr } = await import('chalk');
   const painter = (tty: boolean, support: typeof supportsColor) =>
     tty && support && support.level > 0 ? new Chalk({ level: support.level }) : PLAIN;

@@ -1,5 +1,5 @@
 import type { ChalkInstance } from 'chalk';
-import { isatty } from 'node:tty';
+import { writeSync } from 'node:fs';
 import { OctoError } from '../core/errors.js';
 import { loadPainters, PLAIN, type Painters } from './colors.js';
 
@@ -39,9 +39,12 @@ export class Output {
 
   /** An Output with colour where the stream is a terminal and neither --no-color nor NO_COLOR says no. */
   static async create(opts: OutputOptions): Promise<Output> {
-    const off = !opts.color || Boolean(opts.env.NO_COLOR);
+    // JSON is never painted, so a --json run does not even ask whether its streams are terminals
+    // (node:tty alone, with node:net under it, is ~4 ms of a `keys verify --json` start-up).
+    if (!opts.color || opts.env.NO_COLOR || opts.json) return new Output(opts);
+    const { isatty } = await import('node:tty');
     const tty = (stream: NodeJS.WriteStream | undefined, fd: number) => (stream ? Boolean(stream.isTTY) : isatty(fd));
-    return new Output(opts, await loadPainters(off, tty(opts.stdout, 1), tty(opts.stderr, 2)));
+    return new Output(opts, await loadPainters(tty(opts.stdout, 1), tty(opts.stderr, 2)));
   }
 
   get stdout(): NodeJS.WriteStream {
@@ -72,7 +75,28 @@ export class Output {
 
   /** `--json`: the one keyed document of this command. */
   document(doc: object): void {
-    this.writeData(JSON.stringify(doc, null, 2) + '\n');
+    this.writeWhole(JSON.stringify(doc, null, 2) + '\n');
+  }
+
+  /**
+   * Output written in one go straight to file descriptor 1 while no stdout stream exists yet:
+   * making process.stdout loads node's stream machinery, and node:net for a pipe (the CI-loop case
+   * of `keys verify --json`, whose start-up is measured). A full non-blocking stdout (EAGAIN) gets the
+   * rest through the stream, which waits for it; a reader that went away (EPIPE) ends the output.
+   */
+  private writeWhole(text: string): void {
+    if (this.readerGone) return;
+    if (this.out) return void this.out.write(text);
+    const bytes = Buffer.from(text);
+    let at = 0;
+    try {
+      while (at < bytes.length) at += writeSync(1, bytes, at);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EPIPE') this.readerGone = true;
+      else if (code === 'EAGAIN') this.stdout.write(bytes.subarray(at));
+      else throw err;
+    }
   }
 
   /**

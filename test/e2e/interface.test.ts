@@ -70,6 +70,14 @@ describe('the command-line interface', () => {
     expect(flag.output).not.toMatch(ANSI);
     const piped = await sb.run(['workspaces', 'list']);
     expect(piped.stdout).not.toMatch(ANSI);
+    // JSON on a terminal is plain JSON, errors included.
+    const json = await runInPty(sb, ['workspaces', 'list', '--json'], []);
+    expect(json.output).toContain('"workspaces"');
+    expect(json.output).not.toMatch(ANSI);
+    const jsonError = await runInPty(sb, ['keys', 'show', 'key_nope', '--json'], []);
+    expect(jsonError.code).toBe(1);
+    expect(jsonError.output).toContain('"error"');
+    expect(jsonError.output).not.toMatch(ANSI);
   });
 
   it('asks for the missing kind and subject on a terminal, then creates the key', async () => {

@@ -14,8 +14,10 @@ describe('stdout whose reader goes away', () => {
   });
   afterAll(() => sb.cleanup());
 
-  it('stops writing without a stack when the pipe closes early', async () => {
-    const child = spawn(process.execPath, [BIN, 'keys', 'list', '--json'], { env: sb.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // `keys list` streams its document; `audit` (3000 key.create events here, far more than a pipe
+  // holds) writes its document in one go, straight to the file descriptor.
+  it.each([['keys', 'list', '--json'], ['audit', '--json']])('octo %s %s: stops writing without a stack when the pipe closes early', async (...args) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: sb.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     // Read one chunk (more than a pipe buffer is coming), then close our end, as `head` does.
@@ -24,5 +26,44 @@ describe('stdout whose reader goes away', () => {
     const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
     expect(stderr).toBe('');
     expect(code).toBe(0);
+  });
+
+  it('a non-blocking stdout that fills up (EAGAIN) still gets the whole document', async () => {
+    // Some parents hand their children a pipe in non-blocking mode; node's spawn never does, so
+    // python makes the pipe, and reads it only after octo has filled it.
+    const script = [
+      'import os, subprocess, sys, time',
+      'r, w = os.pipe()',
+      'os.set_blocking(w, False)',
+      'p = subprocess.Popen(sys.argv[1:], stdout=w)',
+      'os.close(w)',
+      'time.sleep(0.5)',
+      'data = b""',
+      'while chunk := os.read(r, 65536): data += chunk',
+      'sys.stdout.buffer.write(data)',
+      'sys.exit(p.wait())',
+    ].join('\n');
+    const child = spawn('python3', ['-c', script, process.execPath, BIN, 'audit', '--json'], { env: sb.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    expect([code, stderr]).toEqual([0, '']);
+    const { events } = JSON.parse(stdout) as { events: { action: string }[] };
+    expect(events.filter((e) => e.action === 'key.create')).toHaveLength(3000);
+  });
+
+  it('a reader slower than octo still gets the whole document', async () => {
+    const child = spawn(process.execPath, [BIN, 'audit', '--json'], { env: sb.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.pause();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stdout.resume();
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    expect(code).toBe(0);
+    const { events } = JSON.parse(stdout) as { events: { action: string }[] };
+    expect(events.filter((e) => e.action === 'key.create')).toHaveLength(3000);
   });
 });
