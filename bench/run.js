@@ -104,7 +104,7 @@ async function scaling(keystores) {
  */
 function startup(keys) {
   const script = fileURLToPath(new URL('./startup.js', import.meta.url));
-  const r = spawnSync(process.execPath, [script, keys.bearerKey, String(quick ? 25 : 60)], {
+  const r = spawnSync(process.execPath, [script, keys.bearerKey, String(quick ? 40 : 80)], {
     env: { ...env, OCTO_DB: keys.db }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'],
   });
   if (r.status !== 0) throw new Error('bench/startup.js failed');
