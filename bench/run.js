@@ -12,8 +12,8 @@ import { memoryOf, startBare, startOcto, stop } from './lib/servers.js';
 
 const quick = process.argv.includes('--quick');
 const write = process.argv.includes('--write');
-const ROUNDS = quick ? 3 : 5;
-const SECONDS = quick ? 3 : 8;
+const ROUNDS = 5;
+const SECONDS = quick ? 2 : 8;
 const SIZES = [10_000, 100_000, 1_000_000];
 const BIN = fileURLToPath(new URL('../bin/octo.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'octo-bench-'));
