@@ -63,6 +63,9 @@ beforeAll(async () => {
   plant('logs/app.log', live);
   plant('logs/.gitignore', '!keep.log\n');
   plant('logs/keep.log', `${live}\n`);
+  plant('.git/info/exclude', '# git ls-files --others --exclude-from=.git/info/exclude\nexcluded/\n*.secret\n');
+  plant('excluded/key.txt', live);
+  plant('config/deep/app.secret', live);
   plant('image.png', Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00]), Buffer.from(live)]));
   plant('big.txt', Buffer.concat([Buffer.alloc(10 * 1024 * 1024, 0x61), Buffer.from(`\n${live}\n`)]));
   plant('clean/readme.txt', 'octopus oct_live_ nothing here\n');
@@ -122,6 +125,11 @@ describe('octo keys scan', () => {
     expect((JSON.parse(r.stdout) as Report).findings.map((f) => f.status)).toEqual(['rotated', 'revoked', 'expired', 'unknown', 'unknown']);
     expect((await sb.run(['keys', 'scan', 'unknown.txt', '--fail-on-unknown'], { cwd: tree })).code).toBe(1);
     expect((await sb.run(['keys', 'scan', 'docs', '--fail-on-unknown'], { cwd: tree })).code).toBe(0);
+  });
+
+  it('scanning a sub-folder of the work tree still honours .git/info/exclude', async () => {
+    const r = await sb.run(['keys', 'scan', 'config', '--json'], { cwd: tree });
+    expect((JSON.parse(r.stdout) as Report).findings.map((f) => f.file)).toEqual(['config/deep/er/settings.json']);
   });
 
   it('reads a file named on the command line even if .gitignore ignores it', async () => {
