@@ -107,8 +107,10 @@ function inMap(byMethod: Map<string, OctopodsRoute>, method: string): RouteMatch
 
 /** The path without its query string or fragment: routing never looks at either. */
 export function pathOnly(rawPath: string): string {
-  const q = rawPath.search(/[?#]/);
-  return q === -1 ? rawPath : rawPath.slice(0, q);
+  const q = rawPath.indexOf('?');
+  const h = rawPath.indexOf('#');
+  const end = q === -1 ? h : h === -1 ? q : Math.min(q, h);
+  return end === -1 ? rawPath : rawPath.slice(0, end);
 }
 
 export function matchRoute(method: string, rawPath: string): RouteMatch {

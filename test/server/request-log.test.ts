@@ -3,7 +3,9 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
 import type { RequestLog } from '../../src/server/http.js';
-import { RequestLogger } from '../../src/server/request-log.js';
+import { pathOnly } from '../../src/core/endpoints.js';
+import { maskKey } from '../../src/core/key-format.js';
+import { RequestLogger, scrubPath } from '../../src/server/request-log.js';
 
 /** A stdout that keeps each write call apart. */
 function capture() {
@@ -52,4 +54,39 @@ describe('the request log', () => {
     await nextTurn();
     expect(lines().map((l) => l.path)).toEqual(['/v1/posts/1', '/v1/posts/2']);
   });
+
+  it.each([
+    ['a plain request', entry(1)],
+    ['quotes, backslashes, control and non-ASCII characters', { ...entry(2), path: '/v1/"a"\\b\u0001é😀', reason: 'x"y' }],
+    ['no key id, a whole number of ms', { ...entry(3), keyId: null, ms: 12 }],
+    ['a status of 429 and a long time', { ...entry(4), status: 429, ms: 1234.5678 }],
+  ])('writes each JSON line exactly as JSON.stringify would: %s', async (_name, e) => {
+    const { writes, logger } = capture();
+    logger.log(e);
+    await nextTurn();
+    const line = writes.join('').trimEnd();
+    const parsed = JSON.parse(line) as Record<string, unknown>;
+    const expected = { event: 'request', at: parsed.at, method: e.method, path: scrubPath(e.path), status: e.status, key_id: e.keyId, reason: e.reason, ms: Math.round(e.ms * 100) / 100 };
+    expect(line).toBe(JSON.stringify(expected));
+  });
 });
+
+describe('paths in the log', () => {
+  const key = `oct_live_${'A1b2C3d4E5'.repeat(3)}abcdefgh`;
+
+  it('drops the query string and the fragment, whichever comes first', () => {
+    expect(['/v1/posts?a=1#x', '/v1/posts#x?a=1', '/v1/posts', '/v1/posts?', '#'].map(pathOnly)).toEqual(['/v1/posts', '/v1/posts', '/v1/posts', '/v1/posts', '']);
+  });
+
+  it('masks a key in the path, and leaves other paths as they are', () => {
+    expect(scrubPath(`/v1/posts/${key}?api_key=${key}`)).toBe(`/v1/posts/${maskKey(key)}`);
+    expect(scrubPath('/v1/posts/octopus')).toBe('/v1/posts/octopus');
+  });
+
+  it('clips a long path after masking, so no part of a key cut by the clip is shown', () => {
+    const line = scrubPath('/' + 'a'.repeat(170) + key);
+    expect(line.length).toBeLessThanOrEqual(201);
+    expect(line).not.toContain(key.slice(9, 17));
+  });
+});
+
