@@ -1,6 +1,7 @@
 // Bundles dist/main.js (tsc's output) into one CommonJS file, dist/bundle/main.cjs, which
-// bin/octo.js (CommonJS too, so node never starts its ESM loader) loads with `require`. `octo keys verify` runs in CI loops and its start-up is measured
-// against a bare `require('better-sqlite3')` (SPEC §10); measured with alternated runs:
+// bin/octo.js (CommonJS too, so node never starts its ESM loader) loads with `require`.
+// `octo keys verify` runs in CI loops and its start-up is measured against a bare
+// `require('better-sqlite3')` (SPEC §10); measured with alternated runs:
 // - ~40 modules through node's ESM loader (each resolved, read, compiled and linked on its own)
 //   cost about 10 ms; an ESM bundle split per command group still loaded 13 files;
 // - one CommonJS file is read and compiled once, and V8 compiles a function only when it first

@@ -10,8 +10,8 @@ export const CHECK_EVERY = 1024;
  * A busy server allocates a little for every request, and V8 then doubles its young generation up
  * to 2 × 16 MiB, holding that memory for good: 105 MiB of RSS under load instead of ~75. Held at
  * its first size (2 × 1 MiB) the young generation is scavenged so often that garbage collection
- * took 2.5 µs of every request instead of 0.9 (BENCHMARKS.md). So V8 is let grow it as usual up to
- * YOUNG_GENERATION_LIMIT and is then told to grow it no further: V8 reads
+ * took 2.0–2.9 µs of every request instead of 0.8–1.2 (BENCHMARKS.md). So V8 grows it as usual up
+ * to YOUNG_GENERATION_LIMIT and is then told to grow it no further: V8 reads
  * `--semi-space-growth-factor` each time it considers growing (unlike `--max-semi-space-size`,
  * which counts only at start-up, where octo cannot set it).
  */

@@ -81,8 +81,8 @@ export class Output {
   /**
    * Output written in one go straight to file descriptor 1 while no stdout stream exists yet:
    * making process.stdout loads node's stream machinery, and node:net for a pipe (the CI-loop case
-   * of `keys verify --json`, whose start-up is measured). A full non-blocking stdout (EAGAIN) gets the
-   * rest through the stream, which waits for it; a reader that went away (EPIPE) ends the output.
+   * of `keys verify --json`, whose start-up is measured). A full non-blocking stdout (EAGAIN) gets
+   * the rest through the stream, which waits for it; a reader that went away (EPIPE) ends the output.
    */
   private writeWhole(text: string): void {
     if (this.readerGone) return;
