@@ -70,11 +70,23 @@ function context() {
   return { output: process.stderr };
 }
 
-async function guard<T>(ask: () => Promise<T>): Promise<T> {
+/**
+ * Ctrl-C at a prompt is exit 130 (SPEC §5). Pressed while the prompt reads the terminal, the prompt
+ * rejects with ExitPromptError. A SIGINT that arrives as a signal (`kill -INT`, a parent stopping
+ * its children, or Ctrl-C before the terminal is in raw mode) cancels the prompt the same way;
+ * without this handler the prompt library's exit hook re-raised the signal and octo died of it,
+ * which a parent process sees as a signal, not as exit 130.
+ */
+async function guard<T>(ask: () => Promise<T> & { cancel: () => void }): Promise<T> {
+  const pending = ask();
+  const cancel = () => pending.cancel();
+  process.once('SIGINT', cancel);
   try {
-    return await ask();
+    return await pending;
   } catch (err) {
-    if (err instanceof Error && err.name === 'ExitPromptError') throw new CancelledError();
+    if (err instanceof Error && (err.name === 'ExitPromptError' || err.name === 'CancelPromptError')) throw new CancelledError();
     throw err;
+  } finally {
+    process.off('SIGINT', cancel);
   }
 }

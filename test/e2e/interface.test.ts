@@ -116,7 +116,14 @@ describe('the command-line interface', () => {
   it('exits 130 when the prompt is cancelled with Ctrl-C, and creates nothing', async () => {
     const before = (await sb.json<{ keys: unknown[] }>(['keys', 'list'])).keys.length;
     const r = await runInPty(sb, ['keys', 'create'], [{ expect: 'Which kind of key?', send: '\u0003' }]);
-    expect(r.code).toBe(130);
+    expect(r.code, r.output).toBe(130);
+    expect((await sb.json<{ keys: unknown[] }>(['keys', 'list'])).keys.length).toBe(before);
+  });
+
+  it('exits 130, not by the signal, when a SIGINT arrives while a prompt waits (kill -INT)', async () => {
+    const before = (await sb.json<{ keys: unknown[] }>(['keys', 'list'])).keys.length;
+    const r = await runInPty(sb, ['keys', 'create'], [{ expect: 'Which kind of key?', signal: 2 }]);
+    expect(r.code, r.output).toBe(130);
     expect((await sb.json<{ keys: unknown[] }>(['keys', 'list'])).keys.length).toBe(before);
   });
 });

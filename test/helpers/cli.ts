@@ -89,6 +89,8 @@ export function runOcto(args: string[], opts: RunOptions = {}): Promise<RunResul
 export interface PtyStep {
   expect: string;
   send?: string;
+  /** A signal number sent to octo's process once `expect` is on the screen. */
+  signal?: number;
 }
 
 /** Runs octo in a real pseudo-terminal (stdin and stdout are TTYs), answering prompts by script. */

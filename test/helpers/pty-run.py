@@ -1,7 +1,8 @@
 """Runs a command in a real pseudo-terminal and plays a script against it.
 
 Usage: python3 pty-run.py '<json steps>' cmd [args...]
-Each step is {"expect": "text"} (wait until the screen shows it), optionally with "send": "keys".
+Each step is {"expect": "text"} (wait until the screen shows it), optionally with "send": "keys"
+or "signal": N (sent to the command's process, as `kill -N` would).
 Prints one JSON object: {"code": exit code or -signal, "output": everything the terminal showed}.
 Used by the tests of prompts and colour, which need stdin and stdout to be a TTY.
 """
@@ -37,6 +38,9 @@ for step in steps:
     if "send" in step:
         time.sleep(0.1)
         os.write(fd, step["send"].encode())
+    if "signal" in step:
+        time.sleep(0.1)
+        os.kill(pid, step["signal"])
 
 while time.time() < deadline:
     if not pump(0.05):
