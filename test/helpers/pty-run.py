@@ -42,23 +42,22 @@ for step in steps:
         time.sleep(0.1)
         os.kill(pid, step["signal"])
 
+# The exit status comes from whichever waitpid reaps the child: the polling one below (then a
+# second waitpid would fail, and its status must not be taken for 0) or the final one.
+status = None
 while time.time() < deadline:
     if not pump(0.05):
         break
-    try:
-        done, status = os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        break
+    done, polled = os.waitpid(pid, os.WNOHANG)
     if done:
+        status = polled
         while pump(0.05):
             pass
         break
 else:
     os.kill(pid, 9)
 
-try:
+if status is None:
     _, status = os.waitpid(pid, 0)
-except ChildProcessError:
-    status = 0
 code = os.waitstatus_to_exitcode(status)
 print(json.dumps({"code": code, "output": out.decode("utf-8", "replace")}))
