@@ -104,18 +104,37 @@ export class Output {
    * listing of 100,000 keys is never one giant string nor a queue of pending writes in memory.
    */
   async streamDocument(name: string, items: Iterable<object>): Promise<void> {
-    let chunk = `{\n  ${JSON.stringify(name)}: [`;
-    let first = true;
-    for (const item of items) {
+    const key = JSON.stringify(name);
+    await this.writeChunked((function* () {
+      let first = true;
+      yield `{\n  ${key}: [`;
+      for (const item of items) {
+        yield (first ? '\n    ' : ',\n    ') + JSON.stringify(item);
+        first = false;
+      }
+      yield first ? ']\n}\n' : '\n  ]\n}\n';
+    })());
+  }
+
+  /** Lines of human data on stdout, written as streamDocument writes (a long table, say). */
+  async streamLines(lines: Iterable<string>): Promise<void> {
+    await this.writeChunked((function* () {
+      for (const line of lines) yield line + '\n';
+    })());
+  }
+
+  /** Pieces of output joined into chunks of about 64 KiB, each written once the pipe has drained. */
+  private async writeChunked(pieces: Iterable<string>): Promise<void> {
+    let chunk = '';
+    for (const piece of pieces) {
       if (this.readerGone) return;
-      chunk += (first ? '\n    ' : ',\n    ') + JSON.stringify(item);
-      first = false;
+      chunk += piece;
       if (chunk.length > 65_536) {
         await this.writeOut(chunk);
         chunk = '';
       }
     }
-    await this.writeOut(chunk + (first ? ']\n}\n' : '\n  ]\n}\n'));
+    if (chunk !== '') await this.writeOut(chunk);
   }
 
   private writeOut(text: string): Promise<void> | void {
