@@ -31,6 +31,15 @@ async function seed(): Promise<{ wsKey: string; wsSecret: string }> {
   return { wsKey: template.wsKey, wsSecret: template.wsSecret };
 }
 
+/** A seeded keystore backed up to b.db, then given one more key, so that a restore would change it. */
+async function backupThenAddKey(): Promise<{ file: string; before: ReturnType<typeof dumpKeystore> }> {
+  await seed();
+  const file = join(sb.dir, 'b.db');
+  await sb.json(['backup', file]);
+  await sb.json(['keys', 'create', 'bearer', '--name', 'Later']);
+  return { file, before: dumpKeystore(sb.db) };
+}
+
 interface BackupDoc { file: string; schema_version: number; keys: number; subjects: number; audit_events: number; sealed_secrets: number; master_key: string }
 
 describe('octo backup', () => {
@@ -122,11 +131,7 @@ describe('octo restore', () => {
   });
 
   it('refuses to overwrite the keystore without --yes off a terminal (exit 2), unchanged', async () => {
-    await seed();
-    const file = join(sb.dir, 'b.db');
-    await sb.json(['backup', file]);
-    await sb.json(['keys', 'create', 'bearer', '--name', 'Later']);
-    const before = dumpKeystore(sb.db);
+    const { file, before } = await backupThenAddKey();
     const r = await sb.run(['restore', file]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^error: refusing to do this without confirmation off a terminal\nhint: .*octo restore .* --yes/);
@@ -135,11 +140,7 @@ describe('octo restore', () => {
   });
 
   it('asks on a terminal: "n" keeps the keystore, "y" restores', async () => {
-    await seed();
-    const file = join(sb.dir, 'b.db');
-    await sb.json(['backup', file]);
-    await sb.json(['keys', 'create', 'bearer', '--name', 'Later']);
-    const before = dumpKeystore(sb.db);
+    const { file, before } = await backupThenAddKey();
     const no = await inPty('n', ['restore', file]);
     expect(no.code, no.stdout).toBe(1);
     expect(no.stdout).toMatch(/Replace the keystore [\s\S]*\(2 keys\)\?/);
