@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
 import type { RequestLog } from '../../src/server/http.js';
@@ -24,35 +24,71 @@ function capture() {
 const entry = (i: number): RequestLog => ({ method: 'GET', path: `/v1/posts/${i}`, status: 200, keyId: 'key_abc', reason: 'ok', ms: 0.5 });
 
 describe('the request log', () => {
-  it('writes a lone request at once, on the next turn of the event loop', async () => {
+  it('writes a lone request within 10 ms, not while the request is being answered', async () => {
     const { writes, logger, lines } = capture();
     logger.log(entry(1));
-    expect(writes).toEqual([]);
     await nextTurn();
+    expect(writes).toEqual([]);
+    await sleep(40);
     expect(lines().map((l) => l.path)).toEqual(['/v1/posts/1']);
   });
 
-  it('writes the lines of one turn in one call, every line once and in order', async () => {
+  it('writes the lines of a burst in one call, every line once and in order', async () => {
     const { writes, logger, lines } = capture();
     // 300 lines (under the 64 KiB that is written at once), three per turn of the event loop.
     for (let i = 0; i < 300; i++) {
       logger.log(entry(i));
       if (i % 3 === 2) await nextTurn();
     }
-    await nextTurn();
+    await sleep(40);
     expect(lines().map((l) => l.path)).toEqual(Array.from({ length: 300 }, (_, i) => `/v1/posts/${i}`));
-    expect(writes).toHaveLength(100);
-    expect(writes.every((w) => w.split('\n').length === 4)).toBe(true);
+    expect(writes).toHaveLength(1);
   });
 
-  it('close() writes what is still held at once', async () => {
+  it('writes every 64 KiB at once, without waiting for the timer', () => {
+    const { writes, logger, lines } = capture();
+    for (let i = 0; i < 2000; i++) logger.log(entry(i));
+    expect(writes.length).toBeGreaterThanOrEqual(2);
+    expect(writes.every((w) => Buffer.byteLength(w) < 64 * 1024 + 2048)).toBe(true);
+    logger.close();
+    expect(lines().map((l) => l.path)).toEqual(Array.from({ length: 2000 }, (_, i) => `/v1/posts/${i}`));
+  });
+
+  it('close() writes what is still held at once', () => {
     const { logger, lines } = capture();
     logger.log(entry(1));
-    await nextTurn();
     logger.log(entry(2));
     logger.close();
-    await nextTurn();
     expect(lines().map((l) => l.path)).toEqual(['/v1/posts/1', '/v1/posts/2']);
+  });
+
+  it('holds at most 1 MiB while stdout is not read, then says how many lines it dropped', async () => {
+    const writes: Buffer[] = [];
+    let release: (() => void) | null = null;
+    const stream = new Writable({
+      highWaterMark: 1024,
+      write(chunk: Buffer, _encoding, done) {
+        writes.push(chunk);
+        if (writes.length === 1) release = done;
+        else done();
+      },
+    });
+    const logger = new RequestLogger(stream, true, new Chalk({ level: 0 }));
+    for (let i = 0; i < 20_000; i++) logger.log(entry(i));
+    // The first 64 KiB went to the stream, which is stuck; the rest is held, up to 1 MiB.
+    expect(writes).toHaveLength(1);
+    release!();
+    await sleep(40);
+    logger.close();
+    const text = Buffer.concat(writes).toString();
+    const parsed = text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { path?: string; event: string; lines?: number });
+    const kept = parsed.filter((l) => l.event === 'request');
+    const note = parsed.find((l) => l.event === 'log_dropped');
+    expect(note?.lines).toBeGreaterThan(0);
+    expect(kept.length + note!.lines!).toBe(20_000);
+    // Every kept line is whole and in order; the dropped ones are the newest.
+    expect(kept.map((l) => l.path)).toEqual(Array.from({ length: kept.length }, (_, i) => `/v1/posts/${i}`));
+    expect(Buffer.byteLength(text)).toBeLessThan(64 * 1024 + 1024 * 1024 + 1024);
   });
 
   it.each([
@@ -60,10 +96,10 @@ describe('the request log', () => {
     ['quotes, backslashes, control and non-ASCII characters', { ...entry(2), path: '/v1/"a"\\b\u0001é😀', reason: 'x"y' }],
     ['no key id, a whole number of ms', { ...entry(3), keyId: null, ms: 12 }],
     ['a status of 429 and a long time', { ...entry(4), status: 429, ms: 1234.5678 }],
-  ])('writes each JSON line exactly as JSON.stringify would: %s', async (_name, e) => {
+  ])('writes each JSON line exactly as JSON.stringify would: %s', (_name, e) => {
     const { writes, logger } = capture();
     logger.log(e);
-    await nextTurn();
+    logger.close();
     const line = writes.join('').trimEnd();
     const parsed = JSON.parse(line) as Record<string, unknown>;
     const expected = { event: 'request', at: parsed.at, method: e.method, path: scrubPath(e.path), status: e.status, key_id: e.keyId, reason: e.reason, ms: Math.round(e.ms * 100) / 100 };
