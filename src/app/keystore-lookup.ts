@@ -1,4 +1,4 @@
-import type { ChannelOwner, DecisionLookup } from '../core/decision.js';
+import type { ChannelOwner, DecisionLookup, Identified, Memo } from '../core/decision.js';
 import type { Channel, ChannelType, KeyRecord } from '../core/model.js';
 import type { Keystore } from '../store/keystore.js';
 
@@ -6,18 +6,20 @@ import type { Keystore } from '../store/keystore.js';
 const MAX_ENTRIES = 100_000;
 
 /**
- * The decision's view of the keystore, with a cache of key records and channels that is dropped
- * whenever another connection has committed (PRAGMA data_version, checked by `refresh()` before
- * every decision). A key created, revoked, rotated or re-scoped by the CLI is therefore seen by the
- * very next request, while an unchanged keystore costs one pragma per request. Records are cached
- * raw: expiry and grace are judged against the clock on every decision, never cached.
+ * The decision's view of the keystore, with a cache of key records, of what each key text sent was
+ * identified as, and of channels, all dropped whenever another connection has committed (PRAGMA
+ * data_version, checked by `refresh()` before decisions). A key created, revoked, rotated or
+ * re-scoped by the CLI is therefore seen by the very next request, while an unchanged keystore costs
+ * one pragma per turn of the event loop. Records are cached raw: expiry and grace are judged against
+ * the clock on every decision, never cached.
  */
 export class KeystoreLookup implements DecisionLookup {
   private version: number | null = null;
   private checkedThisTurn = false;
-  private readonly keys = new Map<string, KeyRecord | null>();
-  private readonly channels = new Map<string, Channel | null>();
-  private readonly owned = new Map<string, readonly Channel[]>();
+  readonly identified = new BoundedMap<Identified>();
+  private readonly keys = new BoundedMap<KeyRecord | null>();
+  private readonly channels = new BoundedMap<Channel | null>();
+  private readonly owned = new BoundedMap<readonly Channel[]>();
 
   constructor(private readonly store: Keystore) {}
 
@@ -41,6 +43,7 @@ export class KeystoreLookup implements DecisionLookup {
 
   /** Our own writes do not move data_version, so the writer clears the cache itself. */
   clear(): void {
+    this.identified.clear();
     this.keys.clear();
     this.channels.clear();
     this.owned.clear();
@@ -51,7 +54,7 @@ export class KeystoreLookup implements DecisionLookup {
     let found = this.keys.get(id);
     if (found === undefined) {
       found = this.store.keys.findByHash(hash) ?? null;
-      remember(this.keys, id, found);
+      this.keys.set(id, found);
     }
     return found ?? undefined;
   }
@@ -60,7 +63,7 @@ export class KeystoreLookup implements DecisionLookup {
     let found = this.channels.get(id);
     if (found === undefined) {
       found = this.store.subjects.channel(id) ?? null;
-      remember(this.channels, id, found);
+      this.channels.set(id, found);
     }
     return found ?? undefined;
   }
@@ -70,13 +73,26 @@ export class KeystoreLookup implements DecisionLookup {
     let found = this.owned.get(id);
     if (found === undefined) {
       found = this.store.subjects.listChannels({ ...owner, type });
-      remember(this.owned, id, found);
+      this.owned.set(id, found);
     }
     return found;
   }
 }
 
-function remember<T>(map: Map<string, T>, id: string, value: T): void {
-  if (map.size >= MAX_ENTRIES) map.clear();
-  map.set(id, value);
+/** A Map that starts again past MAX_ENTRIES, so that a flood of random keys cannot grow it. */
+class BoundedMap<T> implements Memo<T> {
+  private readonly map = new Map<string, T>();
+
+  get(key: string): T | undefined {
+    return this.map.get(key);
+  }
+
+  set(key: string, value: T): void {
+    if (this.map.size >= MAX_ENTRIES) this.map.clear();
+    this.map.set(key, value);
+  }
+
+  clear(): void {
+    this.map.clear();
+  }
 }

@@ -13,10 +13,23 @@ import { grants } from './scopes.js';
  */
 export interface DecisionLookup {
   findKey(hash: Buffer): KeyRecord | undefined;
+  /**
+   * Optional: what each key text was identified as, kept only while `findKey` would answer the same
+   * (the verifier drops it with its record cache), so that a key sent again is not parsed, checksummed
+   * and hashed again. It lives in the verifier's memory only, as the request that carried the key did.
+   */
+  readonly identified?: Memo<Identified>;
   channel(id: string): Channel | undefined;
   /** The channels of one type in a workspace, or attached to a WABA. */
   channelsOf(owner: ChannelOwner, type: ChannelType): readonly Channel[];
 }
+
+export interface Memo<T> {
+  get(key: string): T | undefined;
+  set(key: string, value: T): void;
+}
+
+export type Identified = KeyRecord | 'malformed_key' | 'unknown_key' | 'wrong_key_family';
 
 export type ChannelOwner = { workspaceId: string } | { wabaId: string };
 
@@ -167,8 +180,20 @@ function decideKeyOnly(key: string, now: number, lookup: DecisionLookup): Verdic
   return ok(200, found, null, null, {});
 }
 
+function identify(key: string, lookup: DecisionLookup): Identified {
+  const memo = lookup.identified;
+  if (!memo) return identifyNow(key, lookup);
+  let found = memo.get(key);
+  if (found === undefined) {
+    found = identifyNow(key, lookup);
+    // Not a malformed value: that answer costs no hashing, and it may be any length.
+    if (found !== 'malformed_key') memo.set(key, found);
+  }
+  return found;
+}
+
 /** Format and checksum first (no keystore), then the lookup by hash (SPEC §6.1 step 2, §6.2 step 2). */
-function identify(key: string, lookup: DecisionLookup): KeyRecord | 'malformed_key' | 'unknown_key' | 'wrong_key_family' {
+function identifyNow(key: string, lookup: DecisionLookup): Identified {
   const parsed = parseKey(key);
   if (!parsed.ok) return 'malformed_key';
   // A webhook signing secret has a valid checksum but is never an API key of either family.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideDryRun, decideRequest, type Credentials } from '../../src/core/decision.js';
+import { decideDryRun, decideRequest, type Credentials, type DecisionLookup, type Identified } from '../../src/core/decision.js';
 import { generateKey } from '../../src/core/key-format.js';
 import { FAIL_REASONS } from '../../src/core/outcomes.js';
 import { parseJsonBody } from '../../src/core/payload.js';
@@ -23,10 +23,10 @@ interface Req {
 const fill = (v: string) => v.replace(/\$(\w+)/g, (_, name: string) => S[name] ?? `no key ${name}`);
 const list = (v: string | string[] | undefined) => (v === undefined ? [] : (Array.isArray(v) ? v : [v]).map(fill));
 
-function decide(method: string, path: string, req: Req, limiter = new FixedWindowLimiter(), now = NOW) {
+function decide(method: string, path: string, req: Req, limiter = new FixedWindowLimiter(), now = NOW, lookup: DecisionLookup = world.lookup) {
   const credentials: Credentials = { octopodsAuth: list(req.xo), authorization: list(req.auth) };
   const raw = req.raw ?? (req.body === undefined ? '' : JSON.stringify(req.body));
-  return decideRequest({ method, path, credentials, body: () => parseJsonBody(raw), now }, { lookup: world.lookup, limiter });
+  return decideRequest({ method, path, credentials, body: () => parseJsonBody(raw), now }, { lookup, limiter });
 }
 
 const SMS = { destination_phone: '+15551234567', body: 'Hello from Octopods.' };
@@ -208,6 +208,47 @@ describe('dry runs (keys verify)', () => {
   });
   it('never rate-limits', () => {
     for (let i = 0; i < 5; i++) expect(dry('limited', 'GET /v1/posts').status).toBe(200);
+  });
+});
+
+describe('a lookup that remembers what each key text was (the verifier)', () => {
+  const unknown = generateKey('oct_live_');
+  const webhook = generateKey('octo_wh_');
+  const requests: [string, string, Req][] = [
+    ['GET', '/v1/posts', { auth: 'Bearer $full' }],
+    ['GET', '/v1/posts', { auth: 'Bearer $revoked' }],
+    ['GET', '/v1/posts', { auth: `Bearer ${unknown}` }],
+    ['GET', '/v1/posts', { auth: 'Bearer $smsA' }],
+    ['GET', '/v1/posts', { auth: `Bearer ${webhook}` }],
+    ['GET', '/v1/posts', { auth: 'Bearer oct_live_nope' }],
+    ['POST', '/api/v1/sms/messages', { xo: '$smsA', body: SMS }],
+    ['POST', '/api/v1/sms/messages', { xo: '$full', body: SMS }],
+    ['POST', '/api/v1/sms/messages', { xo: 'x'.repeat(5000), body: SMS }],
+  ];
+
+  it('gives the verdicts of a lookup without it, and hashes each well-formed key once', () => {
+    const identified = new Map<string, Identified>();
+    let asked = 0;
+    const lookup: DecisionLookup = { ...world.lookup, identified, findKey: (hash) => (asked++, world.lookup.findKey(hash)) };
+    const brief = (v: ReturnType<typeof decide>) => [v.status, v.reason, v.key?.id ?? null];
+    for (let round = 0; round < 3; round++) {
+      for (const [method, path, req] of requests) {
+        expect(brief(decide(method, path, req, undefined, NOW, lookup))).toEqual(brief(decide(method, path, req)));
+      }
+    }
+    // $full, $revoked, the unknown key and $smsA; $full again as an Octopods key is the same text.
+    expect(asked).toBe(4);
+    expect(identified.get(S.revoked!)).toMatchObject({ id: 'key_revoked' });
+    expect(identified.get(unknown)).toBe('unknown_key');
+    expect(identified.get(webhook)).toBe('wrong_key_family');
+  });
+
+  it('never keeps a malformed value, whatever its length', () => {
+    const identified = new Map<string, Identified>();
+    const lookup: DecisionLookup = { ...world.lookup, identified };
+    for (const [method, path, req] of requests) decide(method, path, req, undefined, NOW, lookup);
+    expect([...identified.values()]).not.toContain('malformed_key');
+    expect([...identified.keys()].every((k) => k.length < 60)).toBe(true);
   });
 });
 
