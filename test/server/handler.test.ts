@@ -3,7 +3,7 @@ import { AppContext } from '../../src/app/context.js';
 import { createKey, revokeKey, rotateKey, scopeKey } from '../../src/app/keys.js';
 import { addChannel, addWaba, addWorkspace } from '../../src/app/subjects.js';
 import { Verifier, verifyKey } from '../../src/app/verify.js';
-import { createHandler, type Handler } from '../../src/server/handler.js';
+import { createHandler, queuedBody, scopedOkBody, type Handler } from '../../src/server/handler.js';
 import type { AcceptedMessage } from '../../src/server/types.js';
 import { Sandbox } from '../helpers/cli.js';
 
@@ -134,6 +134,16 @@ describe('the pure handler', () => {
     verifier.stop();
     expect(cli.store.keys.findById(used.key.id)!.lastUsedAt).toBe(clock);
     expect(cli.store.keys.findById(refused.key.id)!.lastUsedAt).toBeNull();
+  });
+});
+
+describe('the answers written as text', () => {
+  it.each([
+    ['key_abc', true, 'posts:read'],
+    ['key_"quoted"\\', false, 'odd\u0001scope/é😀'],
+  ])('are the bytes JSON.stringify makes: %s', (keyId, livemode, scope) => {
+    expect(scopedOkBody(keyId, livemode, scope)).toBe(JSON.stringify({ ok: true, key_id: keyId, livemode, scope }));
+    expect(queuedBody(scope, keyId)).toBe(JSON.stringify({ id: scope, status: 'queued', channel_id: keyId }));
   });
 });
 
