@@ -83,7 +83,9 @@ export function bodyObject(body: ParsedBody): Fields | null {
 
 export function parseJsonBody(bytes: Uint8Array | string): ParsedBody {
   try {
-    return { ok: true, value: JSON.parse(typeof bytes === 'string' ? bytes : Buffer.from(bytes).toString('utf8')) };
+    // A view on the bytes, not a copy of them.
+    const text = typeof bytes === 'string' ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+    return { ok: true, value: JSON.parse(text) };
   } catch {
     return { ok: false };
   }
