@@ -34,6 +34,9 @@ export class KeystoreLookup implements DecisionLookup {
     if (this.checkedThisTurn) return;
     this.checkedThisTurn = true;
     setImmediate(() => (this.checkedThisTurn = false));
+    // One read of the WAL-index header says whether anyone has committed; only then is the read
+    // transaction of PRAGMA data_version worth its cost (it was ~0.3 µs of every request under load).
+    if (!this.store.mayHaveChanged()) return;
     const version = this.store.changeCounter();
     if (version !== this.version) {
       this.clear();

@@ -4,6 +4,7 @@ import { KeysRepo } from './keys-repo.js';
 import { MetaRepo } from './meta-repo.js';
 import { openDatabase, type Db } from './open.js';
 import { SubjectsRepo } from './subjects-repo.js';
+import { WalIndexWatch } from './wal-index.js';
 import { WebhooksRepo } from './webhooks-repo.js';
 
 /**
@@ -18,6 +19,7 @@ export class Keystore {
   private metaRepo: MetaRepo | undefined;
   private webhooksRepo: WebhooksRepo | undefined;
   private dataVersion: Statement<[], number> | undefined;
+  private walIndex: WalIndexWatch | null | undefined;
 
   constructor(readonly db: Db, readonly path: string) {}
 
@@ -56,7 +58,22 @@ export class Keystore {
     return this.dataVersion.get() as number;
   }
 
+  /**
+   * False only when no connection can have committed since the previous call (WalIndexWatch: one
+   * read of the WAL-index header); true means "read changeCounter()". Always true where the header
+   * cannot be watched, and until changeCounter() has been read once.
+   */
+  mayHaveChanged(): boolean {
+    if (this.walIndex === undefined) {
+      if (!this.dataVersion) return true;
+      this.walIndex = WalIndexWatch.find(this.path);
+    }
+    return this.walIndex === null || this.walIndex.mayHaveChanged();
+  }
+
   close(): void {
+    this.walIndex?.close();
+    this.walIndex = null;
     if (this.db.open) this.db.close();
   }
 }

@@ -1,0 +1,65 @@
+import { closeSync, openSync, readdirSync, readlinkSync, readSync, realpathSync } from 'node:fs';
+
+/** The first copy of the WAL-index header (https://www.sqlite.org/walformat.html, §2.1). */
+const HEADER_BYTES = 48;
+
+/**
+ * Says with one read system call whether any connection may have committed since the last look.
+ * Every commit rewrites the WAL-index header at the start of the `-shm` file (its change counter,
+ * iChange, moves with each), and SQLite itself decides that its cache is stale by comparing that
+ * header with the copy it saw last: so an unchanged header means an unchanged database. That is
+ * one `pread` instead of the read transaction behind `PRAGMA data_version` (two file-lock calls
+ * and SQLite's own work), which the verifier would otherwise pay on every turn of its event loop.
+ *
+ * The header is read through this process's own descriptor of the file SQLite has open, found in
+ * /proc/self/fd, so a stale or unrelated `-shm` can never be taken for the live one. Where that is
+ * not possible (no /proc, no WAL), `find` returns null and the caller checks data_version every time.
+ * A torn or short read only says "may have changed", which costs the full check, never a stale answer.
+ */
+export class WalIndexWatch {
+  private readonly seen = Buffer.alloc(HEADER_BYTES);
+  private readonly now = Buffer.alloc(HEADER_BYTES);
+  private known = false;
+
+  private constructor(private fd: number | null) {}
+
+  /** The watch over the `-shm` of `dbPath` that this process has open, or null. */
+  static find(dbPath: string): WalIndexWatch | null {
+    try {
+      const shm = `${realpathSync(dbPath)}-shm`;
+      for (const name of readdirSync('/proc/self/fd')) {
+        let target: string;
+        try {
+          target = readlinkSync(`/proc/self/fd/${name}`);
+        } catch {
+          continue;
+        }
+        if (target === shm) return new WalIndexWatch(openSync(`/proc/self/fd/${name}`, 'r'));
+      }
+    } catch {
+      // No /proc (not Linux) or an unreadable path: fall back to data_version.
+    }
+    return null;
+  }
+
+  /** False only when the header is byte for byte the one the previous call saw. */
+  mayHaveChanged(): boolean {
+    if (this.fd === null) return true;
+    let read: number;
+    try {
+      read = readSync(this.fd, this.now, 0, HEADER_BYTES, 0);
+    } catch {
+      return true;
+    }
+    if (read !== HEADER_BYTES) return true;
+    if (this.known && this.now.equals(this.seen)) return false;
+    this.now.copy(this.seen);
+    this.known = true;
+    return true;
+  }
+
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+  }
+}
