@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
 import { OctoError } from '../core/errors.js';
 import type { Handler } from './handler.js';
-import type { HandlerResponse, RequestHeaders } from './types.js';
+import type { HandlerResponse, PeerInfo, RequestHeaders } from './types.js';
 
 /**
  * The thin node:http adapter around the pure handler: it reads the body (at most BODY_LIMIT bytes,
@@ -80,33 +80,14 @@ const NO_BODY = new Uint8Array(0);
 
 function serveOne(req: IncomingMessage, res: ServerResponse, opts: HttpOptions, closing: () => boolean): void {
   const started = performance.now();
-  const method = req.method ?? 'GET';
-  const path = req.url ?? '/';
   const head = readHead(req.rawHeaders);
-  const finish = (answer: HandlerResponse, beforeBodyEnds = false) => {
-    // While shutting down, no connection is kept alive for a next request.
-    if (closing()) answer.headers.connection = 'close';
-    answer.headers['content-length'] = String(Buffer.byteLength(answer.body));
-    res.writeHead(answer.status, answer.headers);
-    if (beforeBodyEnds) endAfterBody(req, res, answer.body);
-    else res.end(answer.body);
-    opts.log({ method, path, status: answer.status, keyId: answer.keyId, reason: answer.reason, ms: performance.now() - started });
-  };
-  const answer = (body: Uint8Array) => {
-    try {
-      return opts.handler(method, path, head.auth, body, { loopback: isLoopback(req.socket.remoteAddress) });
-    } catch (err) {
-      opts.onError(err);
-      return plain(500, 'Internal error in the verifier', 'internal');
-    }
-  };
   // No Transfer-Encoding and no (or a zero) Content-Length: the request has no body (RFC 9112
   // §6.3), so it is answered now; node reads the (empty) rest of the request itself, as it does
   // for a handler that never reads the body.
-  if (!head.contentLength && !head.chunked) return finish(answer(NO_BODY));
+  if (!head.contentLength && !head.chunked) return send(req, res, opts, closing(), started, answer(req, opts, head, NO_BODY), false);
   if ((head.contentLength ?? 0) > BODY_LIMIT) {
     req.resume();
-    return finish(tooLarge(), true);
+    return send(req, res, opts, closing(), started, tooLarge(), true);
   }
   const chunks: Buffer[] = [];
   let size = 0;
@@ -116,7 +97,7 @@ function serveOne(req: IncomingMessage, res: ServerResponse, opts: HttpOptions, 
     size += chunk.length;
     if (size > BODY_LIMIT) {
       done = true;
-      finish(tooLarge(), true);
+      send(req, res, opts, closing(), started, tooLarge(), true);
       return;
     }
     chunks.push(chunk);
@@ -124,11 +105,43 @@ function serveOne(req: IncomingMessage, res: ServerResponse, opts: HttpOptions, 
   req.on('end', () => {
     if (done) return;
     done = true;
-    finish(answer(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+    send(req, res, opts, closing(), started, answer(req, opts, head, body), false);
   });
   req.on('error', () => {
     done = true;
   });
+}
+
+function answer(req: IncomingMessage, opts: HttpOptions, head: RequestHead, body: Uint8Array): HandlerResponse {
+  try {
+    return opts.handler(req.method ?? 'GET', req.url ?? '/', head.auth, body, new SocketPeer(req));
+  } catch (err) {
+    opts.onError(err);
+    return plain(500, 'Internal error in the verifier', 'internal');
+  }
+}
+
+function send(req: IncomingMessage, res: ServerResponse, opts: HttpOptions, closing: boolean, started: number, answer: HandlerResponse, beforeBodyEnds: boolean): void {
+  // While shutting down, no connection is kept alive for a next request.
+  if (closing) answer.headers.connection = 'close';
+  answer.headers['content-length'] = String(Buffer.byteLength(answer.body));
+  res.writeHead(answer.status, answer.headers);
+  if (beforeBodyEnds) endAfterBody(req, res, answer.body);
+  else res.end(answer.body);
+  opts.log({
+    method: req.method ?? 'GET', path: req.url ?? '/', status: answer.status, keyId: answer.keyId, reason: answer.reason,
+    ms: performance.now() - started,
+  });
+}
+
+/** Where the request came from, asked of the socket only by the one route that needs it. */
+class SocketPeer implements PeerInfo {
+  constructor(private readonly req: IncomingMessage) {}
+
+  get loopback(): boolean {
+    return isLoopback(this.req.socket.remoteAddress);
+  }
 }
 
 interface RequestHead {

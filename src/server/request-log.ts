@@ -45,7 +45,7 @@ export class RequestLogger {
       this.dropped++;
       return;
     }
-    this.used += this.held.write(this.format(entry) + '\n', this.used);
+    this.used += this.held.write(this.format(entry), this.used);
     if (this.waitingForDrain) return;
     if (this.used >= FLUSH_BYTES) return this.flush();
     this.timer ??= setTimeout(this.flushNow, FLUSH_MS);
@@ -82,6 +82,7 @@ export class RequestLogger {
     this.flush();
   }
 
+  /** One line, with its newline. */
   private format(e: RequestLog): string {
     const path = scrubPath(e.path);
     const ms = Math.round(e.ms * 100) / 100;
@@ -91,10 +92,10 @@ export class RequestLogger {
       // without building the object: this line is written for every request.
       const keyId = e.keyId === null ? 'null' : JSON.stringify(e.keyId);
       return `{"event":"request","at":"${at}","method":${JSON.stringify(e.method)},"path":${JSON.stringify(path)},` +
-        `"status":${e.status},"key_id":${keyId},"reason":${JSON.stringify(e.reason)},"ms":${ms}}`;
+        `"status":${e.status},"key_id":${keyId},"reason":${JSON.stringify(e.reason)},"ms":${ms}}\n`;
     }
     const status = e.status < 300 ? this.c.green(e.status) : e.status < 500 ? this.c.yellow(e.status) : this.c.red(e.status);
-    return `${this.c.dim(at)} ${e.method} ${path} ${status} ${e.keyId ?? '-'} ${e.reason} ${ms}ms`;
+    return `${this.c.dim(at)} ${e.method} ${path} ${status} ${e.keyId ?? '-'} ${e.reason} ${ms}ms\n`;
   }
 }
 

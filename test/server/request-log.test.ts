@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import { Chalk } from 'chalk';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { RequestLog } from '../../src/server/http.js';
 import { pathOnly } from '../../src/core/endpoints.js';
 import { maskKey } from '../../src/core/key-format.js';
@@ -24,25 +24,39 @@ function capture() {
 const entry = (i: number): RequestLog => ({ method: 'GET', path: `/v1/posts/${i}`, status: 200, keyId: 'key_abc', reason: 'ok', ms: 0.5 });
 
 describe('the request log', () => {
-  it('writes a lone request within 10 ms, not while the request is being answered', async () => {
-    const { writes, logger, lines } = capture();
-    logger.log(entry(1));
-    await nextTurn();
-    expect(writes).toEqual([]);
-    await sleep(40);
-    expect(lines().map((l) => l.path)).toEqual(['/v1/posts/1']);
+  it('writes a lone request 10 ms after it, not while the request is being answered', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const { writes, logger, lines } = capture();
+      logger.log(entry(1));
+      await nextTurn();
+      vi.advanceTimersByTime(9);
+      expect(writes).toEqual([]);
+      vi.advanceTimersByTime(1);
+      expect(lines().map((l) => l.path)).toEqual(['/v1/posts/1']);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
-  it('writes the lines of a burst in one call, every line once and in order', async () => {
-    const { writes, logger, lines } = capture();
-    // 300 lines (under the 64 KiB that is written at once), three per turn of the event loop.
-    for (let i = 0; i < 300; i++) {
-      logger.log(entry(i));
-      if (i % 3 === 2) await nextTurn();
+  it('writes the lines logged within 10 ms in one call, every line once and in order', async () => {
+    // The clock is held still (only timers; turns of the event loop go on), so the whole burst falls
+    // inside one 10 ms window however slowly this machine runs it.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const { writes, logger, lines } = capture();
+      // 300 lines (under the 64 KiB that is written at once), three per turn of the event loop.
+      for (let i = 0; i < 300; i++) {
+        logger.log(entry(i));
+        if (i % 3 === 2) await nextTurn();
+      }
+      expect(writes).toEqual([]);
+      vi.advanceTimersByTime(10);
+      expect(lines().map((l) => l.path)).toEqual(Array.from({ length: 300 }, (_, i) => `/v1/posts/${i}`));
+      expect(writes).toHaveLength(1);
+    } finally {
+      vi.useRealTimers();
     }
-    await sleep(40);
-    expect(lines().map((l) => l.path)).toEqual(Array.from({ length: 300 }, (_, i) => `/v1/posts/${i}`));
-    expect(writes).toHaveLength(1);
   });
 
   it('writes every 64 KiB at once, without waiting for the timer', () => {
