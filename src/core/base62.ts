@@ -36,10 +36,12 @@ function nextRandomByte(): number {
  * the first eight characters.
  */
 export function randomBase62(length: number): string {
-  let out = '';
-  while (out.length < length) {
+  const codes: number[] = [];
+  while (codes.length < length) {
     const byte = nextRandomByte();
-    if (byte < 248) out += BASE62[byte % 62];
+    if (byte < 248) codes.push(BASE62.charCodeAt(byte % 62));
   }
-  return out;
+  // One flat string, rather than one concatenation per character (which JSON.stringify and the
+  // socket then had to flatten for every message id).
+  return String.fromCharCode(...codes);
 }
