@@ -4,7 +4,7 @@ import type { Output } from '../ui/output.js';
 import { createHandler } from './handler.js';
 import { isLoopback, listen, type ServerTimeouts } from './http.js';
 import { RequestLogger } from './request-log.js';
-import { scavengeOnMainThread, YoungGenerationGovernor } from './young-generation.js';
+import { YoungGenerationGovernor } from './young-generation.js';
 import type { AcceptedMessage } from './types.js';
 
 export interface ServeOptions {
@@ -28,7 +28,6 @@ export async function runServer(opts: ServeOptions): Promise<void> {
   const verifier = new Verifier(opts.store, opts.now, report('could not record last_used_at (will retry)'));
   const logger = new RequestLogger(out.stdout, out.json, out.c);
   const youngGeneration = new YoungGenerationGovernor();
-  scavengeOnMainThread();
   const handler = createHandler({
     verifier,
     now: opts.now,

@@ -40,13 +40,3 @@ export class YoungGenerationGovernor {
 export function youngGenerationSize(): number {
   return getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.space_size ?? 0;
 }
-
-/**
- * Young-generation collections done by the main thread alone. By default V8 wakes helper threads
- * for each one; on a 2-core machine those threads take the core the server's clients run on, and
- * every wake-up is a system call: under wrk the verifier's system time per request fell by about
- * 0.5 µs without them (BENCHMARKS.md). V8 reads the flag at each collection, so it can be set now.
- */
-export function scavengeOnMainThread(): void {
-  setFlagsFromString('--no-parallel-scavenge');
-}
