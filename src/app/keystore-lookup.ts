@@ -10,7 +10,7 @@ const MAX_ENTRIES = 100_000;
  * identified as, and of channels, all dropped whenever another connection has committed (PRAGMA
  * data_version, checked by `refresh()` before decisions). A key created, revoked, rotated or
  * re-scoped by the CLI is therefore seen by the very next request, while an unchanged keystore costs
- * one pragma per turn of the event loop. Records are cached raw: expiry and grace are judged against
+ * one read of the WAL-index header per turn of the event loop. Records are cached raw: expiry and grace are judged against
  * the clock on every decision, never cached.
  */
 export class KeystoreLookup implements DecisionLookup {
@@ -24,11 +24,10 @@ export class KeystoreLookup implements DecisionLookup {
   constructor(private readonly store: Keystore) {}
 
   /**
-   * Reads data_version at most once per turn of the event loop. Every request handled in one turn
+   * Checks for other connections' commits at most once per turn of the event loop. Every request handled in one turn
    * was read from its socket in that turn's poll, which began after any change whose `octo keys …`
-   * had already returned when the client sent it; so one read per turn still sees every such change,
-   * and a busy server pays one SQLite read transaction (file-lock system calls) per batch of requests
-   * instead of per request.
+   * had already returned when the client sent it; so one check per turn still sees every such change,
+   * and a busy server pays one check per batch of requests instead of per request.
    */
   refresh(): void {
     if (this.checkedThisTurn) return;

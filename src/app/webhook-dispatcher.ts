@@ -37,15 +37,15 @@ interface InFlight {
   controller: AbortController;
 }
 
+/** How long accepted messages are gathered before their deliveries are written. */
+const ACCEPT_BATCH_MS = 10;
+
 /**
  * The delivery worker of `octo serve`. Deliveries are keystore rows: messageAccepted() records
  * them (batched, after the caller returns), a timer sends the due ones, and each attempt's outcome
  * is written back with the next due time. stop() lets in-flight attempts finish (bounded) and
  * leaves everything else pending, to be resumed by the next start(), in this process or another.
  */
-/** How long accepted messages are gathered before their deliveries are written. */
-const ACCEPT_BATCH_MS = 10;
-
 export class WebhookDispatcher {
   private readonly policy: RetryPolicy;
   private readonly timeoutMs: number;
