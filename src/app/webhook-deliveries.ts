@@ -5,7 +5,7 @@ import {
   MESSAGE_EVENTS, messageEvent, testEvent, type AcceptedMessage, type EventBody, type EventType, type MessageEvent,
 } from '../core/webhook-events.js';
 import type { DeliveryView, TestResult } from '../core/webhook-model.js';
-import type { DeliveryRecord } from '../store/webhooks-repo.js';
+import type { DeliveryRecord, WebhookRecord } from '../store/webhooks-repo.js';
 import type { AppContext } from './context.js';
 import { postSigned, type AttemptOutcome } from './webhook-send.js';
 import { getWebhook, signingSecrets } from './webhooks.js';
@@ -19,9 +19,12 @@ export type EventDelays = Record<MessageEvent, number>;
  * One pending delivery per (event, subscribed endpoint), due when the event happens. All in one
  * transaction, so that a batch of accepted messages costs one write.
  */
-export function enqueueMessageEvents(ctx: AppContext, messages: readonly AcceptedMessage[], delays: EventDelays): number {
+export function enqueueMessageEvents(
+  ctx: AppContext, messages: readonly AcceptedMessage[], delays: EventDelays,
+  activeEndpoints: () => readonly WebhookRecord[] = () => ctx.store.webhooks.list(),
+): number {
   if (messages.length === 0) return 0;
-  const endpoints = ctx.store.webhooks.list();
+  const endpoints = activeEndpoints();
   if (endpoints.length === 0) return 0;
   let count = 0;
   ctx.store.write(() => {

@@ -59,16 +59,17 @@ export class Keystore {
   }
 
   /**
-   * False only when no connection can have committed since the previous call (WalIndexWatch: one
-   * read of the WAL-index header); true means "read changeCounter()". Always true where the header
-   * cannot be watched, and until changeCounter() has been read once.
+   * A stamp of the last commit by any connection: equal stamps mean nothing was committed in between
+   * (WalIndexWatch: one read of the WAL-index header). null when that cannot be told (no watch, or
+   * before changeCounter() has been read once): then read changeCounter(). Callers keep their own
+   * last stamp, so any number of them can ask.
    */
-  mayHaveChanged(): boolean {
+  commitStamp(): string | null {
     if (this.walIndex === undefined) {
-      if (!this.dataVersion) return true;
+      if (!this.dataVersion) return null;
       this.walIndex = WalIndexWatch.find(this.path);
     }
-    return this.walIndex === null || this.walIndex.mayHaveChanged();
+    return this.walIndex === null ? null : this.walIndex.header();
   }
 
   close(): void {

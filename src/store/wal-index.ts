@@ -14,12 +14,11 @@ const HEADER_BYTES = 48;
  * The header is read through this process's own descriptor of the file SQLite has open, found in
  * /proc/self/fd, so a stale or unrelated `-shm` can never be taken for the live one. Where that is
  * not possible (no /proc, no WAL), `find` returns null and the caller checks data_version every time.
- * A torn or short read only says "may have changed", which costs the full check, never a stale answer.
+ * A torn read only differs from every header before it, which costs the full check, never a stale
+ * answer; a short or failed read gives null, which callers take as "may have changed".
  */
 export class WalIndexWatch {
-  private readonly seen = Buffer.alloc(HEADER_BYTES);
-  private readonly now = Buffer.alloc(HEADER_BYTES);
-  private known = false;
+  private readonly bytes = Buffer.alloc(HEADER_BYTES);
 
   private constructor(private fd: number | null) {}
 
@@ -42,20 +41,18 @@ export class WalIndexWatch {
     return null;
   }
 
-  /** False only when the header is byte for byte the one the previous call saw. */
-  mayHaveChanged(): boolean {
-    if (this.fd === null) return true;
-    let read: number;
+  /**
+   * The header as it is now, as text to compare with an earlier one: equal means no commit in
+   * between. null when it cannot be read whole (then anything may have changed).
+   */
+  header(): string | null {
+    if (this.fd === null) return null;
     try {
-      read = readSync(this.fd, this.now, 0, HEADER_BYTES, 0);
+      if (readSync(this.fd, this.bytes, 0, HEADER_BYTES, 0) !== HEADER_BYTES) return null;
     } catch {
-      return true;
+      return null;
     }
-    if (read !== HEADER_BYTES) return true;
-    if (this.known && this.now.equals(this.seen)) return false;
-    this.now.copy(this.seen);
-    this.known = true;
-    return true;
+    return this.bytes.toString('latin1');
   }
 
   close(): void {

@@ -72,6 +72,26 @@ describe('octo serve delivers webhooks for accepted messages', () => {
     expect(serve.stdout()).not.toContain(secret);
   });
 
+  it('uses a webhook added while it runs for the next message, and stops using it once removed', async () => {
+    const sms = { destination_phone: '+15551234567', body: 'Hello' };
+    const late = await Receiver.start();
+    try {
+      // Globex has no endpoint yet: this batch is written against an empty list, which serve keeps.
+      expect((await request(`${serve.url}/api/v1/sms/messages`, 'POST', { 'X-Octopods-Auth': otherKey }, sms)).status).toBe(202);
+      await new Promise((r) => setTimeout(r, 300));
+      const added = await sb.json<{ webhook: { id: string } }>(['webhooks', 'add', late.url, '--workspace', 'globex']);
+      expect((await request(`${serve.url}/api/v1/sms/messages`, 'POST', { 'X-Octopods-Auth': otherKey }, sms)).status).toBe(202);
+      await late.waitFor(3, 15_000);
+      await sb.json(['webhooks', 'remove', added.webhook.id, '--yes']);
+      expect((await request(`${serve.url}/api/v1/sms/messages`, 'POST', { 'X-Octopods-Auth': otherKey }, sms)).status).toBe(202);
+      await new Promise((r) => setTimeout(r, 1_500));
+      expect(late.requests.map((r) => (JSON.parse(r.body.toString()) as { type: string }).type))
+        .toEqual(['message.queued', 'message.sent', 'message.delivered']);
+    } finally {
+      await late.close();
+    }
+  });
+
   it('refuses a --webhook-retries that is not a number', async () => {
     const r = await sb.run(['serve', '--port', '0', '--webhook-retries', 'many']);
     expect(r.code).toBe(2);
