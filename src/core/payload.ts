@@ -83,8 +83,9 @@ export function bodyObject(body: ParsedBody): Fields | null {
 
 export function parseJsonBody(bytes: Uint8Array | string): ParsedBody {
   try {
-    // A view on the bytes, not a copy of them.
-    const text = typeof bytes === 'string' ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+    // Decoded in place (a view, not a copy, for a Uint8Array that is not a Buffer).
+    const text = typeof bytes === 'string' ? bytes
+      : Buffer.isBuffer(bytes) ? bytes.toString('utf8') : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
     return { ok: true, value: JSON.parse(text) };
   } catch {
     return { ok: false };
