@@ -1,6 +1,6 @@
 import { closeSync, openSync, readdirSync, readlinkSync, readSync, realpathSync } from 'node:fs';
 
-/** The first copy of the WAL-index header (https://www.sqlite.org/walformat.html, §2.1). */
+/** The WAL-index header (https://www.sqlite.org/walformat.html, §2.1), kept twice in a row. */
 const HEADER_BYTES = 48;
 
 /**
@@ -14,11 +14,12 @@ const HEADER_BYTES = 48;
  * The header is read through this process's own descriptor of the file SQLite has open, found in
  * /proc/self/fd, so a stale or unrelated `-shm` can never be taken for the live one. Where that is
  * not possible (no /proc, no WAL), `find` returns null and the caller checks data_version every time.
+ * Both copies of the header are read: SQLite trusts them only when they agree, and so does this.
  * A torn read only differs from every header before it, which costs the full check, never a stale
- * answer; a short or failed read gives null, which callers take as "may have changed".
+ * answer; a short or failed read, or copies that differ, give null, taken as "may have changed".
  */
 export class WalIndexWatch {
-  private readonly bytes = Buffer.alloc(HEADER_BYTES);
+  private readonly bytes = Buffer.alloc(2 * HEADER_BYTES);
 
   private constructor(private fd: number | null) {}
 
@@ -48,11 +49,15 @@ export class WalIndexWatch {
   header(): string | null {
     if (this.fd === null) return null;
     try {
-      if (readSync(this.fd, this.bytes, 0, HEADER_BYTES, 0) !== HEADER_BYTES) return null;
+      if (readSync(this.fd, this.bytes, 0, 2 * HEADER_BYTES, 0) !== 2 * HEADER_BYTES) return null;
     } catch {
       return null;
     }
-    return this.bytes.toString('latin1');
+    // A writer updates the second copy, then the first. Copies that differ mean a commit caught
+    // half-way, or a writer that died between the two: SQLite then rebuilds the index from the WAL
+    // itself (recovery), so the answer is "may have changed" and data_version does the rest.
+    if (this.bytes.compare(this.bytes, 0, HEADER_BYTES, HEADER_BYTES, 2 * HEADER_BYTES) !== 0) return null;
+    return this.bytes.toString('latin1', 0, HEADER_BYTES);
   }
 
   close(): void {

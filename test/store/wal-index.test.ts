@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, symlinkSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -83,6 +83,23 @@ describe('the WAL-index watch', () => {
     const r = spawnSync(process.execPath, ['-e', script, path], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
     expect(server.mayHaveChanged()).toBe(true);
+  });
+
+  it('gives no stamp while the two copies of the header differ (a writer that died between them)', () => {
+    const path = join(tempDir(), 'k.db');
+    const server = open(path);
+    server.changeCounter();
+    expect(server.commitStamp()).not.toBeNull();
+    // Change one byte of the second copy, as a writer killed after writing it alone would leave it.
+    const fd = openSync(`${path}-shm`, 'r+');
+    const byte = Buffer.alloc(1);
+    readSync(fd, byte, 0, 1, 48 + 8);
+    writeSync(fd, Buffer.from([byte[0]! ^ 0xff]), 0, 1, 48 + 8);
+    closeSync(fd);
+    expect(server.commitStamp()).toBeNull();
+    // SQLite itself rebuilds the index on its next read; then the copies agree again.
+    server.changeCounter();
+    expect(server.commitStamp()).not.toBeNull();
   });
 
   it('watches the file SQLite has open when the keystore is reached through a symlink', () => {
