@@ -1,6 +1,6 @@
 import type { ChannelOwner, DecisionLookup, Identified, Memo } from '../core/decision.js';
 import type { Channel, ChannelType, KeyRecord } from '../core/model.js';
-import type { Keystore } from '../store/keystore.js';
+import { CommitWatch, type Keystore } from '../store/keystore.js';
 
 /** Past this many entries a cache map starts again, so that a flood of random keys cannot grow it. */
 const MAX_ENTRIES = 100_000;
@@ -9,26 +9,29 @@ const MAX_ENTRIES = 100_000;
  * The decision's view of the keystore, with a cache of key records, of what each key text sent was
  * identified as, and of channels, all dropped whenever another connection has committed (PRAGMA
  * data_version, checked by `refresh()` before decisions). A key created, revoked, rotated or
- * re-scoped by the CLI is therefore seen by the very next request, while an unchanged keystore costs
- * one read of the WAL-index header per turn of the event loop. Records are cached raw: expiry and grace are judged against
- * the clock on every decision, never cached.
+ * re-scoped by the CLI is therefore seen by the very next request, while an unchanged keystore
+ * costs one read of the WAL-index header per turn of the event loop. Records are cached raw: expiry
+ * and grace are judged against the clock on every decision, never cached.
  */
 export class KeystoreLookup implements DecisionLookup {
   private version: number | null = null;
-  private stamp: string | null = null;
   private checkedThisTurn = false;
   readonly identified = new BoundedMap<Identified>();
   private readonly keys = new BoundedMap<KeyRecord | null>();
   private readonly channels = new BoundedMap<Channel | null>();
   private readonly owned = new BoundedMap<readonly Channel[]>();
 
-  constructor(private readonly store: Keystore) {}
+  private readonly commits: CommitWatch;
+
+  constructor(private readonly store: Keystore) {
+    this.commits = new CommitWatch(store);
+  }
 
   /**
-   * Checks for other connections' commits at most once per turn of the event loop. Every request handled in one turn
-   * was read from its socket in that turn's poll, which began after any change whose `octo keys …`
-   * had already returned when the client sent it; so one check per turn still sees every such change,
-   * and a busy server pays one check per batch of requests instead of per request.
+   * Checks for other connections' commits at most once per turn of the event loop. Every request
+   * handled in one turn was read from its socket in that turn's poll, which began after any change
+   * whose `octo keys …` had already returned when the client sent it; so one check per turn still
+   * sees every such change, and a busy server pays one check per batch of requests, not per request.
    */
   refresh(): void {
     if (this.checkedThisTurn) return;
@@ -36,10 +39,8 @@ export class KeystoreLookup implements DecisionLookup {
     setImmediate(() => (this.checkedThisTurn = false));
     // One read of the WAL-index header says whether anyone has committed; only then is the read
     // transaction of PRAGMA data_version worth its cost (it was ~0.3 µs of every request under load).
-    // The stamp is taken before the pragma: a commit between the two shows in the next stamp.
-    const stamp = this.store.commitStamp();
-    if (stamp !== null && stamp === this.stamp) return;
-    this.stamp = stamp;
+    // The header is read before the pragma: a commit between the two shows at the next check.
+    if (!this.commits.moved()) return;
     const version = this.store.changeCounter();
     if (version !== this.version) {
       this.clear();

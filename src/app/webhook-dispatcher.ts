@@ -1,6 +1,7 @@
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../core/retry-policy.js';
 import type { AcceptedMessage } from '../core/webhook-events.js';
 import type { DispatchLog } from '../core/webhook-model.js';
+import { CommitWatch } from '../store/keystore.js';
 import type { DeliveryRecord, WebhookRecord } from '../store/webhooks-repo.js';
 import type { AppContext } from './context.js';
 import {
@@ -59,7 +60,7 @@ export class WebhookDispatcher {
   private accepted: AcceptedMessage[] = [];
   private acceptTimer: NodeJS.Timeout | undefined;
   private endpoints: readonly WebhookRecord[] = [];
-  private endpointsStamp: string | null = null;
+  private commits: CommitWatch | undefined;
 
   constructor(private readonly ctx: AppContext, private readonly opts: DispatcherOptions = {}) {
     this.policy = {
@@ -110,11 +111,8 @@ export class WebhookDispatcher {
    * 50–60 µs, its caches cold, where the stamp is one pread.
    */
   private readonly activeEndpoints = (): readonly WebhookRecord[] => {
-    const stamp = this.ctx.store.commitStamp();
-    if (stamp === null || stamp !== this.endpointsStamp) {
-      this.endpoints = this.ctx.store.webhooks.list();
-      this.endpointsStamp = stamp;
-    }
+    this.commits ??= new CommitWatch(this.ctx.store);
+    if (this.commits.moved()) this.endpoints = this.ctx.store.webhooks.list();
     return this.endpoints;
   };
 

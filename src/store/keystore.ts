@@ -78,3 +78,21 @@ export class Keystore {
     if (this.db.open) this.db.close();
   }
 }
+
+/**
+ * One reader's view of the keystore's commits: `moved()` is true when anything may have been
+ * committed by any connection since this reader's previous call (always true where no stamp can be
+ * read). Each reader keeps its own, so no reader can take a change from another.
+ */
+export class CommitWatch {
+  private last: string | null = null;
+
+  constructor(private readonly store: Keystore) {}
+
+  moved(): boolean {
+    const stamp = this.store.commitStamp();
+    const moved = stamp === null || stamp !== this.last;
+    this.last = stamp;
+    return moved;
+  }
+}

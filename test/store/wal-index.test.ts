@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Keystore } from '../../src/store/keystore.js';
+import { CommitWatch, Keystore } from '../../src/store/keystore.js';
 import { WalIndexWatch } from '../../src/store/wal-index.js';
 
 /**
@@ -30,20 +30,13 @@ function open(path: string): Keystore {
   return store;
 }
 
-/** A reader of commit stamps, as the verifier is: true when the stamp moved since its last look. */
+/** A reader of commits, as the verifier is, after its first look: data_version read, a stamp seen. */
 function watched(store: Keystore) {
   store.changeCounter();
-  let last = store.commitStamp();
-  expect(last).not.toBeNull();
-  return {
-    store,
-    mayHaveChanged(): boolean {
-      const now = store.commitStamp();
-      const moved = now === null || now !== last;
-      last = now;
-      return moved;
-    },
-  };
+  expect(store.commitStamp()).not.toBeNull();
+  const watch = new CommitWatch(store);
+  watch.moved();
+  return { store, mayHaveChanged: () => watch.moved() };
 }
 
 const commit = (store: Keystore, n: number) => store.write(() => store.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run(`k${n}`, 'v'));
