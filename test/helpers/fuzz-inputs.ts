@@ -105,10 +105,11 @@ const channelIdArb = fc.oneof(fc.constantFrom('sms_a', 'viber_a', 'tg_a', 'wa_a1
 
 /** Request bodies: well-formed messages with random fields, any JSON, or any text. */
 export const bodyTextArb: fc.Arbitrary<string> = fc.oneof(
-  // One body every message and template endpoint accepts, so that accepted requests are common too.
-  fc.constant(JSON.stringify({
+  // One body every message and template endpoint accepts, so that accepted requests are common too
+  // (at weight 1, a run of 10,000 requests saw no 202 about once in 35 runs).
+  { weight: 3, arbitrary: fc.constant(JSON.stringify({
     destination_phone: '+15551234567', body: 'Hello', chat_id: 42, recipients: ['+15551234567'], interactive: {}, name: 'hello', language: 'en',
-  })),
+  })) },
   fc.record({
     destination_phone: fc.oneof(fc.constant('+15551234567'), fc.string({ maxLength: 16 })),
     body: fc.oneof(fc.constant('Hello'), fc.string({ maxLength: 8 }), fc.integer()),

@@ -112,15 +112,20 @@ describe('faults', () => {
     let injected = 0;
     let committed = 0;
     const faults = (async () => {
+      // How long one CLI write takes under this load (tens of ms on a quiet machine, hundreds on a
+      // busy one): kills spread from a fifth of it to twice it land before, during and after the
+      // write (about half of them land). Fixed times (150 to 650 ms) once let every command finish
+      // first, and the test failed for want of a fault.
+      const started = performance.now();
+      await sandbox.json(['keys', 'create', 'bearer', '--name', 'probe']);
+      const took = performance.now() - started;
       for (let i = 0; i < targets.length; i++) {
         const target = targets[i]!;
         // The revoke may or may not commit before the kill: until we know, either answer is right.
         target.endingFrom = performance.now();
-        // A CLI command takes a few hundred ms under this load: kills spread over 150 to 650 ms land
-        // before, during and after its write.
         const [revoke, create] = await Promise.all([
-          killedAfter(['keys', 'revoke', target.id, '--yes'], 150 + i * 100),
-          killedAfter(['keys', 'create', 'bearer', '--name', `killed-${i}`], 200 + i * 90),
+          killedAfter(['keys', 'revoke', target.id, '--yes'], took * (0.2 + i * 0.4)),
+          killedAfter(['keys', 'create', 'bearer', '--name', `killed-${i}`], took * (0.3 + i * 0.3)),
         ]);
         injected += [revoke, create].filter((r) => r.signal === 'SIGKILL').length;
         const status = (await sandbox.json<{ key: { status: string } }>(['keys', 'show', target.id])).key.status;
