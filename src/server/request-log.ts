@@ -19,40 +19,37 @@ const MAX_LINE_BYTES = 2048;
  * the key. The query string is dropped and anything shaped like a key in the path is masked, since a
  * client may put a key where it does not belong.
  *
- * A request's entry is only noted when it is answered (with its time); entries are formatted
- * together and written every FLUSH_MS (or every FLUSH_LINES): formatting 500 lines in one loop costs
- * a fraction of formatting each between two requests' worth of other work, and a busy server makes
- * about a hundred write calls a second. The text goes through one buffer allocated up front, so no
- * log string outlives a young-generation collection (holding lines as strings did).
+ * Each line goes, as bytes, into one buffer allocated up front as soon as its request is answered
+ * (LineWriter: no string per line), and the buffer is written every FLUSH_MS (or every FLUSH_LINES
+ * lines): a busy server makes about a hundred write calls a second, and holds nothing per request.
  * When stdout is a pipe nobody reads fast enough, the log waits for it to drain, keeping at most
  * BACKLOG_LIMIT: the verifier's memory stays flat, and the log says how many lines it dropped.
  */
 export class RequestLogger {
   private readonly held = Buffer.allocUnsafeSlow(BACKLOG_LIMIT);
   private used = 0;
-  private readonly pending: RequestLog[] = [];
-  private readonly pendingAt = new Float64Array(FLUSH_LINES);
+  /** Lines logged since the last write (held, or dropped while stdout was stuck). */
+  private lines = 0;
   private timer: NodeJS.Timeout | null = null;
   private waitingForDrain = false;
   private dropped = 0;
-  private readonly clock = new IsoClock();
+  private readonly line: LineWriter;
 
   constructor(
     private readonly stream: NodeJS.WritableStream,
     private readonly json: boolean,
-    private readonly c: ChalkInstance,
-  ) {}
+    c: ChalkInstance,
+  ) {
+    this.line = new LineWriter(json, c);
+  }
 
   log(entry: RequestLog): void {
-    this.pendingAt[this.pending.length] = Date.now();
-    this.pending.push(entry);
-    if (this.pending.length >= FLUSH_LINES) {
-      // While stdout is stuck, lines are formatted into the held buffer (or counted as dropped).
-      if (this.waitingForDrain) this.formatPending();
-      else this.flush();
-      return;
-    }
-    if (!this.waitingForDrain) this.timer ??= setTimeout(this.flushNow, FLUSH_MS);
+    if (this.used > BACKLOG_LIMIT - MAX_LINE_BYTES) this.dropped++;
+    else this.used = this.line.write(this.held, this.used, entry, Date.now());
+    // While stdout is stuck, lines only gather in the held buffer (or are counted as dropped).
+    if (this.waitingForDrain) return;
+    if (++this.lines >= FLUSH_LINES) this.flush();
+    else this.timer ??= setTimeout(this.flushNow, FLUSH_MS);
   }
 
   private readonly flushNow = () => this.flush();
@@ -60,7 +57,7 @@ export class RequestLogger {
   flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    this.formatPending();
+    this.lines = 0;
     if (this.waitingForDrain) return;
     if (this.dropped > 0) {
       const n = this.dropped;
@@ -86,48 +83,90 @@ export class RequestLogger {
     this.waitingForDrain = false;
     this.flush();
   }
+}
 
-  /** The waiting entries as text in the held buffer, in order; those that do not fit are counted. */
-  private formatPending(): void {
-    const n = this.pending.length;
-    for (let i = 0; i < n; i++) {
-      if (this.used > BACKLOG_LIMIT - MAX_LINE_BYTES) {
-        this.dropped += n - i;
-        break;
-      }
-      this.used += this.held.write(this.format(this.pending[i]!, this.clock.at(this.pendingAt[i]!)), this.used);
-    }
-    this.pending.length = 0;
+const NO_BYTES = Buffer.alloc(0);
+
+/**
+ * Writes one line as bytes, from pieces kept from the line before: consecutive requests mostly
+ * differ only in their time, so the time is encoded once per millisecond and the rest (method,
+ * path, status, key id, reason) once per change of any of them. The milliseconds are written digit
+ * by digit. The bytes are those of the line as text, which a test checks against JSON.stringify.
+ */
+class LineWriter {
+  private atMs = Number.NaN;
+  private atPart = NO_BYTES;
+  private method = '';
+  private path = '';
+  private status = -1;
+  private keyId: string | null = null;
+  private reason = '';
+  private middle = NO_BYTES;
+  private readonly tail: Buffer;
+
+  constructor(
+    private readonly json: boolean,
+    private readonly c: ChalkInstance,
+  ) {
+    this.tail = Buffer.from(json ? '}\n' : 'ms\n');
   }
 
-  /** One line, with its newline. */
-  private format(e: RequestLog, at: string): string {
+  /** Writes the line for `e`, answered at `at` (ms since the epoch), at `offset`; returns the new end. */
+  write(buf: Buffer, offset: number, e: RequestLog, at: number): number {
+    if (at !== this.atMs) {
+      this.atMs = at;
+      const iso = new Date(at).toISOString();
+      this.atPart = Buffer.from(this.json ? `{"event":"request","at":"${iso}` : `${this.c.dim(iso)} `);
+    }
+    if (e.path !== this.path || e.status !== this.status || e.keyId !== this.keyId || e.reason !== this.reason || e.method !== this.method) {
+      this.method = e.method;
+      this.path = e.path;
+      this.status = e.status;
+      this.keyId = e.keyId;
+      this.reason = e.reason;
+      this.middle = Buffer.from(this.middleText(e));
+    }
+    buf.set(this.atPart, offset);
+    let end = offset + this.atPart.length;
+    buf.set(this.middle, end);
+    end = writeHundredths(buf, end + this.middle.length, Math.round(e.ms * 100));
+    buf.set(this.tail, end);
+    return end + this.tail.length;
+  }
+
+  /** Everything between the time and the milliseconds. */
+  private middleText(e: RequestLog): string {
     const path = scrubPath(e.path);
-    const ms = Math.round(e.ms * 100) / 100;
     if (this.json) {
-      // What JSON.stringify would make of {event, at, method, path, status, key_id, reason, ms},
-      // without building the object: this line is written for every request.
+      // What JSON.stringify would make of {event, at, method, path, status, key_id, reason, ms}.
       const keyId = e.keyId === null ? 'null' : JSON.stringify(e.keyId);
-      return `{"event":"request","at":"${at}","method":${JSON.stringify(e.method)},"path":${JSON.stringify(path)},` +
-        `"status":${e.status},"key_id":${keyId},"reason":${JSON.stringify(e.reason)},"ms":${ms}}\n`;
+      return `","method":${JSON.stringify(e.method)},"path":${JSON.stringify(path)},"status":${e.status},"key_id":${keyId},"reason":${JSON.stringify(e.reason)},"ms":`;
     }
     const status = e.status < 300 ? this.c.green(e.status) : e.status < 500 ? this.c.yellow(e.status) : this.c.red(e.status);
-    return `${this.c.dim(at)} ${e.method} ${path} ${status} ${e.keyId ?? '-'} ${e.reason} ${ms}ms\n`;
+    return `${e.method} ${path} ${status} ${e.keyId ?? '-'} ${e.reason} `;
   }
 }
 
-/** `new Date(ms).toISOString()`, made once for a run of equal times. */
-class IsoClock {
-  private ms = -1;
-  private text = '';
-
-  at(ms: number): string {
-    if (ms !== this.ms) {
-      this.ms = ms;
-      this.text = new Date(ms).toISOString();
-    }
-    return this.text;
+/**
+ * `String(n / 100)` for a whole number of hundredths, written into `buf` at `offset` without making
+ * the string: the whole part, then a point and the hundredths without trailing zeros, if any.
+ * Returns the new end.
+ */
+export function writeHundredths(buf: Buffer, offset: number, n: number): number {
+  // Below 1e15 hundredths, the shortest decimal of n / 100 is exactly this one (at most 15 digits).
+  if (!(n >= 0 && n < 1e15 && Number.isInteger(n))) return offset + buf.write(String(n / 100), offset, 'latin1');
+  const whole = Math.floor(n / 100);
+  const fraction = n - whole * 100;
+  let digits = 1;
+  for (let rest = whole; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+  let end = offset + digits;
+  for (let i = end - 1, rest = whole; i >= offset; i--, rest = Math.floor(rest / 10)) buf[i] = 48 + (rest % 10);
+  if (fraction !== 0) {
+    buf[end++] = 46;
+    buf[end++] = 48 + Math.floor(fraction / 10);
+    if (fraction % 10 !== 0) buf[end++] = 48 + (fraction % 10);
   }
+  return end;
 }
 
 export function scrubPath(raw: string): string {

@@ -5,7 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { RequestLog } from '../../src/server/http.js';
 import { pathOnly } from '../../src/core/endpoints.js';
 import { maskKey } from '../../src/core/key-format.js';
-import { RequestLogger, scrubPath } from '../../src/server/request-log.js';
+import { RequestLogger, scrubPath, writeHundredths } from '../../src/server/request-log.js';
 
 /** A stdout that keeps each write call apart. */
 function capture() {
@@ -117,6 +117,61 @@ describe('the request log', () => {
     const parsed = JSON.parse(line) as Record<string, unknown>;
     const expected = { event: 'request', at: parsed.at, method: e.method, path: scrubPath(e.path), status: e.status, key_id: e.keyId, reason: e.reason, ms: Math.round(e.ms * 100) / 100 };
     expect(line).toBe(JSON.stringify(expected));
+  });
+  it('writes a run of different requests, each line as JSON.stringify would, whatever came before it', () => {
+    const { writes, logger } = capture();
+    // Repeats, then one field changed at a time, then several at once.
+    const run: RequestLog[] = [entry(1), entry(1), { ...entry(1), status: 201 }, { ...entry(1), status: 201, keyId: 'key_xyz' },
+      { ...entry(1), status: 201, keyId: 'key_xyz', reason: 'other' }, { ...entry(1), status: 201, keyId: 'key_xyz', reason: 'other', method: 'POST' },
+      { ...entry(2), status: 201, keyId: 'key_xyz', reason: 'other', method: 'POST' }, { ...entry(2), status: 401, keyId: null, reason: 'unknown_key' },
+      { ...entry(2), ms: 3 }, { ...entry(2), ms: 0.004 }];
+    for (const e of run) logger.log(e);
+    logger.close();
+    const lines = writes.join('').split('\n').filter(Boolean);
+    expect(lines).toHaveLength(run.length);
+    lines.forEach((line, i) => {
+      const e = run[i]!;
+      const at = (JSON.parse(line) as { at: string }).at;
+      expect(line).toBe(JSON.stringify({ event: 'request', at, method: e.method, path: scrubPath(e.path), status: e.status, key_id: e.keyId, reason: e.reason, ms: Math.round(e.ms * 100) / 100 }));
+    });
+  });
+
+  it.each([0, 1])('writes text lines as "time method path status key reason ms" (colour level %i)', (level) => {
+    const writes: string[] = [];
+    const stream = new Writable({ write(chunk: Buffer, _e, done) { writes.push(chunk.toString()); done(); } });
+    const c = new Chalk({ level: level as 0 | 1 });
+    const logger = new RequestLogger(stream, false, c);
+    const run: RequestLog[] = [entry(1), { ...entry(1), status: 404, keyId: null, reason: 'not_found', ms: 12 }, { ...entry(1), status: 503, ms: 1.5 }];
+    for (const e of run) logger.log(e);
+    logger.close();
+    const lines = writes.join('').split('\n').filter(Boolean);
+    const paint = [c.green, c.yellow, c.red];
+    lines.forEach((line, i) => {
+      const e = run[i]!;
+      const at = /\d{4}-\d\d-\d\dT[\d:.]+Z/.exec(line)![0];
+      expect(line).toBe(`${c.dim(at)} ${e.method} ${e.path} ${paint[i]!(e.status)} ${e.keyId ?? '-'} ${e.reason} ${Math.round(e.ms * 100) / 100}ms`);
+    });
+  });
+});
+
+describe('the milliseconds in a log line', () => {
+  const written = (n: number) => {
+    const buf = Buffer.alloc(64, 0x2a);
+    return buf.toString('latin1', 3, writeHundredths(buf, 3, n));
+  };
+
+  it.each([0, -0, 1, 5, 7, 10, 50, 99, 100, 101, 110, 123456, 100000, 999999999999999, 1e15, 2 ** 53 + 2, 1e22, -5, 0.5, NaN, Infinity])(
+    'writes %d hundredths as String(n / 100) does', (n) => {
+      expect(written(n)).toBe(String(n / 100));
+    });
+
+  it('agrees with String(n / 100) over 200,000 random values of every size', () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    for (let i = 0; i < 200_000; i++) {
+      const n = Math.floor(random() * 10 ** (1 + (i % 16)));
+      if (written(n) !== String(n / 100)) expect(written(n)).toBe(String(n / 100));
+    }
   });
 });
 
