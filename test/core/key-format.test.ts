@@ -19,6 +19,11 @@ describe('base62', () => {
     [0xffffffff, 6, '4gfFC3'],
   ])('encodes %d as %s', (n, w, s) => expect(encodeBase62(n, w)).toBe(s));
   it('draws only base62 characters', () => expect(randomBase62(500)).toMatch(/^[0-9A-Za-z]{500}$/));
+  it('draws fresh bytes each time its 4 KiB pool is used up, never the same ones again', () => {
+    // 20,000 characters take about five pools: a pool drawn twice would repeat a whole run of them.
+    const drawn = randomBase62(20_000);
+    for (let i = 0; i + 24 <= drawn.length; i += 24) expect(drawn.indexOf(drawn.slice(i, i + 24), i + 1)).toBe(-1);
+  });
 });
 
 describe('key format', () => {
