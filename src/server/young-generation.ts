@@ -11,7 +11,7 @@ export const CHECK_EVERY = 1024;
 
 /**
  * A busy server allocates a little for every request, and V8 then doubles its young generation up
- * to 2 × 16 MiB, holding that memory for good: 105 MiB of RSS under load instead of ~75. Held at
+ * to 2 × 16 MiB, holding that memory for good: 88–105 MiB of RSS under load instead of ~75. Held at
  * its first size (2 × 1 MiB) the young generation is scavenged so often that garbage collection
  * took 2.0–2.9 µs of every request instead of 0.8–1.2 (BENCHMARKS.md). So V8 grows it as usual up
  * to YOUNG_GENERATION_LIMIT and is then told to grow it no further: V8 reads
