@@ -2,7 +2,7 @@ import type { ChannelOwner, DecisionLookup, Identified, Memo } from '../core/dec
 import type { Channel, ChannelType, KeyRecord } from '../core/model.js';
 import { CommitWatch, type Keystore } from '../store/keystore.js';
 
-/** Past this many entries a cache map starts again, so that a flood of random keys cannot grow it. */
+/** The most entries one cache map holds. */
 const MAX_ENTRIES = 100_000;
 
 /**
