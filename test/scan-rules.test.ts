@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KEY_SCAN_PATTERN_SOURCE } from '../src/core/find-keys.js';
 import { generateKey, PREFIXES } from '../src/core/key-format.js';
+import { runOcto } from './helpers/cli.js';
 
 /**
  * The rule files shipped in docs/secret-scanning/ must find what `octo keys scan` finds (every
@@ -25,6 +26,18 @@ const NEAR_MISSES: [string, string][] = [
   ['an unknown prefix', 'oct_prod_' + live.slice(9)],
   ['a prefix alone', 'oct_live_ octo_ws_'],
 ];
+
+/** A key of the right shape whose checksum fails: what the README warns against as a placeholder. */
+const badChecksum = live.slice(0, -1) + (live.endsWith('A') ? 'B' : 'A');
+
+/** The placeholders the README advises, read from its paragraph so that the advice is what is tested. */
+function advisedPlaceholders(): string[] {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const paragraph = /^A placeholder in documentation[^]*?(?=\n\n)/m.exec(readme)![0];
+  const spans = [...paragraph.matchAll(/`([^`]+)`/g)].map((m) => m[1]!);
+  return spans.filter((span) => !span.startsWith('octo '));
+}
+const PLACEHOLDERS = advisedPlaceholders();
 
 interface GitleaksRule {
   id: string;
@@ -70,6 +83,14 @@ describe('gitleaks.toml', () => {
 
   it.each(NEAR_MISSES)('does not find %s', (_name, text) => expect(matching(text)).toEqual([]));
 
+  it.each(PLACEHOLDERS)('does not find the README\'s placeholder %s', (text) => {
+    expect(matching(`export KEY="${text}"`)).toEqual([]);
+  });
+
+  it('finds a made-up key of full length that looks random, checksum or not', () => {
+    expect(matching(badChecksum).filter((r) => entropy(badChecksum) > r.entropy)).toHaveLength(1);
+  });
+
   it('keeps generated keys above the entropy floor and placeholders below it', () => {
     const floor = Math.max(...rules.map((r) => r.entropy));
     const lowest = Math.min(...Array.from({ length: 500 }, () => entropy(generateKey('oct_live_'))));
@@ -105,9 +126,49 @@ describe('.secretlintrc.json, run by the real secretlint', () => {
     NEAR_MISSES.forEach(([name], i) => expect(byFile.get(`near-${i}.txt`), name).toEqual([]));
   });
 
+  it('finds a made-up key of full length whose checksum fails (it cannot check the checksum)', () => {
+    const { code, byFile } = secretlint({ 'made-up.md': `KEY=${badChecksum}\n` });
+    expect(code).toBe(1);
+    expect(byFile.get('made-up.md')).toHaveLength(1);
+  });
+
+  it('passes the placeholders the README advises', () => {
+    expect(PLACEHOLDERS.length).toBeGreaterThanOrEqual(3);
+    const { code, byFile } = secretlint({ 'placeholders.md': PLACEHOLDERS.map((p) => `KEY=${p}\n`).join('') });
+    expect(byFile.get('placeholders.md')).toEqual([]);
+    expect(code).toBe(0);
+  });
+
+  it('masks what it finds in its default report, as the README says', () => {
+    const file = join(dir, 'masked.env');
+    writeFileSync(file, `API_KEY=${live}\n`);
+    const r = spawnSync(SECRETLINT, ['--secretlintrc', join(DOCS, '.secretlintrc.json'), '--no-color', 'masked.env'], {
+      cwd: dir, encoding: 'utf8', timeout: 60_000,
+    });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('masked.env');
+    expect(r.stdout + r.stderr).not.toContain(live.slice(9));
+  });
+
   it('passes a clean file (exit 0)', () => {
     const { code, byFile } = secretlint({ 'clean.txt': 'octopus oct_live_ nothing to see\n' });
     expect(code).toBe(0);
     expect(byFile.get('clean.txt')).toEqual([]);
+  });
+});
+
+describe('octo keys scan on the same placeholders', () => {
+  it('reports neither the README\'s placeholders nor a made-up key whose checksum fails', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'octo-placeholders-'));
+    try {
+      writeFileSync(join(dir, 'doc.md'), [...PLACEHOLDERS, badChecksum].map((p) => `KEY=${p}\n`).join(''));
+      const r = await runOcto(['keys', 'scan', 'doc.md', '--json', '--fail-on-unknown'], {
+        cwd: dir, env: { ...process.env, OCTO_DB: join(dir, 'keystore.db') },
+      });
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ findings: [], scanned: { files: 1 } });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
