@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hashKey } from '../../src/core/key-format.js';
 import { Sandbox } from '../helpers/cli.js';
+import { request, startServe } from '../helpers/serve.js';
 
 const mode = (path: string) => statSync(path).mode & 0o777;
 
@@ -25,7 +26,23 @@ describe('the keystore on disk', () => {
     });
     expect(mode(join(sb.dir, 'nested', 'deeper'))).toBe(0o700);
     expect(mode(db)).toBe(0o600);
-    for (const side of ['-wal', '-shm']) if (existsSync(db + side)) expect(mode(db + side)).toBe(0o600);
+  });
+
+  it('has its -wal and -shm 0600 while a process holds it open, whatever the umask', async () => {
+    const sb = fresh();
+    const db = join(sb.dir, 'keystore.db');
+    await sb.json(['workspaces', 'add', 'Acme', '--platform', 'intercom']);
+    // The CLI's last close checkpoints and deletes both: a running serve makes them afresh.
+    expect([existsSync(db + '-wal'), existsSync(db + '-shm')]).toEqual([false, false]);
+    const serve = await startServe(sb, [], { umask: '000' });
+    try {
+      expect([db + '-wal', db + '-shm'].map((p) => mode(p).toString(8))).toEqual(['600', '600']);
+    } finally {
+      // An answer means serve is past start-up, signal handlers included: a SIGTERM sent the moment
+      // "listening" appears can still meet node's default action and kill it.
+      expect((await request(`${serve.url}/healthz`, 'GET')).status).toBe(200);
+      expect(await serve.stop()).toEqual({ code: 0, signal: null });
+    }
   });
 
   it('uses the XDG data home by default, and creates the master key file 0600 when none is given', async () => {

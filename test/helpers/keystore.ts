@@ -47,11 +47,19 @@ export interface SpawnOptions {
   timeoutMs?: number;
 }
 
+/**
+ * The command and arguments that run node with `nodeArgs`, under `umask` when one is given (through
+ * sh, which execs node: the process signalled and waited for is node itself).
+ */
+export function nodeUnderUmask(nodeArgs: string[], umask?: string): [string, string[]] {
+  return umask === undefined
+    ? [process.execPath, nodeArgs]
+    : ['/bin/sh', ['-c', `umask ${umask} && exec "$0" "$@"`, process.execPath, ...nodeArgs]];
+}
+
 /** Starts `octo ARGS` and hands back the child, for tests that kill it or run many at once. */
 export function startOcto(args: string[], opts: SpawnOptions): ChildProcess {
-  const [cmd, argv] = opts.umask === undefined
-    ? [process.execPath, [BIN, ...args]]
-    : ['/bin/sh', ['-c', `umask ${opts.umask} && exec "$0" "$@"`, process.execPath, BIN, ...args]];
+  const [cmd, argv] = nodeUnderUmask([BIN, ...args], opts.umask);
   const child = spawn(cmd, argv, {
     env: opts.env,
     stdio: ['ignore', 'pipe', 'pipe'],

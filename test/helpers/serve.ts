@@ -1,5 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { BIN, type Sandbox } from './cli.js';
+import { nodeUnderUmask } from './keystore.js';
 
 export interface RunningServe {
   url: string;
@@ -12,9 +13,15 @@ export interface RunningServe {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+export interface ServeOptions {
+  /** Start under this umask (through sh), to prove octo does not rely on the caller's. */
+  umask?: string;
+}
+
 /** Spawns `octo serve --port 0` in the sandbox and resolves once it has printed its address. */
-export function startServe(sandbox: Sandbox, extra: string[] = []): Promise<RunningServe> {
-  const proc = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...extra], { env: sandbox.env, stdio: ['pipe', 'pipe', 'pipe'] });
+export function startServe(sandbox: Sandbox, extra: string[] = [], opts: ServeOptions = {}): Promise<RunningServe> {
+  const [cmd, argv] = nodeUnderUmask([BIN, 'serve', '--port', '0', ...extra], opts.umask);
+  const proc = spawn(cmd, argv, { env: sandbox.env, stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   proc.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
