@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppContext } from '../../src/app/context.js';
+import { createKey } from '../../src/app/keys.js';
 import { checksumOf } from '../../src/core/key-format.js';
 import { Sandbox } from '../helpers/cli.js';
 
@@ -226,14 +228,30 @@ describe('keys: create, list, show, copy, scope, rotate, revoke', () => {
     expect(events[1]!.detail).toEqual({ reason: 'leaked in a screenshot' });
   });
 
+  it('stores --expires-in as a lifetime from creation', async () => {
+    const b = await sb.json<Issued>(['keys', 'create', 'bearer', '--name', 'a day', '--expires-in', '1d']);
+    expect(Date.parse(b.key.expires_at!) - Date.parse(b.key.created_at)).toBe(86_400_000);
+    expect(b.key.status).toBe('active');
+  });
+
   it('derives expired at read time', async () => {
-    const b = await sb.json<Issued>(['keys', 'create', 'bearer', '--name', 'short', '--expires-in', '1s']);
-    await new Promise((r) => setTimeout(r, 1100));
+    // Issued by the use case the CLI calls, on a clock two days back, for one day: active when
+    // written, so only a status derived when read (on the real clock) says expired. No waiting.
+    const past = new AppContext(sb.env, undefined, () => Date.now() - 2 * 86_400_000);
+    let b: { key: { id: string }; secret: string };
+    try {
+      b = createKey(past, { kind: 'bearer', name: 'short', expiresInSeconds: 86_400 });
+    } finally {
+      past.close();
+    }
     expect((await sb.json<{ key: KeyObject }>(['keys', 'show', b.key.id])).key.status).toBe('expired');
     const expired = await sb.json<{ keys: KeyObject[] }>(['keys', 'list', '--status', 'expired']);
     expect(expired.keys.map((k) => k.id)).toEqual([b.key.id]);
     const active = await sb.json<{ keys: KeyObject[] }>(['keys', 'list', '--status', 'active']);
     expect(active.keys.map((k) => k.id)).not.toContain(b.key.id);
+    const verdict = await sb.run(['keys', 'verify', b.secret, '--endpoint', 'GET /v1/posts', '--json']);
+    expect(verdict.code).toBe(1);
+    expect(JSON.parse(verdict.stdout)).toMatchObject({ valid: false, status: 401, reason: 'expired' });
   });
 
   it('audits every change with time, actor and key id, never a secret', async () => {
@@ -244,6 +262,8 @@ describe('keys: create, list, show, copy, scope, rotate, revoke', () => {
     const raw = (await sb.run(['audit', '--json'])).stdout;
     expect(raw).not.toMatch(/oct(o_(ws|ch|wa|wh)|_(live|test))_[0-9A-Za-z]{38}/);
     const recent = await sb.json<{ events: unknown[] }>(['audit', '--since', '1h']);
-    expect(recent.events.length).toBe(events.length);
+    // all but the key.create of the key issued two days ago (above)
+    expect(recent.events.length).toBe(events.filter((e) => Date.parse(e.at) > Date.now() - 3_600_000).length);
+    expect(recent.events.length).toBe(events.length - 1);
   });
 });
