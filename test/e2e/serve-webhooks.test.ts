@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Sandbox } from '../helpers/cli.js';
-import { Receiver } from '../helpers/receiver.js';
+import { Receiver, type Received } from '../helpers/receiver.js';
 import { request, startServe, type RunningServe } from '../helpers/serve.js';
 import { signedBy } from '../helpers/webhooks.js';
+
+interface Event { type: string; data: { message_id: string } }
+const eventOf = (r: Received) => JSON.parse(r.body.toString()) as Event;
 
 /** SPEC §9: a running `octo serve` turns each accepted message into three signed callbacks. */
 describe('octo serve delivers webhooks for accepted messages', () => {
@@ -27,6 +30,34 @@ describe('octo serve delivers webhooks for accepted messages', () => {
     secret = added.secret;
     serve = await startServe(sb, ['--json']);
   });
+
+  /**
+   * Serve logs an attempt once its outcome is written: n "succeeded" lines for an endpoint mean n
+   * deliveries that are finished, never to be sent again.
+   */
+  const succeeded = (webhook: string, n: number) => serve.untilStdout((out) => out.split('\n').filter((line) => {
+    if (!line.includes('"event":"webhook"')) return false;
+    const entry = JSON.parse(line) as { webhook: string; status: string };
+    return entry.webhook === webhook && entry.status === 'succeeded';
+  }).length >= n, `${n} succeeded deliveries to ${webhook}`);
+
+  const deliveriesOf = async (webhook: string) => (await sb.json<{
+    deliveries: { event: string; status: string; attempts: { code: number | null }[] }[];
+  }>(['webhooks', 'deliveries', webhook])).deliveries.map((d) => [d.event, d.status, d.attempts.map((a) => a.code)]).sort();
+  const allThree = ['message.delivered', 'message.queued', 'message.sent'].map((event) => [event, 'succeeded', [200]]);
+
+  /**
+   * A barrier: an Acme message, sent now, whose message.queued has reached the first receiver.
+   * Messages accepted earlier had their deliveries written no later than this one's (one write per
+   * batch, in order of acceptance), so every delivery they made is in the keystore by then.
+   */
+  const barrier = async () => {
+    const sms = { destination_phone: '+15551234567', body: 'barrier' };
+    const sent = await request(`${serve.url}/api/v1/sms/messages`, 'POST', { 'X-Octopods-Auth': channelKey }, sms);
+    expect(sent.status).toBe(202);
+    await receiver.waitUntil((reqs) => reqs.some((r) => eventOf(r).type === 'message.queued' && eventOf(r).data.message_id === sent.body.id),
+      `message.queued of ${String(sent.body.id)}`, 15_000);
+  };
   afterAll(async () => {
     await serve?.stop();
     await receiver?.close();
@@ -45,7 +76,7 @@ describe('octo serve delivers webhooks for accepted messages', () => {
     const accepted = await request(`${serve.url}/api/v1/sms/messages`, 'POST', { 'X-Octopods-Auth': channelKey }, sms);
     expect(accepted.status).toBe(202);
     await receiver.waitFor(3, 15_000);
-    await new Promise((r) => setTimeout(r, 500)); // nothing more should arrive
+    await succeeded(webhookId, 3);
     expect(receiver.requests).toHaveLength(3);
 
     const bodies = receiver.requests.map((r) => JSON.parse(r.body.toString()) as { id: string; type: string; created: number; data: Record<string, unknown> });
@@ -60,14 +91,10 @@ describe('octo serve delivers webhooks for accepted messages', () => {
       expect(JSON.stringify(bodies[i]!.data)).not.toContain(channelKey);
     }
 
-    const { deliveries } = await sb.json<{ deliveries: { event: string; status: string; attempts: { code: number | null }[] }[] }>(
-      ['webhooks', 'deliveries', webhookId],
-    );
-    expect(deliveries.map((d) => [d.event, d.status, d.attempts.map((a) => a.code)]).sort()).toEqual([
-      ['message.delivered', expect.any(String), [200]],
-      ['message.queued', expect.any(String), [200]],
-      ['message.sent', expect.any(String), [200]],
-    ]);
+    // Every delivery this endpoint has, each finished: nothing more will arrive. The refused and
+    // invalid requests and the other workspace's message, accepted before, made none (theirs would
+    // have been written no later than these).
+    expect(await deliveriesOf(webhookId)).toEqual(allThree);
     expect(serve.stdout()).toContain('"event":"webhook"');
     expect(serve.stdout()).not.toContain(secret);
   });
@@ -76,17 +103,22 @@ describe('octo serve delivers webhooks for accepted messages', () => {
     const sms = { destination_phone: '+15551234567', body: 'Hello' };
     const late = await Receiver.start();
     try {
-      // Globex has no endpoint yet: this batch is written against an empty list, which serve keeps.
+      // Globex has no endpoint yet: this batch is written against a list without one, which serve keeps.
       expect((await request(`${serve.url}/api/v1/sms/messages`, 'POST', { 'X-Octopods-Auth': otherKey }, sms)).status).toBe(202);
-      await new Promise((r) => setTimeout(r, 300));
+      await barrier();
       const added = await sb.json<{ webhook: { id: string } }>(['webhooks', 'add', late.url, '--workspace', 'globex']);
-      expect((await request(`${serve.url}/api/v1/sms/messages`, 'POST', { 'X-Octopods-Auth': otherKey }, sms)).status).toBe(202);
-      await late.waitFor(3, 15_000);
+      const second = await request(`${serve.url}/api/v1/sms/messages`, 'POST', { 'X-Octopods-Auth': otherKey }, sms);
+      expect(second.status).toBe(202);
+      await succeeded(added.webhook.id, 3);
       await sb.json(['webhooks', 'remove', added.webhook.id, '--yes']);
       expect((await request(`${serve.url}/api/v1/sms/messages`, 'POST', { 'X-Octopods-Auth': otherKey }, sms)).status).toBe(202);
-      await new Promise((r) => setTimeout(r, 1_500));
-      expect(late.requests.map((r) => (JSON.parse(r.body.toString()) as { type: string }).type))
-        .toEqual(['message.queued', 'message.sent', 'message.delivered']);
+      await barrier();
+      // The removed endpoint's whole history (kept for `deliveries`): the second message's three,
+      // finished. Neither the message before it was added nor the one after it was removed made any.
+      expect(await deliveriesOf(added.webhook.id)).toEqual(allThree);
+      expect(late.requests.map((r) => [eventOf(r).type, eventOf(r).data.message_id])).toEqual(
+        ['message.queued', 'message.sent', 'message.delivered'].map((type) => [type, second.body.id]),
+      );
     } finally {
       await late.close();
     }

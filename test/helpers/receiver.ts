@@ -20,7 +20,7 @@ export type Answer = number | 'hang';
 export class Receiver {
   readonly requests: Received[] = [];
   answer: (n: number, req: Received) => Answer = () => 200;
-  private waiters: { n: number; resolve: () => void }[] = [];
+  private waiters: { done: () => boolean; resolve: () => void }[] = [];
 
   private constructor(private readonly server: Server, readonly url: string) {}
 
@@ -43,15 +43,21 @@ export class Receiver {
     this.requests.push(req);
     const answer = this.answer(n, req);
     if (answer !== 'hang') res.writeHead(answer, { 'Content-Type': 'text/plain' }).end('ok');
-    this.waiters = this.waiters.filter((w) => (this.requests.length >= w.n ? (w.resolve(), false) : true));
+    this.waiters = this.waiters.filter((w) => (w.done() ? (w.resolve(), false) : true));
   }
 
   /** Resolves once `n` requests have arrived; fails after `timeoutMs`. */
   waitFor(n: number, timeoutMs = 10_000): Promise<void> {
-    if (this.requests.length >= n) return Promise.resolve();
+    return this.waitUntil(() => this.requests.length >= n, `${n} requests`, timeoutMs);
+  }
+
+  /** Resolves once a request has arrived that makes `done` true; fails after `timeoutMs`. */
+  waitUntil(done: (requests: readonly Received[]) => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+    const test = () => done(this.requests);
+    if (test()) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`receiver got ${this.requests.length} of ${n} requests within ${timeoutMs} ms`)), timeoutMs);
-      this.waiters.push({ n, resolve: () => (clearTimeout(timer), resolve()) });
+      const timer = setTimeout(() => reject(new Error(`receiver: no ${what} within ${timeoutMs} ms (got ${this.requests.length} requests)`)), timeoutMs);
+      this.waiters.push({ done: test, resolve: () => (clearTimeout(timer), resolve()) });
     });
   }
 

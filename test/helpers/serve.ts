@@ -7,6 +7,8 @@ export interface RunningServe {
   proc: ChildProcessWithoutNullStreams;
   /** Everything written to stdout so far. */
   stdout(): string;
+  /** Resolves once stdout so far makes `done` true (checked as each chunk arrives); fails after `timeoutMs`. */
+  untilStdout(done: (stdout: string) => boolean, what: string, timeoutMs?: number): Promise<void>;
   stderr(): string;
   /** Sends the signal and resolves with the exit code once the process has ended (SIGKILL after 15 s). */
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -43,6 +45,21 @@ export function startServe(sandbox: Sandbox, extra: string[] = [], opts: ServeOp
         url,
         proc,
         stdout: () => out,
+        untilStdout: (done, what, timeoutMs = 15_000) => new Promise((resolveWait, rejectWait) => {
+          // Added after the listener that collects `out`, so each check sees the chunk that woke it.
+          const check = () => {
+            if (!done(out)) return;
+            clearTimeout(timer);
+            proc.stdout.off('data', check);
+            resolveWait();
+          };
+          const timer = setTimeout(() => {
+            proc.stdout.off('data', check);
+            rejectWait(new Error(`serve printed no ${what} within ${timeoutMs} ms; stdout ends: ${out.slice(-2000)}`));
+          }, timeoutMs);
+          proc.stdout.on('data', check);
+          check();
+        }),
         stderr: () => err,
         exited,
         stop: (signal = 'SIGTERM') => {
