@@ -31,9 +31,16 @@ afterEach(async () => {
   sandbox.cleanup();
 });
 
+/** Checks run again after each attempt a dispatcher logs (its outcome is written by then). */
+let onAttempt: (() => void)[] = [];
+
 function dispatcher(opts: DispatcherOptions = {}, context = ctx): WebhookDispatcher {
   const d = new WebhookDispatcher(context, {
     pollMs: 50, timeoutMs: 2_000, backoffBaseMs: 20, delays: { 'message.queued': 0, 'message.sent': 10, 'message.delivered': 20 }, ...opts,
+    log: (entry) => {
+      opts.log?.(entry);
+      for (const check of onAttempt) check();
+    },
   });
   dispatchers.push(d);
   return d;
@@ -44,13 +51,25 @@ const message = (over: Partial<AcceptedMessage> = {}): AcceptedMessage => ({
   keyId: 'key_1', at: Date.now(), ...over,
 });
 
-/** A bounded wait for a condition on the keystore (never a sleep-then-assert). */
-async function until(what: string, cond: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+/**
+ * Waits for a condition on the keystore, checked now and after each attempt a dispatcher logs: a
+ * delivery changes only through an attempt, so no change goes unseen (and nothing sleeps).
+ */
+function until(what: string, cond: () => boolean, timeoutMs = 10_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (!cond()) return;
+      clearTimeout(timer);
+      onAttempt = onAttempt.filter((c) => c !== check);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      onAttempt = onAttempt.filter((c) => c !== check);
+      reject(new Error(`timed out waiting for ${what}`));
+    }, timeoutMs);
+    onAttempt.push(check);
+    check();
+  });
 }
 
 const body = (r: Received) => JSON.parse(r.body.toString('utf8')) as { id: string; type: string; created: number; data: Record<string, unknown> };

@@ -30,14 +30,18 @@ describe('stdout whose reader goes away', () => {
 
   it('a non-blocking stdout that fills up (EAGAIN) still gets the whole document', async () => {
     // Some parents hand their children a pipe in non-blocking mode; node's spawn never does, so
-    // python makes the pipe, and reads it only after octo has filled it.
+    // python makes the pipe, and reads it only once octo has filled it (FIONREAD says the pipe holds
+    // its whole capacity), so octo has met EAGAIN however slowly it started.
     const script = [
-      'import os, subprocess, sys, time',
+      'import fcntl, os, struct, subprocess, sys, termios, time',
       'r, w = os.pipe()',
       'os.set_blocking(w, False)',
       'p = subprocess.Popen(sys.argv[1:], stdout=w)',
       'os.close(w)',
-      'time.sleep(0.5)',
+      'capacity = fcntl.fcntl(r, 1032)  # F_GETPIPE_SZ',
+      "held = lambda: struct.unpack('i', fcntl.ioctl(r, termios.FIONREAD, bytes(4)))[0]",
+      'while held() < capacity and p.poll() is None: time.sleep(0.005)',
+      "if p.poll() is not None: sys.exit('octo exited before filling the pipe')",
       'data = b""',
       'while chunk := os.read(r, 65536): data += chunk',
       'sys.stdout.buffer.write(data)',
@@ -57,7 +61,13 @@ describe('stdout whose reader goes away', () => {
   it('a reader slower than octo still gets the whole document', async () => {
     const child = spawn(process.execPath, [BIN, 'audit', '--json'], { env: sb.env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.pause();
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Paused, node reads from the pipe only until its buffer holds a high-water mark; from then on
+    // octo's writes fill the pipe and must wait (the document is far larger than both).
+    const { stdout: out } = child;
+    while (out.readableLength < out.readableHighWaterMark) {
+      expect(child.exitCode, 'octo exited before the reader stopped reading').toBeNull();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
     let stdout = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stdout.resume();

@@ -35,7 +35,7 @@ describe('octo serve delivers webhooks for accepted messages', () => {
    * Serve logs an attempt once its outcome is written: n "succeeded" lines for an endpoint mean n
    * deliveries that are finished, never to be sent again.
    */
-  const succeeded = (webhook: string, n: number) => serve.untilStdout((out) => out.split('\n').filter((line) => {
+  const succeeded = (webhook: string, n: number) => serve.until('stdout', (out) => out.split('\n').filter((line) => {
     if (!line.includes('"event":"webhook"')) return false;
     const entry = JSON.parse(line) as { webhook: string; status: string };
     return entry.webhook === webhook && entry.status === 'succeeded';

@@ -7,8 +7,8 @@ export interface RunningServe {
   proc: ChildProcessWithoutNullStreams;
   /** Everything written to stdout so far. */
   stdout(): string;
-  /** Resolves once stdout so far makes `done` true (checked as each chunk arrives); fails after `timeoutMs`. */
-  untilStdout(done: (stdout: string) => boolean, what: string, timeoutMs?: number): Promise<void>;
+  /** Resolves once the stream's output so far makes `done` true (checked as each chunk arrives); fails after `timeoutMs`. */
+  until(stream: 'stdout' | 'stderr', done: (text: string) => boolean, what: string, timeoutMs?: number): Promise<void>;
   stderr(): string;
   /** Sends the signal and resolves with the exit code once the process has ended (SIGKILL after 15 s). */
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -45,19 +45,20 @@ export function startServe(sandbox: Sandbox, extra: string[] = [], opts: ServeOp
         url,
         proc,
         stdout: () => out,
-        untilStdout: (done, what, timeoutMs = 15_000) => new Promise((resolveWait, rejectWait) => {
-          // Added after the listener that collects `out`, so each check sees the chunk that woke it.
+        until: (stream, done, what, timeoutMs = 15_000) => new Promise((resolveWait, rejectWait) => {
+          const text = () => (stream === 'stdout' ? out : err);
+          // Added after the listener that collects the text, so each check sees the chunk that woke it.
           const check = () => {
-            if (!done(out)) return;
+            if (!done(text())) return;
             clearTimeout(timer);
-            proc.stdout.off('data', check);
+            proc[stream].off('data', check);
             resolveWait();
           };
           const timer = setTimeout(() => {
-            proc.stdout.off('data', check);
-            rejectWait(new Error(`serve printed no ${what} within ${timeoutMs} ms; stdout ends: ${out.slice(-2000)}`));
+            proc[stream].off('data', check);
+            rejectWait(new Error(`serve printed no ${what} on ${stream} within ${timeoutMs} ms; it ends: ${text().slice(-2000)}`));
           }, timeoutMs);
-          proc.stdout.on('data', check);
+          proc[stream].on('data', check);
           check();
         }),
         stderr: () => err,

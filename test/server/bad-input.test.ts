@@ -258,7 +258,9 @@ describe('slow clients', () => {
 
 describe('after all of it', () => {
   it('no key appears in anything the server printed', async () => {
-    await new Promise((resolve) => setTimeout(resolve, 100)); // the request log is written once per turn
+    // The request log is written in order: once a last request's line is out, every earlier one is.
+    expect((await request(`${serve.url}/v1/after-all`, 'GET')).status).toBe(404);
+    await serve.until('stdout', (out) => out.includes('GET /v1/after-all 404'), 'log line for the last request');
     const output = serve.stdout() + serve.stderr();
     expect(output).toMatch(/POST \/api\/v1\/sms\/messages 413/);
     for (const key of [channelKey, bearerKey]) expect(output).not.toContain(key);

@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
-import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
+import { once } from 'node:events';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Chalk } from 'chalk';
 import { describe, expect, it, vi } from 'vitest';
 import type { RequestLog } from '../../src/server/http.js';
@@ -95,10 +96,14 @@ describe('the request log', () => {
     for (let i = 0; i < 20_000; i++) logger.log(entry(i));
     // The first 512 lines went to the stream, which is stuck; the rest is held, up to 1 MiB.
     expect(writes).toHaveLength(1);
+    // Listened for after the logger's own drain listener (added when the stream said stop), so by
+    // then the logger has written what it held, without close().
+    const drained = once(stream, 'drain');
     release!();
-    await sleep(40);
-    logger.close();
+    await drained;
     const text = Buffer.concat(writes).toString();
+    logger.close();
+    expect(Buffer.concat(writes).toString()).toBe(text); // nothing was left for close()
     const parsed = text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { path?: string; event: string; lines?: number });
     const kept = parsed.filter((l) => l.event === 'request');
     const note = parsed.find((l) => l.event === 'log_dropped');

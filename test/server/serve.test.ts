@@ -135,7 +135,7 @@ describe('octo serve over real HTTP', () => {
     const { key, secret } = await create(['bearer', '--name', 'logged']);
     // A client that puts the key in the path and the query string must not get it into the log either.
     await request(`${serve.url}/v1/posts/${secret}?api_key=${secret}`, 'GET', { Authorization: `Bearer ${secret}` });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await serve.until('stdout', (out) => out.includes(`"key_id":"${key.id}"`), 'log line for the request');
     const lines = serve.stdout().trim().split('\n').slice(1).map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.length).toBeGreaterThan(20);
     for (const line of lines) {
@@ -174,7 +174,8 @@ describe('shutdown', () => {
         `Content-Type: application/json\r\nContent-Length: ${body.length}\r\nExpect: 100-continue\r\n\r\n`);
       await continued;
       const exited = server.stop('SIGTERM');
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // The body is sent only once serve has taken the signal: the answer then comes from the drain.
+      await server.until('stderr', (err) => err.includes('SIGTERM: finishing in-flight requests'), 'word of the signal');
       expect(server.proc.exitCode).toBeNull(); // still draining
       socket.end(body);
       await closed;
