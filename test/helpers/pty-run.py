@@ -29,17 +29,27 @@ def pump(timeout):
         out += data
     return True
 
+def waiting(pid):
+    """True when the command's main thread sleeps (node idle in its event loop, waiting for input)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] == "S"
+    except OSError:
+        return True
+
 for step in steps:
     want = step["expect"].encode()
     start = len(out) if step.get("fresh") else 0
     while want not in out[start:] and time.time() < deadline:
         if not pump(0.05):
             break
+    # The screen shows the prompt before node has finished the turn that drew it (and installed
+    # its handlers): act once that turn is over and node waits, not after a fixed pause.
+    while ("send" in step or "signal" in step) and not waiting(pid) and time.time() < deadline:
+        pump(0.002)
     if "send" in step:
-        time.sleep(0.1)
         os.write(fd, step["send"].encode())
     if "signal" in step:
-        time.sleep(0.1)
         os.kill(pid, step["signal"])
 
 # The exit status comes from whichever waitpid reaps the child: the polling one below (then a
