@@ -34,6 +34,9 @@ export async function runServer(opts: ServeOptions): Promise<void> {
     ...(opts.onMessageAccepted ? { onMessageAccepted: opts.onMessageAccepted } : {}),
     onHookError: report('a message hook failed'),
   });
+  // Before the listening line: a supervisor may send SIGTERM as soon as it reads that line, and a
+  // signal with no handler yet would kill the process instead of stopping it gracefully.
+  const stopSignal = nextSignal();
   const server = await listen({
     host: opts.host, port: opts.port, handler, onError: report('server error'),
     log: (entry) => {
@@ -53,7 +56,7 @@ export async function runServer(opts: ServeOptions): Promise<void> {
   out.info('Press Ctrl-C to stop.');
   verifier.start();
 
-  const signal = await nextSignal();
+  const signal = await stopSignal;
   out.info(`${signal}: finishing in-flight requests…`);
   await server.close();
   verifier.stop();

@@ -190,6 +190,25 @@ describe('shutdown', () => {
     }
   });
 
+  it('a SIGTERM sent as soon as the listening line is read stops serve gracefully (exit 0), every time', async () => {
+    const sb = new Sandbox();
+    try {
+      // A supervisor reads the line and signals at once: before the fix about half of these were
+      // killed by the signal. Ten in parallel make a window that small show.
+      const runs = await Promise.all(Array.from({ length: 10 }, async () => {
+        const server = await startServe(sb);
+        const exited = server.stop('SIGTERM');
+        return { exit: await exited, stderr: server.stderr() };
+      }));
+      for (const run of runs) {
+        expect(run.exit).toEqual({ code: 0, signal: null });
+        expect(run.stderr).toContain('stopped');
+      }
+    } finally {
+      sb.cleanup();
+    }
+  });
+
   it('refuses a bad --port as a usage error, and a port in use with a hint', async () => {
     const sb = new Sandbox();
     try {
