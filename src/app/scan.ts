@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import type { Finding, ScanResult, ScanStats } from '../core/leak-model.js';
 import { findKeys, looksBinary, mayHoldKey, type KeyMatch } from '../core/find-keys.js';
 import { hashKey, maskKey } from '../core/key-format.js';
-import { stillAccepted } from '../core/key-policy.js';
-import { keyStatus, type KeyRecord } from '../core/model.js';
+import { keyAcceptance } from '../core/key-acceptance.js';
+import type { KeyRecord } from '../core/model.js';
 import type { AppContext } from './context.js';
 import { walkPaths } from './scan-files.js';
 import type { FileSink } from './scan-sink.js';
@@ -66,8 +66,7 @@ function findingMaker(ctx: AppContext, keystore: boolean): (file: string, m: Key
     }
     const base = { file, line: m.line, column: m.column, masked: maskKey(m.key) };
     if (record === null) return { ...base, key_id: null, kind: m.info.kind, status: 'unknown', accepted: false, action: null };
-    const accepted = stillAccepted(record, now);
-    const status = keyStatus(record, now);
+    const { accepted, status } = keyAcceptance(record, now);
     // A key in its rotation grace cannot be rotated again; revoking it ends the grace at once.
     const action = !accepted ? null : status === 'rotated' ? `octo keys revoke ${record.id}` : `octo keys rotate ${record.id}`;
     return { ...base, key_id: record.id, kind: record.kind, status, accepted, action };

@@ -1,4 +1,5 @@
 import { matchRoute, type OctopodsRoute, type Route, type ScopedRoute } from './endpoints.js';
+import { keyAcceptance } from './key-acceptance.js';
 import { hashKey, parseKey, type KeyKind } from './key-format.js';
 import type { Channel, ChannelType, KeyRecord } from './model.js';
 import { outcomeFor, type Family, type FailReason, type Reason, type VerdictExtras } from './outcomes.js';
@@ -122,7 +123,7 @@ function decideOctopods(route: OctopodsRoute, creds: Credentials, body: Body, no
   const found = identify(values[0]!, deps.lookup);
   if (typeof found === 'string') return fail(found, fam, null, route, {});
   if (found.kind === 'bearer') return fail('wrong_key_family', fam, found, route, {});
-  const stale = staleness(found, now);
+  const stale = keyAcceptance(found, now).why;
   if (stale) return fail(stale, fam, found, route, {});
   if (!(route.kinds as readonly KeyKind[]).includes(found.kind) || (found.kind === 'channel' && found.channelType !== route.channelType)) {
     return fail('wrong_key_type', fam, found, route, { expected: route.expected });
@@ -160,7 +161,7 @@ function decideScoped(route: ScopedRoute, creds: Credentials, now: number, deps:
   const found = identify(bearer[1]!, deps.lookup);
   if (typeof found === 'string') return fail(found, fam, null, route, {});
   if (found.kind !== 'bearer') return fail('wrong_key_family', fam, found, route, {});
-  const stale = staleness(found, now);
+  const stale = keyAcceptance(found, now).why;
   if (stale) return fail(stale, fam, found, route, {});
   if (route.liveOnly && found.env !== 'live') return fail('test_key_on_live_endpoint', fam, found, route, {});
   if (!grants(found.scopes, route.scope)) return fail('insufficient_scope', fam, found, route, { required_scope: route.scope });
@@ -175,7 +176,7 @@ function decideKeyOnly(key: string, now: number, lookup: DecisionLookup): Verdic
   const found = identify(key, lookup);
   if (typeof found === 'string') return fail(found, fam, null, null, {});
   const family: Family = found.kind === 'bearer' ? 'bearer' : 'octopods';
-  const stale = staleness(found, now);
+  const stale = keyAcceptance(found, now).why;
   if (stale) return fail(stale, family, found, null, {});
   return ok(200, found, null, null, {});
 }
@@ -199,14 +200,6 @@ function identifyNow(key: string, lookup: DecisionLookup): Identified {
   // A webhook signing secret has a valid checksum but is never an API key of either family.
   if (parsed.info.family === 'webhook') return 'wrong_key_family';
   return lookup.findKey(hashKey(key)) ?? 'unknown_key';
-}
-
-/** Revoked, then expired, then rotated past its grace; a rotated key inside its grace is accepted. */
-function staleness(key: KeyRecord, now: number): 'revoked' | 'expired' | 'rotated' | null {
-  if (key.state === 'revoked') return 'revoked';
-  if (key.expiresAt !== null && key.expiresAt <= now) return 'expired';
-  if (key.state === 'rotated' && (key.graceUntil === null || key.graceUntil <= now)) return 'rotated';
-  return null;
 }
 
 /** The channel a message goes out on, 'wrong' when the key does not cover it, 'several' when it must be named. */
