@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -130,6 +131,11 @@ describe('octo keys scan and webhook signing secrets', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toContain(`webhook signing secrets not looked up: no master key (OCTO_MASTER_KEY, or ${join(config, 'octo', 'master.key')})`);
     expect(existsSync(config)).toBe(false);
+    const wrong = await sb.run(['keys', 'scan', 'live.env', '--json'], { cwd: hooks, env: { OCTO_MASTER_KEY: randomBytes(32).toString('base64') } });
+    expect(wrong.code).toBe(0);
+    expect((JSON.parse(wrong.stdout) as Report).findings.map((f) => f.status)).toEqual(['unknown']);
+    const human = await sb.run(['keys', 'scan', 'live.env'], { cwd: hooks, env: { OCTO_MASTER_KEY: randomBytes(32).toString('base64') } });
+    expect(human.stderr).toContain("webhook signing secrets not looked up: the master key does not open this keystore's secrets");
   });
 });
 
