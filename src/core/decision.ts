@@ -2,6 +2,7 @@ import { matchRoute, type OctopodsRoute, type Route, type ScopedRoute } from './
 import { keyAcceptance } from './key-acceptance.js';
 import { hashKey, parseKey, type KeyKind } from './key-format.js';
 import type { Channel, ChannelType, KeyRecord } from './model.js';
+import { channelWarning, givenChannelId, noChannelWords, resolveChannel } from './decision-channel.js';
 import { explainNotAKey } from './not-a-key.js';
 import { outcomeFor, type Family, type FailReason, type Reason, type VerdictExtras, type VerdictWarning } from './outcomes.js';
 import { bodyObject, checkPayload, type ParsedBody } from './payload.js';
@@ -106,11 +107,10 @@ export function decideDryRun(input: DryRunInput, lookup: DecisionLookup, limiter
   if (match.kind === 'not_found') return fail('not_found', 'bearer', null, null, {});
   if (match.kind === 'method_not_allowed') return fail('method_not_allowed', 'bearer', null, null, { allow: match.allow });
   const route = match.route;
-  if (route.family === 'server') return decideRoute(route, { octopodsAuth: [], authorization: [] }, null, input.now, deps);
   const fam: Family = route.family === 'octopods' ? 'octopods' : 'bearer';
   // What was given is judged as a key, whatever the endpoint: a pasted `Bearer …` is a wrong key,
-  // not a header octo built wrong.
-  if (!parseKey(input.key).ok) return notAKey(input.key, fam, route);
+  // not a header octo built wrong. (The verifier's own routes take no key at all.)
+  if (route.family !== 'server' && !parseKey(input.key).ok) return notAKey(input.key, fam, route);
   // The key goes where its endpoint expects it, so that the verdict is about the key, not the header.
   const credentials: Credentials = fam === 'octopods'
     ? { octopodsAuth: [input.key], authorization: [] }
@@ -121,12 +121,12 @@ export function decideDryRun(input: DryRunInput, lookup: DecisionLookup, limiter
   return verdict;
 }
 
-function decideRoute(route: Route, credentials: Credentials, body: Body | null, now: number, deps: DecisionDeps): Verdict {
+function decideRoute(route: Route, credentials: Credentials, body: Body, now: number, deps: DecisionDeps): Verdict {
   switch (route.family) {
     case 'octopods':
-      return decideOctopods(route, credentials, body!, now, deps);
+      return decideOctopods(route, credentials, body, now, deps);
     case 'scoped':
-      return decideScoped(route, credentials, body!, now, deps);
+      return decideScoped(route, credentials, body, now, deps);
     case 'server':
       // The verifier's own routes take no key.
       return ok(200, null, route, null, {});
@@ -155,7 +155,7 @@ function decideOctopods(route: OctopodsRoute, creds: Credentials, body: Body, no
     const resolved = resolveChannel(found, route.channelType, given, deps.lookup);
     if (typeof resolved !== 'string') channel = resolved;
     else if (resolved === 'several') several = true;
-    else return wrongChannel(resolved, found, route);
+    else return fail('wrong_channel', fam, found, route, {}, ...noChannelWords(resolved, found, route.channelType));
     if (several && body.kind === 'dry-run') body.warnings.push(channelWarning(found, route.channelType, deps.lookup));
   }
   const limited = rateLimit(found, now, deps, route, fam, body);
@@ -222,62 +222,6 @@ function identifyNow(key: string, lookup: DecisionLookup): Identified {
   // A webhook signing secret has a valid checksum but is never an API key of either family.
   if (parsed.info.family === 'webhook') return 'wrong_key_family';
   return lookup.findKey(hashKey(key)) ?? 'unknown_key';
-}
-
-/**
- * The channel a message goes out on; 'several' when it must be named; else why there is none: the
- * channel named does not exist ('unknown'), the key does not cover it ('wrong'), or the key's
- * workspace or WABA has no channel of the endpoint's type ('none').
- */
-type NoChannel = 'unknown' | 'wrong' | 'none';
-
-function resolveChannel(key: KeyRecord, type: ChannelType, given: string | null, lookup: DecisionLookup): Channel | NoChannel | 'several' {
-  const subject = key.subject!.id;
-  if (given !== null) {
-    const channel = lookup.channel(given);
-    if (!channel) return 'unknown';
-    if (channel.type !== type) return 'wrong';
-    const covered = key.kind === 'channel' ? channel.id === subject
-      : key.kind === 'waba' ? channel.wabaId === subject
-        : channel.workspaceId === key.workspaceId;
-    return covered ? channel : 'wrong';
-  }
-  if (key.kind === 'channel') return lookup.channel(subject) ?? 'wrong';
-  const candidates = lookup.channelsOf(ownerOf(key), type);
-  if (candidates.length === 0) return 'none';
-  return candidates.length === 1 ? candidates[0]! : 'several';
-}
-
-// Constant: the channel_id sent is never echoed into an answer.
-const NO_SUCH_CHANNEL = 'The channel_id names no channel';
-
-const ownerOf = (key: KeyRecord): ChannelOwner => (key.kind === 'waba' ? { wabaId: key.subject!.id } : { workspaceId: key.workspaceId! });
-
-/** 403 wrong_channel, with words for the two cases that are not "this key does not cover it". */
-function wrongChannel(why: NoChannel, key: KeyRecord, route: OctopodsRoute): Verdict {
-  if (why === 'unknown') return fail('wrong_channel', 'octopods', key, route, {}, NO_SUCH_CHANNEL);
-  if (why === 'wrong') return fail('wrong_channel', 'octopods', key, route, {});
-  const subject = key.subject!;
-  const type = route.channelType;
-  if (key.kind === 'waba') {
-    return fail('wrong_channel', 'octopods', key, route, {}, `WABA "${subject.name}" has no WhatsApp number attached to send from`,
-      `attach one: \`octo channels add NAME --workspace ${key.workspaceId} --type whatsapp --waba ${subject.id}\``);
-  }
-  return fail('wrong_channel', 'octopods', key, route, {}, `Workspace "${subject.name}" has no ${type} channel to send through`,
-    `add one: \`octo channels add NAME --workspace ${key.workspaceId} --type ${type}\``);
-}
-
-function channelWarning(key: KeyRecord, type: ChannelType, lookup: DecisionLookup): VerdictWarning {
-  const ids = lookup.channelsOf(ownerOf(key), type).map((c) => c.id);
-  return {
-    code: 'channel_id_required',
-    message: `This key serves ${ids.length} ${type} channels (${ids.join(', ')}): a real request must name one as channel_id, or it is refused with 422 invalid_request`,
-  };
-}
-
-function givenChannelId(body: ParsedBody): string | null {
-  const id = bodyObject(body)?.channel_id;
-  return typeof id === 'string' && id !== '' ? id : null;
 }
 
 function rateLimit(key: KeyRecord, now: number, deps: DecisionDeps, route: Route, fam: Family, body: Body): Verdict | null {
