@@ -1,5 +1,6 @@
 import { keyBreaches, type KeyPolicy } from '../core/key-policy.js';
-import { keyStatus, keyView } from '../core/model.js';
+import { keyAcceptance } from '../core/key-acceptance.js';
+import { keyView } from '../core/model.js';
 import type { CheckResult, Violation } from '../core/leak-model.js';
 import type { AppContext } from './context.js';
 
@@ -12,7 +13,7 @@ export function checkKeys(ctx: AppContext, policy: KeyPolicy): CheckResult {
   let checked = 0;
   for (const key of ctx.store.keys.iterate({ states: ['active'] })) {
     const breaches = keyBreaches(key, policy, now);
-    if (keyStatus(key, now) === 'active') checked++;
+    if (keyAcceptance(key, now).status === 'active') checked++;
     if (breaches.length === 0) continue;
     const view = keyView(key, now);
     for (const b of breaches) {

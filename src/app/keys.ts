@@ -2,7 +2,8 @@ import { ConflictError, OctoError, UsageError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import { generateKey, hashKey, maskKey, prefixFor, type KeyKind } from '../core/key-format.js';
 import type { RateLimit } from '../core/duration.js';
-import { keyStatus, keyView, type KeyRecord, type KeyStatus, type KeyView, type SubjectType } from '../core/model.js';
+import { keyAcceptance } from '../core/key-acceptance.js';
+import { keyView, type KeyRecord, type KeyStatus, type KeyView, type SubjectType } from '../core/model.js';
 import { ADMIN_SCOPE, normaliseScopes, validateScopes } from '../core/scopes.js';
 import { open, seal } from '../core/secret-box.js';
 import type { NewKey } from '../store/keys-repo.js';
@@ -124,7 +125,8 @@ export interface KeyListFilter {
 /** Streams key views; `expired` is derived at read time, so it is filtered here, not in SQL. */
 export function* listKeys(ctx: AppContext, filter: KeyListFilter): IterableIterator<KeyView> {
   const workspaceId = filter.workspace ? resolveSubjectId(ctx, 'workspace', filter.workspace) : undefined;
-  const states = filter.status === undefined ? undefined : filter.status === 'expired' ? ['active' as const] : [filter.status];
+  // Expiry is derived: an expired key is stored active, or rotated with its grace not yet over.
+  const states = filter.status === undefined ? undefined : filter.status === 'expired' ? ['active' as const, 'rotated' as const] : [filter.status];
   const now = ctx.now();
   for (const key of ctx.store.keys.iterate({ kind: filter.kind, states, workspaceId })) {
     const view = keyView(key, now);
@@ -225,7 +227,7 @@ export function rotateKey(ctx: AppContext, ref: string, graceSeconds = 0): Rotat
 
 function notRotatable(key: KeyRecord, now: number): ConflictError {
   return new ConflictError(
-    `${key.id} is ${keyStatus(key, now)}${key.replacedBy ? ` (replaced by ${key.replacedBy})` : ''}: only an active or expired key can be rotated`,
+    `${key.id} is ${keyAcceptance(key, now).status}${key.replacedBy ? ` (replaced by ${key.replacedBy})` : ''}: only an active or expired key can be rotated`,
     key.replacedBy ? `rotate its successor: \`octo keys rotate ${key.replacedBy}\`` : 'create a new key with `octo keys create`',
   );
 }

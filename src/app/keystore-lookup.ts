@@ -75,6 +75,15 @@ export class KeystoreLookup implements DecisionLookup {
     return found ?? undefined;
   }
 
+  /**
+   * A channel given by id, name or unique id prefix, as every option naming a subject takes it; as
+   * given when none or several match, so that the decision answers wrong_channel as for any other.
+   */
+  channelIdFor(ref: string): string {
+    const { exact, byPrefix } = this.store.subjects.findRef('channel', ref);
+    return exact?.id ?? (byPrefix.length === 1 ? byPrefix[0]!.id : ref);
+  }
+
   channelsOf(owner: ChannelOwner, type: ChannelType): readonly Channel[] {
     const id = 'wabaId' in owner ? `waba:${owner.wabaId}:${type}` : `ws:${owner.workspaceId}:${type}`;
     let found = this.owned.get(id);

@@ -2,9 +2,10 @@ import { existsSync } from 'node:fs';
 import type { Finding, ScanResult, ScanStats } from '../core/leak-model.js';
 import { findKeys, looksBinary, mayHoldKey, type KeyMatch } from '../core/find-keys.js';
 import { hashKey, maskKey } from '../core/key-format.js';
-import { stillAccepted } from '../core/key-policy.js';
-import { keyStatus, type KeyRecord } from '../core/model.js';
+import { keyAcceptance } from '../core/key-acceptance.js';
+import type { KeyRecord } from '../core/model.js';
 import type { AppContext } from './context.js';
+import { indexWebhookSecrets, type WebhookSecretIndex } from './webhook-secret-index.js';
 import { walkPaths } from './scan-files.js';
 import type { FileSink } from './scan-sink.js';
 import { readStaged } from './scan-staged.js';
@@ -27,7 +28,7 @@ export async function scanForKeys(ctx: AppContext, opts: ScanOptions): Promise<S
   const cwd = opts.cwd ?? process.cwd();
   // A scan never creates a keystore: in CI there usually is none, and every key is then unknown.
   const keystore = existsSync(ctx.dbPath);
-  const toFinding = findingMaker(ctx, keystore);
+  const { toFinding, unchecked } = findingMaker(ctx, keystore);
   const stats: ScanStats = { files: 0, bytes: 0, binary: 0, skipped: [] };
   const findings: Finding[] = [];
   const sink: FileSink = {
@@ -49,27 +50,56 @@ export async function scanForKeys(ctx: AppContext, opts: ScanOptions): Promise<S
   // The walk follows the file system's order; the report is sorted, so runs compare line by line.
   findings.sort((a, b) => compare(a.file, b.file) || a.line - b.line || a.column - b.column);
   stats.skipped.sort((a, b) => compare(a.file, b.file));
-  return { findings, stats, keystore };
+  return { findings, stats, keystore, webhookSecretsUnchecked: unchecked() };
 }
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** Looks each distinct key up once, however many times it appears. */
-function findingMaker(ctx: AppContext, keystore: boolean): (file: string, m: KeyMatch) => Finding {
+interface Identity {
+  id: string;
+  kind: Finding['kind'];
+  record: Pick<KeyRecord, 'state' | 'expiresAt' | 'graceUntil'>;
+}
+
+/**
+ * Looks each distinct key up once, however many times it appears, and judges it by the one
+ * acceptance rule: API keys by their hash in the keystore, webhook signing secrets against the
+ * endpoints' secrets (webhook-secret-index.ts).
+ */
+function findingMaker(ctx: AppContext, keystore: boolean): { toFinding: (file: string, m: KeyMatch) => Finding; unchecked: () => string | null } {
   const now = ctx.now();
-  const seen = new Map<string, KeyRecord | null>();
-  return (file, m) => {
-    let record = seen.get(m.key);
-    if (record === undefined) {
-      record = keystore ? (ctx.store.keys.findByHash(hashKey(m.key)) ?? null) : null;
-      seen.set(m.key, record);
+  const seen = new Map<string, Identity | null>();
+  let webhooks: WebhookSecretIndex | undefined;
+  const lookUp = (m: KeyMatch): Identity | null => {
+    if (!keystore) return null;
+    if (m.info.family === 'webhook') {
+      webhooks ??= indexWebhookSecrets(ctx);
+      const found = webhooks.ok ? webhooks.find(m.key) : null;
+      return found && { id: found.webhookId, kind: 'webhook_secret', record: found.record };
+    }
+    const record = ctx.store.keys.findByHash(hashKey(m.key));
+    return record ? { id: record.id, kind: record.kind, record } : null;
+  };
+  const toFinding = (file: string, m: KeyMatch): Finding => {
+    let found = seen.get(m.key);
+    if (found === undefined) {
+      found = lookUp(m);
+      seen.set(m.key, found);
     }
     const base = { file, line: m.line, column: m.column, masked: maskKey(m.key) };
-    if (record === null) return { ...base, key_id: null, kind: m.info.kind, status: 'unknown', accepted: false, action: null };
-    const accepted = stillAccepted(record, now);
-    const status = keyStatus(record, now);
-    // A key in its rotation grace cannot be rotated again; revoking it ends the grace at once.
-    const action = !accepted ? null : status === 'rotated' ? `octo keys revoke ${record.id}` : `octo keys rotate ${record.id}`;
-    return { ...base, key_id: record.id, kind: record.kind, status, accepted, action };
+    if (found === null) return { ...base, key_id: null, kind: m.info.kind, status: 'unknown', accepted: false, action: null };
+    const { accepted, status } = keyAcceptance(found.record, now);
+    return { ...base, key_id: found.id, kind: found.kind, status, accepted, action: accepted ? actionFor(found, status === 'rotated') : null };
   };
+  return { toFinding, unchecked: () => (webhooks && !webhooks.ok ? webhooks.problem : null) };
+}
+
+/** The command that takes a leaked key or secret out of service at once. */
+function actionFor(found: Identity, inGrace: boolean): string {
+  if (found.kind === 'webhook_secret') {
+    // A previous secret stops signing as soon as the endpoint rotates again; the current one keeps a grace.
+    return inGrace ? `octo webhooks rotate-secret ${found.id}` : `octo webhooks rotate-secret ${found.id} --grace 0`;
+  }
+  // A key in its rotation grace cannot be rotated again; revoking it ends the grace at once.
+  return inGrace ? `octo keys revoke ${found.id}` : `octo keys rotate ${found.id}`;
 }

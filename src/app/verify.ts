@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { OctoError } from '../core/errors.js';
 import { decideDryRun, decideRequest, type Credentials, type Verdict } from '../core/decision.js';
 import type { ParsedBody } from '../core/payload.js';
-import { FixedWindowLimiter } from '../core/rate-limit.js';
+import { FixedWindowLimiter, type RateLimiter } from '../core/rate-limit.js';
 import { verdictView, type VerdictView } from '../core/verdict-view.js';
 import type { Keystore } from '../store/keystore.js';
 import type { AppContext } from './context.js';
@@ -17,11 +17,13 @@ export interface DryRunRequest {
 
 /**
  * What the verifier would answer for this key at this endpoint, without asking one: the verdict object
- * of SPEC §7. A dry run keeps no rate-limit counters and does not touch `last_used_at`.
+ * of SPEC §7. A dry run counts nothing against a rate limit and does not touch `last_used_at`.
  */
-export function dryRun(lookup: KeystoreLookup, request: DryRunRequest, now: number): VerdictView {
+export function dryRun(lookup: KeystoreLookup, request: DryRunRequest, now: number, limiter: RateLimiter | null = null): VerdictView {
   lookup.refresh();
-  const verdict = decideDryRun({ ...request, now }, lookup);
+  // --channel takes a name or an id prefix, as every option naming a subject does.
+  const channelId = request.channelId === null ? null : lookup.channelIdFor(request.channelId);
+  const verdict = decideDryRun({ ...request, channelId, now }, lookup, limiter);
   const endpoint = request.endpoint && `${request.endpoint.method} ${request.endpoint.path}`;
   return verdictView(verdict, endpoint, now);
 }
@@ -59,8 +61,9 @@ export class Verifier {
     return verdict;
   }
 
+  /** Looks at this verifier's rate-limit counters without counting: a key at its limit gets a warning. */
   dryRun(request: DryRunRequest): VerdictView {
-    return dryRun(this.lookup, request, this.now());
+    return dryRun(this.lookup, request, this.now(), this.limiter);
   }
 
   start(): void {

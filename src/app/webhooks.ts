@@ -50,7 +50,7 @@ function auditUrl(url: string): string {
 }
 
 /** A secret row's id for the sealing AAD: a sealed secret copied onto another row does not open. */
-const secretRowId = (webhookId: string, generation: number) => `${webhookId}#${generation}`;
+export const secretRowId = (webhookId: string, generation: number) => `${webhookId}#${generation}`;
 
 function newSecret(ctx: AppContext, webhookId: string, generation: number) {
   const secret = generateKey(prefixFor('webhook_secret'));

@@ -33,7 +33,7 @@ Exit codes: 0 the key would be accepted, 1 it would be refused, 2 usage error.`)
 /** The options of `keys verify`, defined once for commander and for the fast path in fast-verify.ts. */
 export const VERIFY_FLAGS = {
   endpoint: { flags: '--endpoint <"METHOD PATH">', description: 'the request to judge, e.g. "POST /api/v1/sms/messages"' },
-  channel: { flags: '--channel <channel-id>', description: 'the channel_id the request names (Octopods message endpoints)' },
+  channel: { flags: '--channel <channel>', description: 'the channel the request names as channel_id, by id or name (Octopods message endpoints)' },
   server: { flags: '--server <url>', description: 'ask a running `octo serve` at URL instead of reading the keystore' },
 } as const;
 

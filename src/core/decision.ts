@@ -1,7 +1,10 @@
 import { matchRoute, type OctopodsRoute, type Route, type ScopedRoute } from './endpoints.js';
+import { keyAcceptance } from './key-acceptance.js';
 import { hashKey, parseKey, type KeyKind } from './key-format.js';
 import type { Channel, ChannelType, KeyRecord } from './model.js';
-import { outcomeFor, type Family, type FailReason, type Reason, type VerdictExtras } from './outcomes.js';
+import { channelWarning, givenChannelId, noChannelWords, resolveChannel } from './decision-channel.js';
+import { explainNotAKey } from './not-a-key.js';
+import { outcomeFor, type Family, type FailReason, type Reason, type VerdictExtras, type VerdictWarning } from './outcomes.js';
 import { bodyObject, checkPayload, type ParsedBody } from './payload.js';
 import type { RateLimiter } from './rate-limit.js';
 import { grants } from './scopes.js';
@@ -35,7 +38,7 @@ export type ChannelOwner = { workspaceId: string } | { wabaId: string };
 
 export interface DecisionDeps {
   lookup: DecisionLookup;
-  /** null: keep no counters (a dry run never answers 429). */
+  /** null: keep no counters. A dry run only peeks at them: it never answers 429, it warns. */
   limiter: RateLimiter | null;
 }
 
@@ -73,9 +76,18 @@ export interface Verdict {
   /** The channel a message goes out on (Octopods message endpoints), once known. */
   channel: Channel | null;
   extras: VerdictExtras;
+  /** What a real request would still need although this (dry-run) verdict holds; empty otherwise. */
+  warnings: readonly VerdictWarning[];
+  /** The next step, where only the decision knows it (real ids); else the renderer says it. */
+  hint?: string;
 }
 
-type Body = { kind: 'request'; read: () => ParsedBody } | { kind: 'dry-run'; channelId: string | null };
+/** A dry run collects its warnings here; a real request has none to collect. */
+type Body =
+  | { kind: 'request'; read: () => ParsedBody }
+  | { kind: 'dry-run'; channelId: string | null; warnings: VerdictWarning[] };
+
+const NO_WARNINGS: readonly VerdictWarning[] = [];
 
 export function decideRequest(input: RequestInput, deps: DecisionDeps): Verdict {
   const match = matchRoute(input.method, input.path);
@@ -87,17 +99,26 @@ export function decideRequest(input: RequestInput, deps: DecisionDeps): Verdict 
   return decideRoute(match.route, input.credentials, { kind: 'request', read }, input.now, deps);
 }
 
-export function decideDryRun(input: DryRunInput, lookup: DecisionLookup): Verdict {
-  const deps = { lookup, limiter: null };
+/** `limiter`: the verifier's counters, only looked at (a dry run from the CLI alone has none). */
+export function decideDryRun(input: DryRunInput, lookup: DecisionLookup, limiter: RateLimiter | null = null): Verdict {
+  const deps = { lookup, limiter };
   if (!input.endpoint) return decideKeyOnly(input.key, input.now, lookup);
   const match = matchRoute(input.endpoint.method, input.endpoint.path);
   if (match.kind === 'not_found') return fail('not_found', 'bearer', null, null, {});
   if (match.kind === 'method_not_allowed') return fail('method_not_allowed', 'bearer', null, null, { allow: match.allow });
+  const route = match.route;
+  const fam: Family = route.family === 'octopods' ? 'octopods' : 'bearer';
+  // What was given is judged as a key, whatever the endpoint: a pasted `Bearer …` is a wrong key,
+  // not a header octo built wrong. (The verifier's own routes take no key at all.)
+  if (route.family !== 'server' && !parseKey(input.key).ok) return notAKey(input.key, fam, route);
   // The key goes where its endpoint expects it, so that the verdict is about the key, not the header.
-  const credentials: Credentials = match.route.family === 'octopods'
+  const credentials: Credentials = fam === 'octopods'
     ? { octopodsAuth: [input.key], authorization: [] }
     : { octopodsAuth: [], authorization: [`Bearer ${input.key}`] };
-  return decideRoute(match.route, credentials, { kind: 'dry-run', channelId: input.channelId }, input.now, deps);
+  const body: Body = { kind: 'dry-run', channelId: input.channelId, warnings: [] };
+  const verdict = decideRoute(route, credentials, body, input.now, deps);
+  if (body.warnings.length) verdict.warnings = body.warnings;
+  return verdict;
 }
 
 function decideRoute(route: Route, credentials: Credentials, body: Body, now: number, deps: DecisionDeps): Verdict {
@@ -105,7 +126,7 @@ function decideRoute(route: Route, credentials: Credentials, body: Body, now: nu
     case 'octopods':
       return decideOctopods(route, credentials, body, now, deps);
     case 'scoped':
-      return decideScoped(route, credentials, now, deps);
+      return decideScoped(route, credentials, body, now, deps);
     case 'server':
       // The verifier's own routes take no key.
       return ok(200, null, route, null, {});
@@ -122,7 +143,7 @@ function decideOctopods(route: OctopodsRoute, creds: Credentials, body: Body, no
   const found = identify(values[0]!, deps.lookup);
   if (typeof found === 'string') return fail(found, fam, null, route, {});
   if (found.kind === 'bearer') return fail('wrong_key_family', fam, found, route, {});
-  const stale = staleness(found, now);
+  const stale = keyAcceptance(found, now).why;
   if (stale) return fail(stale, fam, found, route, {});
   if (!(route.kinds as readonly KeyKind[]).includes(found.kind) || (found.kind === 'channel' && found.channelType !== route.channelType)) {
     return fail('wrong_key_type', fam, found, route, { expected: route.expected });
@@ -132,11 +153,12 @@ function decideOctopods(route: OctopodsRoute, creds: Credentials, body: Body, no
   if (route.needsChannel) {
     const given = body.kind === 'dry-run' ? body.channelId : givenChannelId(body.read());
     const resolved = resolveChannel(found, route.channelType, given, deps.lookup);
-    if (resolved === 'wrong') return fail('wrong_channel', fam, found, route, {});
-    if (resolved === 'several') several = true;
-    else channel = resolved;
+    if (typeof resolved !== 'string') channel = resolved;
+    else if (resolved === 'several') several = true;
+    else return fail('wrong_channel', fam, found, route, {}, ...noChannelWords(resolved, found, route.channelType));
+    if (several && body.kind === 'dry-run') body.warnings.push(channelWarning(found, route.channelType, deps.lookup));
   }
-  const limited = rateLimit(found, now, deps.limiter, route, fam);
+  const limited = rateLimit(found, now, deps, route, fam, body);
   if (limited) return limited;
   if (body.kind === 'request' && route.payload) {
     const parsed = body.read();
@@ -151,7 +173,7 @@ function decideOctopods(route: OctopodsRoute, creds: Credentials, body: Body, no
 }
 
 /** SPEC §6.2. */
-function decideScoped(route: ScopedRoute, creds: Credentials, now: number, deps: DecisionDeps): Verdict {
+function decideScoped(route: ScopedRoute, creds: Credentials, body: Body, now: number, deps: DecisionDeps): Verdict {
   const fam = 'bearer';
   const values = present(creds.authorization);
   if (values.length === 0) return fail(present(creds.octopodsAuth).length ? 'wrong_scheme' : 'missing_key', fam, null, route, {});
@@ -160,11 +182,11 @@ function decideScoped(route: ScopedRoute, creds: Credentials, now: number, deps:
   const found = identify(bearer[1]!, deps.lookup);
   if (typeof found === 'string') return fail(found, fam, null, route, {});
   if (found.kind !== 'bearer') return fail('wrong_key_family', fam, found, route, {});
-  const stale = staleness(found, now);
+  const stale = keyAcceptance(found, now).why;
   if (stale) return fail(stale, fam, found, route, {});
   if (route.liveOnly && found.env !== 'live') return fail('test_key_on_live_endpoint', fam, found, route, {});
   if (!grants(found.scopes, route.scope)) return fail('insufficient_scope', fam, found, route, { required_scope: route.scope });
-  const limited = rateLimit(found, now, deps.limiter, route, fam);
+  const limited = rateLimit(found, now, deps, route, fam, body);
   if (limited) return limited;
   return ok(200, found, route, null, { livemode: found.env === 'live', scope: route.scope });
 }
@@ -172,10 +194,11 @@ function decideScoped(route: ScopedRoute, creds: Credentials, now: number, deps:
 /** `keys verify` without `--endpoint`: format, existence, status and expiry, answered as the key's family would. */
 function decideKeyOnly(key: string, now: number, lookup: DecisionLookup): Verdict {
   const fam: Family = key.startsWith('octo_') ? 'octopods' : 'bearer';
+  if (!parseKey(key).ok) return notAKey(key, fam, null);
   const found = identify(key, lookup);
   if (typeof found === 'string') return fail(found, fam, null, null, {});
   const family: Family = found.kind === 'bearer' ? 'bearer' : 'octopods';
-  const stale = staleness(found, now);
+  const stale = keyAcceptance(found, now).why;
   if (stale) return fail(stale, family, found, null, {});
   return ok(200, found, null, null, {});
 }
@@ -201,39 +224,20 @@ function identifyNow(key: string, lookup: DecisionLookup): Identified {
   return lookup.findKey(hashKey(key)) ?? 'unknown_key';
 }
 
-/** Revoked, then expired, then rotated past its grace; a rotated key inside its grace is accepted. */
-function staleness(key: KeyRecord, now: number): 'revoked' | 'expired' | 'rotated' | null {
-  if (key.state === 'revoked') return 'revoked';
-  if (key.expiresAt !== null && key.expiresAt <= now) return 'expired';
-  if (key.state === 'rotated' && (key.graceUntil === null || key.graceUntil <= now)) return 'rotated';
-  return null;
-}
-
-/** The channel a message goes out on, 'wrong' when the key does not cover it, 'several' when it must be named. */
-function resolveChannel(key: KeyRecord, type: ChannelType, given: string | null, lookup: DecisionLookup): Channel | 'wrong' | 'several' {
-  const subject = key.subject!.id;
-  if (given !== null) {
-    const channel = lookup.channel(given);
-    if (!channel || channel.type !== type) return 'wrong';
-    const covered = key.kind === 'channel' ? channel.id === subject
-      : key.kind === 'waba' ? channel.wabaId === subject
-        : channel.workspaceId === key.workspaceId;
-    return covered ? channel : 'wrong';
-  }
-  if (key.kind === 'channel') return lookup.channel(subject) ?? 'wrong';
-  const owner: ChannelOwner = key.kind === 'waba' ? { wabaId: subject } : { workspaceId: key.workspaceId! };
-  const candidates = lookup.channelsOf(owner, type);
-  if (candidates.length === 0) return 'wrong';
-  return candidates.length === 1 ? candidates[0]! : 'several';
-}
-
-function givenChannelId(body: ParsedBody): string | null {
-  const id = bodyObject(body)?.channel_id;
-  return typeof id === 'string' && id !== '' ? id : null;
-}
-
-function rateLimit(key: KeyRecord, now: number, limiter: RateLimiter | null, route: Route, fam: Family): Verdict | null {
+function rateLimit(key: KeyRecord, now: number, deps: DecisionDeps, route: Route, fam: Family, body: Body): Verdict | null {
+  const { limiter } = deps;
   if (!limiter || !key.rateLimit) return null;
+  if (body.kind === 'dry-run') {
+    const peeked = limiter.peek(key.id, key.rateLimit, now);
+    if (!peeked.ok) {
+      const { limit, window_s: window } = key.rateLimit;
+      body.warnings.push({
+        code: 'rate_limited',
+        message: `This key is at its rate limit (${limit} per ${window} s): a real request now is refused with 429 rate_limited; retry after ${peeked.retryAfter} s`,
+      });
+    }
+    return null;
+  }
   const taken = limiter.take(key.id, key.rateLimit, now);
   return taken.ok ? null : fail('rate_limited', fam, key, route, { retry_after: taken.retryAfter });
 }
@@ -243,14 +247,24 @@ function present(values: readonly string[]): readonly string[] {
   return values.length === 1 && values[0] === '' ? [] : values;
 }
 
-function fail(reason: FailReason, family: Family, key: KeyRecord | null, route: Route | null, extras: VerdictExtras, message?: string): Verdict {
+/** A dry run given something that is not a key: `malformed_key`, in words that say what it was. */
+function notAKey(text: string, family: Family, route: Route | null): Verdict {
+  const what = explainNotAKey(text);
+  return fail('malformed_key', family, null, route, {}, what.message, what.hint);
+}
+
+function fail(
+  reason: FailReason, family: Family, key: KeyRecord | null, route: Route | null, extras: VerdictExtras, message?: string, hint?: string,
+): Verdict {
   const outcome = outcomeFor(reason, family);
-  return {
+  const verdict: Verdict = {
     valid: false, status: outcome.status, code: outcome.code, reason,
-    message: message ?? outcome.message(extras), key, route, channel: null, extras,
+    message: message ?? outcome.message(extras), key, route, channel: null, extras, warnings: NO_WARNINGS,
   };
+  if (hint !== undefined) verdict.hint = hint;
+  return verdict;
 }
 
 function ok(status: number, key: KeyRecord | null, route: Route | null, channel: Channel | null, extras: VerdictExtras): Verdict {
-  return { valid: true, status, code: 'ok', reason: 'ok', message: 'accepted', key, route, channel, extras };
+  return { valid: true, status, code: 'ok', reason: 'ok', message: 'accepted', key, route, channel, extras, warnings: NO_WARNINGS };
 }

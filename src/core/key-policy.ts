@@ -1,14 +1,5 @@
-import { keyStatus, type KeyRecord } from './model.js';
-
-/**
- * Whether the verifier still accepts a key: active and unexpired, or rotated and inside its grace
- * period. This is what makes a leaked key urgent, and what `octo keys scan` exits 1 on.
- */
-export function stillAccepted(key: Pick<KeyRecord, 'state' | 'expiresAt' | 'graceUntil'>, now: number): boolean {
-  if (key.expiresAt !== null && key.expiresAt <= now) return false;
-  if (key.state === 'active') return true;
-  return key.state === 'rotated' && key.graceUntil !== null && key.graceUntil > now;
-}
+import { keyAcceptance } from './key-acceptance.js';
+import type { KeyRecord } from './model.js';
 
 /**
  * The rules of `octo keys check`, pure: a key record, the policy and the time in, the rules it
@@ -50,7 +41,7 @@ export function roughDuration(seconds: number): string {
 }
 
 export function keyBreaches(key: KeyRecord, policy: KeyPolicy, now: number): RuleBreach[] {
-  if (keyStatus(key, now) !== 'active') return [];
+  if (keyAcceptance(key, now).status !== 'active') return [];
   const breaches: RuleBreach[] = [];
   const age = (now - key.createdAt) / 1000;
   if (age > policy.maxAge.seconds) {

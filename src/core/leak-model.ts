@@ -26,10 +26,14 @@ export interface Finding {
   line: number;
   column: number;
   masked: string;
+  /** The key's id; for a webhook signing secret, the id of its endpoint (`wh_…`). */
   key_id: string | null;
   kind: KeyKind | 'webhook_secret';
   status: KeyStatus | 'unknown';
-  /** Whether the verifier still accepts the key: active, or rotated and inside its grace. */
+  /**
+   * Whether the verifier still accepts the key (active, or rotated and inside its grace), or, for a
+   * webhook signing secret, whether deliveries are still signed with it.
+   */
   accepted: boolean;
   /** The command that takes the key out of service, or null when it is already out (or unknown). */
   action: string | null;
@@ -40,6 +44,8 @@ export interface ScanResult {
   stats: ScanStats;
   /** False when there is no keystore file: nothing was looked up, every key is `unknown`. */
   keystore: boolean;
+  /** Why the webhook signing secrets found could not be looked up (each is then `unknown`), or null. */
+  webhookSecretsUnchecked: string | null;
 }
 
 export interface Violation {

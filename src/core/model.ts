@@ -1,4 +1,5 @@
 import type { RateLimit } from './duration.js';
+import { keyAcceptance } from './key-acceptance.js';
 import type { KeyEnv, KeyKind } from './key-format.js';
 
 /** The domain records the store returns and the core decides on. Times are epoch milliseconds. */
@@ -37,7 +38,7 @@ export interface SubjectRef {
   name: string;
 }
 
-/** What is stored, not what is derived: `status` comes from `keyStatus(record, now)`. */
+/** What is stored, not what is derived: `status` comes from `keyAcceptance(record, now)`. */
 export type KeyState = 'active' | 'rotated' | 'revoked';
 export type KeyStatus = KeyState | 'expired';
 export const KEY_STATUSES: readonly KeyStatus[] = ['active', 'rotated', 'revoked', 'expired'];
@@ -87,13 +88,6 @@ export function keyLabel(kind: KeyKind, channelType: ChannelType | null = null):
   }
 }
 
-/** Revoked beats rotated beats expired: the most deliberate state wins. */
-export function keyStatus(key: Pick<KeyRecord, 'state' | 'expiresAt'>, now: number): KeyStatus {
-  if (key.state !== 'active') return key.state;
-  if (key.expiresAt !== null && key.expiresAt <= now) return 'expired';
-  return 'active';
-}
-
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
 /** The key object of SPEC §5, the one JSON shape every command and the verifier print. */
@@ -125,7 +119,7 @@ export function keyView(key: KeyRecord, now: number): KeyView {
     subject: key.subject,
     env: key.env,
     scopes: key.scopes,
-    status: keyStatus(key, now),
+    status: keyAcceptance(key, now).status,
     masked: key.masked,
     created_at: iso(key.createdAt)!,
     expires_at: iso(key.expiresAt),

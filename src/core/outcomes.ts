@@ -25,6 +25,18 @@ export interface VerdictExtras {
   livemode?: boolean;
 }
 
+/**
+ * Said beside an accepted dry-run verdict (`keys verify`, `POST /v1/keys/verify`) when the verdict
+ * holds but a real request would still need something: which channel to name, a rate-limit window
+ * to wait out. A real request never carries warnings: it is refused instead.
+ */
+export type WarningCode = 'channel_id_required' | 'rate_limited';
+
+export interface VerdictWarning {
+  code: WarningCode;
+  message: string;
+}
+
 export interface Outcome {
   status: number;
   code: string;

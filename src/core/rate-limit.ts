@@ -9,7 +9,11 @@ export type RateDecision = { ok: true } | { ok: false; retryAfter: number };
 
 export interface RateLimiter {
   take(keyId: string, limit: RateLimit, now: number): RateDecision;
+  /** What `take` would answer now, counting nothing: a dry run's look at the window. */
+  peek(keyId: string, limit: RateLimit, now: number): RateDecision;
 }
+
+const OPEN: RateDecision = { ok: true };
 
 interface Window {
   start: number;
@@ -31,11 +35,14 @@ export class FixedWindowLimiter implements RateLimiter {
       w = { start: now, end: now + limit.window_s * 1000, count: 0 };
       this.windows.set(keyId, w);
     }
-    if (w.count >= limit.limit) {
-      return { ok: false, retryAfter: Math.max(1, Math.ceil((w.end - now) / 1000)) };
-    }
+    if (w.count >= limit.limit) return full(w, now);
     w.count++;
-    return { ok: true };
+    return OPEN;
+  }
+
+  peek(keyId: string, limit: RateLimit, now: number): RateDecision {
+    const w = this.windows.get(keyId);
+    return !w || now >= w.end || now < w.start || w.count < limit.limit ? OPEN : full(w, now);
   }
 
   private sweep(now: number): void {
@@ -43,4 +50,9 @@ export class FixedWindowLimiter implements RateLimiter {
     // Still full: 100,000 keys each inside a window at once. Forgetting them beats unbounded memory.
     if (this.windows.size >= SWEEP_AT) this.windows.clear();
   }
+}
+
+/** Refused: the whole seconds until the window closes, at least 1. */
+function full(w: Window, now: number): RateDecision {
+  return { ok: false, retryAfter: Math.max(1, Math.ceil((w.end - now) / 1000)) };
 }

@@ -1,6 +1,6 @@
 import type { Verdict } from './decision.js';
 import { keyView, type KeyView } from './model.js';
-import type { Reason, VerdictExtras } from './outcomes.js';
+import type { Reason, VerdictExtras, VerdictWarning } from './outcomes.js';
 
 /**
  * The two printed forms of a verdict: the SPEC §7 object that `keys verify --json` and
@@ -14,6 +14,10 @@ export interface VerdictView extends VerdictExtras {
   message: string;
   key: KeyView | null;
   endpoint: string | null;
+  /** Only when there is one: the command that fixes it, with the real ids (see Verdict.hint). */
+  hint?: string;
+  /** Only when there are some: what a real request still needs although the verdict holds. */
+  warnings?: readonly VerdictWarning[];
 }
 
 export function verdictView(verdict: Verdict, endpoint: string | null, now: number): VerdictView {
@@ -26,6 +30,8 @@ export function verdictView(verdict: Verdict, endpoint: string | null, now: numb
     key: verdict.key && keyView(verdict.key, now),
     endpoint,
     ...verdict.extras,
+    ...(verdict.hint === undefined ? {} : { hint: verdict.hint }),
+    ...(verdict.warnings.length ? { warnings: verdict.warnings } : {}),
   };
 }
 

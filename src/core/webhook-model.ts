@@ -40,3 +40,17 @@ export type DispatchLog =
       error: string | null; ms: number; status: string; retry_in_ms: number | null;
     }
   | { event: 'webhook_error'; message: string };
+
+/**
+ * A signing secret in the terms of the one acceptance rule (key-acceptance.ts), so that `keys scan`
+ * judges it as it judges a key: the current secret is active; a previous one is rotated, its grace
+ * ending when it stops signing; every secret of a removed endpoint is revoked.
+ */
+export function secretAsKeyState(s: { expiresAt: number | null; webhookRemovedAt: number | null }): {
+  state: 'active' | 'rotated' | 'revoked';
+  expiresAt: null;
+  graceUntil: number | null;
+} {
+  const state = s.webhookRemovedAt !== null ? 'revoked' : s.expiresAt === null ? 'active' : 'rotated';
+  return { state, expiresAt: null, graceUntil: s.expiresAt };
+}

@@ -9,8 +9,8 @@ import { ensurePrivateDir, tempBeside } from './private-files.js';
  * or the file at `path`, which is created (0600) with a fresh random key on first use.
  */
 export function loadMasterKey(env: NodeJS.ProcessEnv, path: string): Buffer {
-  if (env.OCTO_MASTER_KEY !== undefined && env.OCTO_MASTER_KEY !== '') {
-    return decode(env.OCTO_MASTER_KEY, 'OCTO_MASTER_KEY');
+  if (fromEnv(env)) {
+    return decode(env.OCTO_MASTER_KEY!, 'OCTO_MASTER_KEY');
   }
   try {
     if (!existsSync(path)) createKeyFile(path);
@@ -22,6 +22,13 @@ export function loadMasterKey(env: NodeJS.ProcessEnv, path: string): Buffer {
     });
   }
 }
+
+/** Whether a master key exists to load, so that a command which only reads need not create one. */
+export function masterKeyExists(env: NodeJS.ProcessEnv, path: string): boolean {
+  return fromEnv(env) || existsSync(path);
+}
+
+const fromEnv = (env: NodeJS.ProcessEnv) => env.OCTO_MASTER_KEY !== undefined && env.OCTO_MASTER_KEY !== '';
 
 /**
  * Written whole under a temporary name, then linked into place. The file therefore appears with

@@ -123,6 +123,13 @@ export class WebhooksRepo {
     ).all(webhookId, now).map(toSecret);
   }
 
+  /** Every secret every endpoint has had, removed endpoints included: what `keys scan` matches against. */
+  everySecret(): (WebhookSecretRow & { webhookId: string; webhookRemovedAt: number | null })[] {
+    return this.db.prepare<[], SecretRow & { webhook_id: string; removed_at: number | null }>(
+      'SELECT s.*, w.removed_at FROM webhook_secrets s JOIN webhooks w ON w.id = s.webhook_id ORDER BY s.webhook_id, s.generation',
+    ).all().map((r) => ({ ...toSecret(r), webhookId: r.webhook_id, webhookRemovedAt: r.removed_at }));
+  }
+
   latestGeneration(webhookId: string): number {
     return this.db.prepare<[string], { g: number | null }>('SELECT MAX(generation) AS g FROM webhook_secrets WHERE webhook_id = ?')
       .get(webhookId)?.g ?? 0;

@@ -15,13 +15,17 @@ function namesOf(files: { file: string }[], max = 5): string {
 
 function findingAction(f: Finding): string {
   if (f.action) return f.action;
-  return f.status === 'unknown' ? 'not in this keystore' : 'no longer accepted; delete it from the file';
+  if (f.status === 'unknown') return 'not in this keystore';
+  return f.kind === 'webhook_secret' ? 'no longer signs; delete it from the file' : 'no longer accepted; delete it from the file';
 }
 
 export async function printScanReport(out: Output, result: ScanResult, dbPath: string, maxMiB: number): Promise<void> {
   const { findings, stats } = result;
   if (!result.keystore) {
     out.warn(`no keystore at ${dbPath}: nothing was looked up, so every key found is reported as unknown (pass --db or set OCTO_DB)`);
+  }
+  if (result.webhookSecretsUnchecked) {
+    out.warn(`webhook signing secrets not looked up: ${result.webhookSecretsUnchecked}; every octo_wh_ secret found is reported as unknown`);
   }
   const large = stats.skipped.filter((s) => s.reason === 'too_large');
   const unreadable = stats.skipped.filter((s) => s.reason === 'unreadable');

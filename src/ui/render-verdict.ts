@@ -14,6 +14,7 @@ export function printVerdict(out: Output, view: VerdictView): void {
     ? `${c.green.bold('✔ valid')}  ${where} → ${c.green(answer)}${view.channel_id ? ` via channel ${view.channel_id}` : ''}`
     : `${c.red.bold('✘ refused')}  ${where} → ${c.red(answer)}`);
   if (!view.valid) out.line(`  ${view.message}`);
+  for (const w of view.warnings ?? []) out.line(`  ${c.yellow(`⚠ ${w.message}`)}`);
   const next = nextStep(view);
   if (next) out.line(`  ${c.dim('next:')} ${next}`);
   if (view.key) {
@@ -22,12 +23,17 @@ export function printVerdict(out: Output, view: VerdictView): void {
   }
 }
 
-/** What to do about a verdict, with the command that does it. */
+/** What to do about a verdict, with the command that does it; the decision's own hint first. */
 export function nextStep(v: VerdictView): string | null {
+  if (v.hint) return v.hint;
   const id = v.key?.id ?? 'KEY_ID';
   const successor = v.key?.replaced_by;
+  const useSuccessor = successor
+    ? `use its successor ${successor}${v.key?.kind === 'bearer' ? '' : ` (\`octo keys copy ${successor} --print\`)`}`
+    : 'use its successor: `octo keys list --status active`';
   switch (v.reason) {
     case 'ok':
+      if (v.warnings?.some((w) => w.code === 'channel_id_required')) return 'check one channel: pass --channel CH (id or name)';
       return v.key?.status === 'rotated' && successor
         ? `accepted only during its rotation grace: move to ${successor} before the grace ends`
         : null;
@@ -45,11 +51,10 @@ export function nextStep(v: VerdictView): string | null {
     case 'revoked':
       return 'a revoked key never comes back: create a new one with `octo keys create`';
     case 'rotated':
-      return successor
-        ? `use its successor ${successor}${v.key?.kind === 'bearer' ? '' : ` (\`octo keys copy ${successor} --print\`)`}`
-        : 'use its successor: `octo keys list --status active`';
+      return useSuccessor;
     case 'expired':
-      return `issue a successor with \`octo keys rotate ${id}\``;
+      // A key that expired inside its rotation grace already has a successor, and cannot be rotated again.
+      return successor ? useSuccessor : `issue a successor with \`octo keys rotate ${id}\``;
     case 'test_key_on_live_endpoint':
       return 'this endpoint needs a live key (oct_live_): create one with `octo keys create bearer --name NAME` (without --test)';
     case 'wrong_key_type':

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -72,6 +73,71 @@ beforeAll(async () => {
 });
 
 afterAll(() => sb.cleanup());
+
+/** Webhook signing secrets are looked up like keys: by the endpoint's secrets, live, in grace, retired. */
+describe('octo keys scan and webhook signing secrets', () => {
+  const hooks = join(sb.dir, 'hooks');
+  const secrets = {} as Record<'live' | 'previous' | 'current' | 'ended' | 'removed', string>;
+  const ids = {} as Record<'live' | 'graced' | 'ended' | 'removed', string>;
+  const add = async (name: keyof typeof ids) => {
+    const r = await sb.json<{ webhook: { id: string }; secret: string }>(['webhooks', 'add', `http://127.0.0.1:9/${name}`]);
+    ids[name] = r.webhook.id;
+    return r.secret;
+  };
+  const rotate = async (id: string, grace: string) =>
+    (await sb.json<{ secret: string }>(['webhooks', 'rotate-secret', id, '--grace', grace])).secret;
+  const scan = async (file: string) => {
+    const r = await sb.run(['keys', 'scan', file, '--json'], { cwd: hooks });
+    expectNoSecret(r.stdout + r.stderr);
+    for (const secret of Object.values(secrets)) expect(r.stdout + r.stderr).not.toContain(secret);
+    return { code: r.code, findings: (JSON.parse(r.stdout) as Report).findings.map((f) => [f.key_id, f.kind, f.status, f.accepted, f.action]) };
+  };
+
+  beforeAll(async () => {
+    secrets.live = await add('live');
+    secrets.previous = await add('graced');
+    secrets.current = await rotate(ids.graced, '24h');
+    secrets.ended = await add('ended');
+    await rotate(ids.ended, '0');
+    secrets.removed = await add('removed');
+    await sb.json(['webhooks', 'remove', ids.removed, '--yes']);
+    for (const [name, secret] of Object.entries(secrets)) plant(`../hooks/${name}.env`, `OCTO_WEBHOOK_SECRET=${secret}\n`);
+  });
+
+  it('reports a live secret as active with its endpoint, and exits 1', async () => {
+    expect(await scan('live.env')).toEqual({
+      code: 1, findings: [[ids.live, 'webhook_secret', 'active', true, `octo webhooks rotate-secret ${ids.live} --grace 0`]],
+    });
+  });
+
+  it('reports both secrets of a rotation grace as still signing (exit 1)', async () => {
+    expect(await scan('previous.env')).toEqual({
+      code: 1, findings: [[ids.graced, 'webhook_secret', 'rotated', true, `octo webhooks rotate-secret ${ids.graced}`]],
+    });
+    expect((await scan('current.env')).findings).toEqual([[ids.graced, 'webhook_secret', 'active', true, expect.any(String)]]);
+  });
+
+  it('exits 0 for a secret past its grace, and for one of a removed endpoint', async () => {
+    expect(await scan('ended.env')).toEqual({ code: 0, findings: [[ids.ended, 'webhook_secret', 'rotated', false, null]] });
+    expect(await scan('removed.env')).toEqual({ code: 0, findings: [[ids.removed, 'webhook_secret', 'revoked', false, null]] });
+    const human = await sb.run(['keys', 'scan', 'ended.env'], { cwd: hooks });
+    expect(human.stdout).toContain(ids.ended);
+    expect(human.stdout).toContain('no longer signs; delete it from the file');
+  });
+
+  it('never creates a master key either, and says the webhook secrets were not looked up', async () => {
+    const config = join(sb.dir, 'no-config');
+    const r = await sb.run(['keys', 'scan', 'live.env'], { cwd: hooks, env: { OCTO_MASTER_KEY: '', XDG_CONFIG_HOME: config } });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`webhook signing secrets not looked up: no master key (OCTO_MASTER_KEY, or ${join(config, 'octo', 'master.key')})`);
+    expect(existsSync(config)).toBe(false);
+    const wrong = await sb.run(['keys', 'scan', 'live.env', '--json'], { cwd: hooks, env: { OCTO_MASTER_KEY: randomBytes(32).toString('base64') } });
+    expect(wrong.code).toBe(0);
+    expect((JSON.parse(wrong.stdout) as Report).findings.map((f) => f.status)).toEqual(['unknown']);
+    const human = await sb.run(['keys', 'scan', 'live.env'], { cwd: hooks, env: { OCTO_MASTER_KEY: randomBytes(32).toString('base64') } });
+    expect(human.stderr).toContain("webhook signing secrets not looked up: the master key does not open this keystore's secrets");
+  });
+});
 
 function allSecrets(): string[] {
   return [...Object.values(k).map((i) => i.secret), unknownTest, unknownWebhook];

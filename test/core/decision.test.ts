@@ -209,6 +209,57 @@ describe('dry runs (keys verify)', () => {
   it('never rate-limits', () => {
     for (let i = 0; i < 5; i++) expect(dry('limited', 'GET /v1/posts').status).toBe(200);
   });
+
+  it('warns, keeping the verdict, when a real request would have to name the channel', () => {
+    expect(dry('wsB', 'POST /api/v1/sms/messages')).toMatchObject({
+      valid: true, status: 202,
+      warnings: [{ code: 'channel_id_required', message: expect.stringContaining('2 sms channels (sms_b1, sms_b2): a real request must name one as channel_id') }],
+    });
+    expect(dry('wabaA', 'POST /api/v1/whatsapp/messages').warnings).toEqual([expect.objectContaining({ code: 'channel_id_required' })]);
+    expect(dry('wsB', 'POST /api/v1/sms/messages', 'sms_b1').warnings).toEqual([]);
+    expect(dry('wsA', 'POST /api/v1/sms/messages').warnings).toEqual([]);
+    // A real request is refused instead, and carries no warning.
+    expect(decide('POST', '/api/v1/sms/messages', { xo: '$wsB', body: SMS })).toMatchObject({ status: 422, warnings: [] });
+  });
+
+  it('says when the workspace or WABA has no channel of the endpoint\'s type, with the command that adds one', () => {
+    expect(dry('wsC', 'POST /api/v1/sms/messages')).toMatchObject({
+      status: 403, reason: 'wrong_channel', message: 'Workspace "ws_c" has no sms channel to send through',
+      hint: 'add one: `octo channels add NAME --workspace ws_c --type sms`',
+    });
+    expect(decide('POST', '/api/v1/telegram/messages', { xo: '$wsB', body: { chat_id: 1, body: 'x' } })).toMatchObject({
+      status: 403, reason: 'wrong_channel', message: 'Workspace "ws_b" has no telegram channel to send through',
+    });
+    expect(dry('wsA', 'POST /api/v1/sms/messages', 'nope')).toMatchObject({ reason: 'wrong_channel', message: 'The channel_id names no channel' });
+    expect(dry('wsA', 'POST /api/v1/sms/messages', 'sms_b1')).toMatchObject({ reason: 'wrong_channel', message: 'This API key cannot send through this channel' });
+  });
+
+  it('looks at the verifier\'s rate-limit counters without counting: at the limit it warns and stays valid', () => {
+    const limiter = new FixedWindowLimiter();
+    const dryAt = () => decideDryRun({ key: S.limited!, endpoint: { method: 'GET', path: '/v1/posts' }, channelId: null, now: NOW + 20_500 }, world.lookup, limiter);
+    expect(dryAt().warnings).toEqual([]);
+    decide('GET', '/v1/posts', { auth: 'Bearer $limited' }, limiter);
+    expect(dryAt().warnings).toEqual([]);
+    decide('GET', '/v1/posts', { auth: 'Bearer $limited' }, limiter);
+    for (let i = 0; i < 3; i++) {
+      expect(dryAt()).toMatchObject({
+        valid: true, status: 200,
+        warnings: [{ code: 'rate_limited', message: 'This key is at its rate limit (2 per 60 s): a real request now is refused with 429 rate_limited; retry after 40 s' }],
+      });
+    }
+    expect(decide('GET', '/v1/posts', { auth: 'Bearer $limited' }, limiter, NOW + 59_000).status).toBe(429);
+  });
+
+  it('judges what it was given as a key whatever the endpoint: a pasted header is malformed_key, said in words', () => {
+    for (const endpoint of [null, 'POST /api/v1/sms/messages', 'GET /v1/posts']) {
+      expect(dry(`Bearer ${S.full}`, endpoint)).toMatchObject({
+        status: 401, reason: 'malformed_key', key: null, message: 'This is a whole Authorization header value ("Bearer …"), not a key',
+        hint: expect.stringContaining('paste only the key that follows "Bearer "'),
+      });
+    }
+    // An unknown path or method is still told first.
+    expect(dry(`Bearer ${S.full}`, 'GET /nowhere')).toMatchObject({ status: 404 });
+  });
 });
 
 describe('a lookup that remembers what each key text was (the verifier)', () => {

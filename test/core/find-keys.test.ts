@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseRawDiff } from '../../src/app/scan-staged.js';
 import { findKeys, looksBinary, mayHoldKey } from '../../src/core/find-keys.js';
 import { generateKey, PREFIXES } from '../../src/core/key-format.js';
-import { keyBreaches, roughDuration, stillAccepted, type KeyPolicy } from '../../src/core/key-policy.js';
+import { keyBreaches, roughDuration, type KeyPolicy } from '../../src/core/key-policy.js';
 import type { KeyRecord } from '../../src/core/model.js';
 
 const live = generateKey('oct_live_');
@@ -62,19 +62,6 @@ function record(over: Partial<KeyRecord>): KeyRecord {
     graceUntil: null, lastUsedAt: null, replacedBy: null, replaces: null, rateLimit: null, ...over,
   };
 }
-
-describe('stillAccepted', () => {
-  it.each([
-    ['active', {}, true],
-    ['active, expired', { expiresAt: NOW - 1 }, false],
-    ['active, expiring later', { expiresAt: NOW + 1 }, true],
-    ['rotated inside its grace', { state: 'rotated', graceUntil: NOW + 1 }, true],
-    ['rotated, grace over', { state: 'rotated', graceUntil: NOW }, false],
-    ['rotated without grace', { state: 'rotated', graceUntil: null }, false],
-    ['rotated in grace but expired', { state: 'rotated', graceUntil: NOW + DAY, expiresAt: NOW - 1 }, false],
-    ['revoked', { state: 'revoked', revokedAt: NOW - 1 }, false],
-  ] as const)('%s → %s', (_name, over, accepted) => expect(stillAccepted(record(over), NOW)).toBe(accepted));
-});
 
 describe('keyBreaches', () => {
   const days = (n: number) => ({ seconds: n * 86_400, text: `${n}d` });

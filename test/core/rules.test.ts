@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatDuration, parseDuration, parseRateLimit } from '../../src/core/duration.js';
-import { keyLabel, keyStatus } from '../../src/core/model.js';
+import { keyLabel } from '../../src/core/model.js';
 import { ALL_SCOPES, grants, nearestScope, normaliseScopes, scopeForMethod, validateScopes } from '../../src/core/scopes.js';
 
 describe('durations', () => {
@@ -55,10 +55,4 @@ describe('key model', () => {
     ['workspace', null, 'Workspace API Key'], ['waba', null, 'WhatsApp Business API Key'], ['bearer', null, 'API Key'],
     ['channel', 'sms', 'Twilio API Key'], ['channel', 'viber', 'VBM API Key'], ['channel', 'telegram', 'Telegram API Key'],
   ] as const)('labels %s/%s as %s', (kind, type, label) => expect(keyLabel(kind, type)).toBe(label));
-  it.each([
-    ['active', null, 'active'], ['active', 500, 'expired'], ['active', 2000, 'active'],
-    ['revoked', 500, 'revoked'], ['rotated', 500, 'rotated'],
-  ] as const)('state %s, expires %s → %s at t=1000', (state, expiresAt, status) => {
-    expect(keyStatus({ state, expiresAt }, 1000)).toBe(status);
-  });
 });

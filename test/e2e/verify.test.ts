@@ -39,6 +39,7 @@ beforeAll(async () => {
   keep('read', createKey(ctx, { kind: 'bearer', name: 'read', scopes: ['posts:read'] }));
   keep('test', createKey(ctx, { kind: 'bearer', name: 'test', test: true }));
   keep('limited', createKey(ctx, { kind: 'bearer', name: 'limited', rateLimit: { limit: 1, window_s: 3600 } }));
+  keep('spent', createKey(ctx, { kind: 'bearer', name: 'spent', rateLimit: { limit: 1, window_s: 3600 } }));
   keep('revoked', createKey(ctx, { kind: 'bearer', name: 'revoked' }));
   revokeKey(ctx, K.revoked!.id, null);
   keep('oldSms', createKey(ctx, { kind: 'channel', channel: 'sms2' }));
@@ -175,6 +176,78 @@ describe('keys verify, --server and serve agree', () => {
     const r = await sandbox.run(['keys', 'verify', K.sms!.secret, '--server', 'http://127.0.0.1:9', '--json']);
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stderr)).toEqual({ error: expect.objectContaining({ code: 'server_unreachable', hint: expect.stringContaining('octo serve') }) });
+  });
+});
+
+describe('what a real request still needs, and what was pasted', () => {
+  const SMS = ['--endpoint', 'POST /api/v1/sms/messages'];
+
+  it('keeps a key that serves several channels valid, warning that a request must name one; local and --server agree', async () => {
+    const local = await verify([K.ws!.secret, ...SMS]);
+    expect(local).toMatchObject({ code: 0, verdict: { valid: true, status: 202 } });
+    expect(local.verdict!.warnings).toEqual([{
+      code: 'channel_id_required',
+      message: 'This key serves 2 sms channels (sms1, sms2): a real request must name one as channel_id, or it is refused with 422 invalid_request',
+    }]);
+    const remote = await verify([K.ws!.secret, ...SMS, '--server', serve.url]);
+    expect(remote.verdict!.warnings).toEqual(local.verdict!.warnings);
+    const human = await sandbox.run(['keys', 'verify', K.ws!.secret, ...SMS]);
+    expect(human.code).toBe(0);
+    expect(human.stdout).toContain('⚠ This key serves 2 sms channels (sms1, sms2)');
+    expect(human.stdout).toContain('next: check one channel: pass --channel CH (id or name)');
+    // Named, there is nothing to warn about.
+    expect((await verify([K.ws!.secret, ...SMS, '--channel', 'sms2'])).verdict!.warnings).toBeUndefined();
+  });
+
+  it('takes --channel by name, as every option naming a subject does', async () => {
+    for (const server of [[], ['--server', serve.url]]) {
+      const r = await verify([K.ws!.secret, ...SMS, '--channel', 'Backup line', ...server]);
+      expect([r.code, r.verdict!.status, r.verdict!.channel_id]).toEqual([0, 202, 'sms2']);
+      expect((await verify([K.sms!.secret, ...SMS, '--channel', 'Backup line', ...server])).verdict).toMatchObject({ status: 403, reason: 'wrong_channel' });
+    }
+  });
+
+  it('warns (--server) that a key at its rate limit would be refused now, and stays valid', async () => {
+    const auth = { Authorization: `Bearer ${K.spent!.secret}` };
+    expect((await request(`${serve.url}/v1/posts`, 'GET', auth)).status).toBe(200);
+    const r = await verify([K.spent!.secret, '--endpoint', 'GET /v1/posts', '--server', serve.url]);
+    expect(r).toMatchObject({ code: 0, verdict: { valid: true, status: 200 } });
+    expect(r.verdict!.warnings).toEqual([{
+      code: 'rate_limited',
+      message: expect.stringMatching(/^This key is at its rate limit \(1 per 3600 s\): a real request now is refused with 429 rate_limited; retry after \d+ s$/),
+    }]);
+    expect((await request(`${serve.url}/v1/posts`, 'GET', auth)).status).toBe(429);
+  });
+
+  it('says the workspace has no channel of the endpoint\'s type, and how to add one', async () => {
+    const endpoint = ['--endpoint', 'POST /api/v1/telegram/messages'];
+    const r = await verify([K.ws!.secret, ...endpoint]);
+    expect(r).toMatchObject({ code: 1, verdict: {
+      status: 403, reason: 'wrong_channel', message: 'Workspace "Acme" has no telegram channel to send through',
+      hint: 'add one: `octo channels add NAME --workspace acme --type telegram`',
+    } });
+    expect((await verify([K.ws!.secret, ...endpoint, '--server', serve.url])).verdict).toEqual(r.verdict);
+    const human = await sandbox.run(['keys', 'verify', K.ws!.secret, ...endpoint]);
+    expect(human.stdout).toContain('Workspace "Acme" has no telegram channel to send through');
+    expect(human.stdout).toContain('next: add one: `octo channels add NAME --workspace acme --type telegram`');
+    expect(human.stdout).not.toContain('cannot send through this channel');
+  });
+
+  it.each([
+    ['a whole Bearer header value', () => `Bearer ${K.full!.secret}`, 'This is a whole Authorization header value ("Bearer …"), not a key', 'paste only the key that follows "Bearer "'],
+    ['a GitHub token', () => `ghp_${'x'.repeat(36)}`, 'This looks like a GitHub token, not an octo key', 'octo keys start with'],
+    ['random text', () => 'my api key', 'This is not an octo key: it has none of the octo prefixes', '`octo keys list` shows yours'],
+  ])('explains %s (still malformed_key, exit 1), never echoing it', async (_name, pasted, message, hint) => {
+    for (const args of [[], SMS, ['--endpoint', 'GET /v1/posts']]) {
+      const r = await verify(['-', ...args], { input: pasted() });
+      expect(r).toMatchObject({ code: 1, verdict: { valid: false, status: 401, reason: 'malformed_key', key: null, message, hint: expect.stringContaining(hint) } });
+      expect(r.stderr).toBe('');
+    }
+    const human = await sandbox.run(['keys', 'verify', '-'], { input: pasted() });
+    expect(human.stdout).toContain(message);
+    expect(human.stdout).toMatch(/\n {2}next: .+/);
+    expect(human.stdout).toContain(hint);
+    expect(human.stdout).not.toContain(K.full!.secret);
   });
 });
 
