@@ -3,6 +3,7 @@ import { listAudit } from '../app/audit.js';
 import { resolveKeyId } from '../app/resolve.js';
 import { parseDuration } from '../core/duration.js';
 import { printTable } from '../ui/table.js';
+import { formatTime } from '../ui/time.js';
 import { act, type Session } from './session.js';
 
 export function registerAudit(program: Command, session: Session): void {
@@ -17,8 +18,10 @@ export function registerAudit(program: Command, session: Session): void {
       const events = listAudit(session.ctx, { keyId, sinceSeconds });
       if (out.json) return out.document({ events });
       if (events.length === 0) return out.info('No audit events match.');
-      await printTable(out, ['TIME', 'ACTOR', 'ACTION', 'KEY', 'SUBJECT', 'DETAIL'], events.map((e) => [
-        e.at, e.actor, e.action, e.key_id ?? '', e.subject ? `${e.subject.type} ${e.subject.id}` : '',
+      await printTable(out, [
+        { title: 'TIME', fit: 'wrap' }, { title: 'ACTOR', fit: 'truncate' }, 'ACTION', 'KEY', { title: 'SUBJECT', fit: 'words' }, { title: 'DETAIL', fit: 'wrap', drop: 1 },
+      ], events.map((e) => [
+        formatTime(e.at), e.actor, e.action, e.key_id ?? '', e.subject ? `${e.subject.type} ${e.subject.id}` : '',
         e.detail ? JSON.stringify(e.detail) : '',
       ]));
     }));

@@ -7,6 +7,7 @@ import type { KeyKind } from '../core/key-format.js';
 import { KEY_KINDS, KEY_STATUSES, keyView, toIso, type KeyStatus } from '../core/model.js';
 import { ALL_SCOPES } from '../core/scopes.js';
 import { copyToClipboard } from '../ui/clipboard.js';
+import { formatTime } from '../ui/time.js';
 import { printKeyDetails, printKeyTable } from '../ui/render-keys.js';
 import { act, type Session } from './session.js';
 
@@ -110,7 +111,7 @@ The whole key is printed once on stdout; bearer keys cannot be shown again.`)
       out.info(out.e.green('✔ ') + `Rotated ${rotated.replaced.id} → ${out.e.bold(view.id)} (${view.label})`);
       out.line(rotated.secret);
       out.info(grace > 0
-        ? `The old key is accepted until ${toIso(rotated.replaced.graceUntil)}; update your integration before then.`
+        ? `The old key is accepted until ${formatTime(rotated.replaced.graceUntil)}; update your integration before then.`
         : 'The old key is no longer accepted; update your integration now.');
     }));
 

@@ -14,7 +14,7 @@ export function registerScopes(program: Command, session: Session): void {
         { scope: 'admin', resource: '*', action: '*', source: 'Chatbot Platform' },
       ];
       if (out.json) return out.document({ scopes });
-      await printTable(out, ['RESOURCE', 'READ', 'WRITE', 'FROM'], [
+      await printTable(out, ['RESOURCE', 'READ', 'WRITE', { title: 'FROM', fit: 'wrap' }], [
         ...RESOURCES.map((r) => [r.resource, `${r.resource}:read`, r.actions.includes('write') ? `${r.resource}:write` : '—', r.source]),
         ['(everything)', 'admin', 'admin', 'Chatbot Platform'],
       ]);

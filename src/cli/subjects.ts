@@ -29,7 +29,7 @@ export function registerSubjects(program: Command, session: Session): void {
       const list = listWorkspaces(session.ctx);
       if (out.json) return out.document({ workspaces: list });
       if (list.length === 0) return out.info('No workspaces yet. Add one with `octo workspaces add NAME --platform intercom`.');
-      await printTable(out, ['WORKSPACE', 'ID', 'PLATFORM', 'API KEY', 'KEY ID'],
+      await printTable(out, [{ title: 'WORKSPACE', fit: 'truncate' }, 'ID', 'PLATFORM', 'API KEY', 'KEY ID'],
         list.map((w) => [w.name, w.id, w.platform, w.key ? w.key.masked : out.c.dim(NO_KEY), w.key?.id ?? '']));
     }));
 
@@ -52,7 +52,7 @@ export function registerSubjects(program: Command, session: Session): void {
       const list = listWabas(session.ctx, { workspace: opts.workspace as string | undefined });
       if (out.json) return out.document({ wabas: list });
       if (list.length === 0) return out.info('No WABAs yet. Add one with `octo wabas add NAME --workspace WS`.');
-      await printTable(out, ['WABA', 'ID', 'WORKSPACE', 'API KEY', 'KEY ID'],
+      await printTable(out, [{ title: 'WABA', fit: 'truncate' }, 'ID', { title: 'WORKSPACE', fit: 'truncate' }, 'API KEY', 'KEY ID'],
         list.map((b) => [b.name, b.id, b.workspace.name, b.key ? b.key.masked : out.c.dim(NO_KEY), b.key?.id ?? '']));
     }));
 
@@ -85,7 +85,10 @@ export function registerSubjects(program: Command, session: Session): void {
       const list = listChannels(session.ctx, { workspace: opts.workspace as string | undefined });
       if (out.json) return out.document({ channels: list });
       if (list.length === 0) return out.info('No channels yet. Add one with `octo channels add NAME --workspace WS --type sms`.');
-      await printTable(out, ['CHANNEL', 'ID', 'TYPE', 'WORKSPACE', 'WABA', 'API KEY', 'KEY ID'],
+      await printTable(out, [
+        { title: 'CHANNEL', fit: 'truncate' }, 'ID', { title: 'TYPE', drop: 3 }, { title: 'WORKSPACE', fit: 'truncate', drop: 2 },
+        { title: 'WABA', fit: 'truncate', drop: 1 }, { title: 'API KEY', fit: 'words' }, 'KEY ID',
+      ],
         list.map((ch) => [ch.name, ch.id, ch.type, ch.workspace.name, ch.waba?.name ?? '', ch.key ? `${ch.key.masked} (${ch.key.label})` : out.c.dim(NO_KEY), ch.key?.id ?? '']));
     }));
 }

@@ -11,6 +11,7 @@ import { EVENT_TYPES, MESSAGE_EVENTS, parseEventType } from '../core/webhook-eve
 import { DEFAULT_TOLERANCE_S } from '../core/webhook-signature.js';
 import { copyToClipboard } from '../ui/clipboard.js';
 import { printDeliveries, printTestResult, printVerdict, printWebhooks } from '../ui/render-webhooks.js';
+import { formatTime } from '../ui/time.js';
 import { act, type Session } from './session.js';
 
 type Opts = Record<string, unknown>;
@@ -82,7 +83,7 @@ export function registerWebhooks(program: Command, session: Session): void {
       out.info(out.e.green('✔ ') + `New signing secret for ${view.id}:`);
       out.line(rotated.secret);
       out.info(rotated.previousUntil
-        ? `Deliveries carry both signatures for ${formatDuration(grace)} (until ${toIso(rotated.previousUntil)}); switch your receiver before then.`
+        ? `Deliveries carry both signatures for ${formatDuration(grace)} (until ${formatTime(rotated.previousUntil)}); switch your receiver before then.`
         : 'The old secret no longer signs; switch your receiver now.');
     }));
 

@@ -24,6 +24,7 @@ export class Output {
   /** Colours for stdout and for stderr. */
   readonly c: ChalkInstance;
   readonly e: ChalkInstance;
+  private readonly env: NodeJS.ProcessEnv;
   private out: NodeJS.WriteStream | undefined;
   private err: NodeJS.WriteStream | undefined;
   private readerGone = false;
@@ -31,6 +32,7 @@ export class Output {
   constructor(opts: OutputOptions, painters: Painters = { stdout: PLAIN, stderr: PLAIN }) {
     this.json = opts.json;
     this.debug = opts.debug;
+    this.env = opts.env;
     this.out = opts.stdout;
     this.err = opts.stderr;
     this.c = painters.stdout;
@@ -67,6 +69,18 @@ export class Output {
   /** Data for stdout, unless its reader has gone. */
   private writeData(text: string): void {
     if (!this.readerGone) this.stdout.write(text);
+  }
+
+  /**
+   * How many columns a table may take when stdout is a terminal: $COLUMNS when set (a person's
+   * override), else the terminal's own width, else 80. null off a terminal, where tables are
+   * tab-separated rows for other programs.
+   */
+  get terminalColumns(): number | null {
+    if (!this.stdout.isTTY) return null;
+    const fromEnv = Number(this.env.COLUMNS);
+    if (Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv;
+    return this.stdout.columns > 0 ? this.stdout.columns : 80;
   }
 
   get colorOn(): boolean {

@@ -3,6 +3,7 @@ import { formatDuration } from '../core/duration.js';
 import type { KeyStatus, KeyView } from '../core/model.js';
 import type { Output } from './output.js';
 import { printTable } from './table.js';
+import { formatTime } from './time.js';
 
 export function paintStatus(c: ChalkInstance, status: KeyStatus | 'unknown'): string {
   switch (status) {
@@ -26,8 +27,6 @@ export function scopesText(key: KeyView): string {
   return key.scopes === null ? 'full access' : key.scopes.join(', ');
 }
 
-const day = (iso: string | null, none: string) => (iso ? iso.replace('T', ' ').slice(0, 16) + 'Z' : none);
-
 /** Collects a streamed listing into a table; --json streams instead (see cli/keys.ts). */
 export async function printKeyTable(out: Output, keys: Iterable<KeyView>): Promise<number> {
   const rows: string[][] = [];
@@ -40,15 +39,18 @@ export async function printKeyTable(out: Output, keys: Iterable<KeyView>): Promi
       paintStatus(out.c, k.status),
       k.masked,
       scopesText(k),
-      day(k.created_at, ''),
-      day(k.last_used_at, 'never'),
+      formatTime(k.created_at),
+      formatTime(k.last_used_at, 'never'),
     ]);
   }
   if (rows.length === 0) {
     out.info('No keys match. Create one with `octo keys create`.');
     return 0;
   }
-  await printTable(out, ['ID', 'LABEL', 'NAME / SUBJECT', 'ENV', 'STATUS', 'KEY', 'SCOPES', 'CREATED', 'LAST USED'], rows);
+  await printTable(out, [
+    'ID', { title: 'LABEL', fit: 'wrap', drop: 4 }, { title: 'NAME / SUBJECT', fit: 'truncate' }, { title: 'ENV', drop: 3 }, 'STATUS', 'KEY',
+    { title: 'SCOPES', fit: 'wrap', drop: 1 }, { title: 'CREATED', fit: 'wrap', drop: 2 }, { title: 'LAST USED', fit: 'wrap', drop: 5 },
+  ], rows);
   return rows.length;
 }
 
@@ -62,13 +64,13 @@ export function printKeyDetails(out: Output, key: KeyView, extra: { reason?: str
     ['status', paintStatus(c, key.status)],
     ['key', key.masked],
     ['scopes', scopesText(key)],
-    ['created', day(key.created_at, '')],
-    ['expires', day(key.expires_at, 'never')],
-    ['last used', day(key.last_used_at, 'never')],
+    ['created', formatTime(key.created_at)],
+    ['expires', formatTime(key.expires_at, 'never')],
+    ['last used', formatTime(key.last_used_at, 'never')],
     ['rate limit', key.rate_limit ? `${key.rate_limit.limit} per ${formatDuration(key.rate_limit.window_s)}` : 'none'],
   ];
-  if (key.revoked_at) rows.push(['revoked', day(key.revoked_at, '') + (extra.reason ? ` (${extra.reason})` : '')]);
-  if (key.replaced_by) rows.push(['replaced by', key.replaced_by + (extra.graceUntil ? `, accepted until ${day(extra.graceUntil, '')}` : '')]);
+  if (key.revoked_at) rows.push(['revoked', formatTime(key.revoked_at) + (extra.reason ? ` (${extra.reason})` : '')]);
+  if (key.replaced_by) rows.push(['replaced by', key.replaced_by + (extra.graceUntil ? `, accepted until ${formatTime(extra.graceUntil)}` : '')]);
   if (key.replaces) rows.push(['replaces', key.replaces]);
   out.line(c.bold(key.id));
   for (const [name, value] of rows) out.line(`  ${c.dim(name.padEnd(11))} ${value}`);

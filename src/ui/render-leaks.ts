@@ -36,7 +36,7 @@ export async function printScanReport(out: Output, result: ScanResult, dbPath: s
     out.info(out.e.green('✔ ') + `No octo keys found (${scanned}).`);
     return;
   }
-  await printTable(out, ['LOCATION', 'KEY', 'KEY ID', 'KIND', 'STATUS', 'ACTION'], findings.map((f) => [
+  await printTable(out, [{ title: 'LOCATION', fit: 'wrap' }, 'KEY', 'KEY ID', 'KIND', 'STATUS', { title: 'ACTION', fit: 'words' }], findings.map((f) => [
     `${f.file}:${f.line}:${f.column}`,
     f.masked,
     f.key_id ?? '—',
@@ -62,7 +62,10 @@ export async function printViolations(out: Output, violations: Violation[], chec
     out.info(out.e.green('✔ ') + `No violations: ${plural(checked, 'active key')} checked (${rules}).`);
     return;
   }
-  await printTable(out, ['KEY ID', 'LABEL', 'NAME / SUBJECT', 'RULE', 'DETAIL', 'ACTION'], violations.map((v) => [
+  await printTable(out, [
+    'KEY ID', { title: 'LABEL', fit: 'wrap', drop: 1 }, { title: 'NAME / SUBJECT', fit: 'truncate' },
+    { title: 'RULE', fit: 'wrap' }, { title: 'DETAIL', fit: 'wrap' }, { title: 'ACTION', fit: 'words' },
+  ], violations.map((v) => [
     v.key.id,
     v.key.label,
     v.key.name ?? v.key.subject?.name ?? '',

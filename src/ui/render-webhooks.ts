@@ -3,30 +3,32 @@ import type { DeliveryView, DispatchLog, TestResult, WebhookView } from '../core
 import type { SignatureVerdict } from '../core/webhook-signature.js';
 import type { Output } from './output.js';
 import { printTable } from './table.js';
-
-const time = (iso: string | null) => (iso ? iso.replace('T', ' ').slice(0, 19) + 'Z' : '');
+import { formatTime } from './time.js';
 
 export async function printWebhooks(out: Output, list: WebhookView[]): Promise<void> {
   if (list.length === 0) return out.info('No webhooks yet. Add one with `octo webhooks add URL`.');
-  await printTable(out, ['ID', 'URL', 'EVENTS', 'WORKSPACE', 'SECRET', 'CREATED'], list.map((w) => [
+  await printTable(out, [
+    'ID', { title: 'URL', fit: 'wrap' }, { title: 'EVENTS', fit: 'words' }, { title: 'WORKSPACE', fit: 'truncate', drop: 1 },
+    { title: 'SECRET', fit: 'words' }, { title: 'CREATED', fit: 'wrap', drop: 2 },
+  ], list.map((w) => [
     w.id,
     w.url,
     w.events.join('\n'),
     w.workspace ?? out.c.dim('all'),
-    w.masked + (w.previous_secret_until ? out.c.yellow(`\n+ previous until ${time(w.previous_secret_until)}`) : ''),
-    time(w.created_at),
+    w.masked + (w.previous_secret_until ? out.c.yellow(`\n+ previous until ${formatTime(w.previous_secret_until)}`) : ''),
+    formatTime(w.created_at),
   ]));
 }
 
 function attemptText(out: Output, a: DeliveryView['attempts'][number]): string {
   const what = a.code === null ? out.c.red(a.error ?? 'no answer') : a.code < 300 && a.code >= 200 ? out.c.green(String(a.code)) : out.c.red(String(a.code));
-  return `${what} ${time(a.at)}`;
+  return `${what} ${formatTime(a.at)}`;
 }
 
 export async function printDeliveries(out: Output, deliveries: DeliveryView[]): Promise<void> {
   if (deliveries.length === 0) return out.info('No deliveries yet. Send one with `octo webhooks test ID`.');
   const paint = (s: string) => (s === 'succeeded' ? out.c.green(s) : s === 'pending' ? out.c.yellow(s) : out.c.red(s));
-  await printTable(out, ['DELIVERY', 'EVENT', 'STATUS', 'ATTEMPTS'], deliveries.map((d) => [
+  await printTable(out, ['DELIVERY', 'EVENT', 'STATUS', { title: 'ATTEMPTS', fit: 'wrap' }], deliveries.map((d) => [
     d.id, d.event, paint(d.status), d.attempts.length ? d.attempts.map((a) => attemptText(out, a)).join('\n') : out.c.dim('none yet'),
   ]));
 }
