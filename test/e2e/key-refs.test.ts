@@ -10,6 +10,7 @@ interface Issued { key: KeyObject; secret: string }
 const FORMS: [string, (secret: string) => { args: string[]; input?: string }][] = [
   ['the key itself', (s) => ({ args: [s] })],
   ['a pasted "Bearer <key>"', (s) => ({ args: [`Bearer ${s}`] })],
+  ['a pasted header line', (s) => ({ args: [`X-Octopods-Auth: ${s}`] })],
   ['- with the key on stdin', (s) => ({ args: ['-'], input: `${s}\n` })],
 ];
 
