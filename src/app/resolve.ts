@@ -51,11 +51,29 @@ export function resolveKeyId(ctx: AppContext, text: string): string {
         hint: 'webhooks are named by their wh_ id: see `octo webhooks list`',
       });
     case 'other':
-      throw new NotFoundError(
-        `${ref.shown} is neither a key id nor an octo key`,
-        'key ids start with key_ (see `octo keys list`); the whole key (octo_ws_…, octo_ch_…, octo_wa_…, oct_live_…, oct_test_…) works too, or - to read it from standard input',
-      );
+      throw new NotFoundError(`${ref.shown} is neither a key id nor an octo key`, notAKeyHint(ctx, ref.value));
   }
+}
+
+/**
+ * What a value that is not a key id was probably meant as: a bearer key's name, or a subject whose
+ * key was wanted. Either way the hint names the real key id.
+ */
+function notAKeyHint(ctx: AppContext, value: string): string {
+  const named = ctx.store.keys.idsNamed(value);
+  if (named.length > 0) {
+    return `${JSON.stringify(value)} is the name of ${named.join(', ')}: pass the id, e.g. \`octo keys show ${named[0]}\``;
+  }
+  for (const type of ['workspace', 'channel', 'waba'] as const) {
+    const subject = ctx.store.subjects.findRef(type, value).exact;
+    if (!subject) continue;
+    const waba = type === 'channel' ? ctx.store.subjects.channel(subject.id)?.wabaId : null;
+    const key = waba ? ctx.store.keys.activeFor('waba', waba) : ctx.store.keys.activeFor(type, subject.id);
+    return key
+      ? `that is the ${type} ${subject.id}; the key that serves it is ${key.id}: \`octo keys show ${key.id}\``
+      : `that is the ${type} ${subject.id}, which has no active key: see \`octo ${SUBJECT_WORDS[type].plural} list\``;
+  }
+  return 'key ids start with key_ (see `octo keys list`); the whole key (octo_ws_…, octo_ch_…, octo_wa_…, oct_live_…, oct_test_…) works too, or - to read it from standard input';
 }
 
 /**

@@ -10,7 +10,7 @@ export type KeyRef =
   | { type: 'key'; key: string; info: PrefixInfo }
   | { type: 'webhook_secret'; masked: string }
   | { type: 'malformed'; masked: string; problem: 'checksum' | 'length'; length: number }
-  | { type: 'other'; shown: string };
+  | { type: 'other'; value: string; shown: string };
 
 /** A header line or scheme pasted along with a key (from curl, a log, an HTTP client). */
 const PASTED = /^(?:(?:authorization|x-octopods-auth)\s*:\s*)?(?:bearer\s+)?/i;
@@ -30,7 +30,7 @@ export function parseKeyRef(text: string): KeyRef {
     return { type: 'malformed', masked, problem: parsed.problem === 'checksum' ? 'checksum' : 'length', length };
   }
   if (value !== '' && (ID_SHAPE.test(value) || 'key_'.startsWith(value))) return { type: 'id', id: value };
-  return { type: 'other', shown: showOther(value) };
+  return { type: 'other', value, shown: showOther(value) };
 }
 
 /** How a key's whole length reads in a message: "38 characters after the prefix". */

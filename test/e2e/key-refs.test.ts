@@ -189,6 +189,17 @@ describe('a key id may be the key itself (found by its hash) or - (read from std
     expect(long.stderr).toContain(`"sk_l…xxxx" (${foreign.length} characters) is neither a key id nor an octo key`);
   });
 
+  it('a bearer key\'s name, or a subject, is told the key id it probably meant, in a hint that works', async () => {
+    const byName = await sb.run(['keys', 'show', 'CI']);
+    expect(byName.code).toBe(1);
+    expect(byName.stderr).toContain(`hint: "CI" is the name of ${bearer.key.id}: pass the id, e.g. \`octo keys show ${bearer.key.id}\``);
+    expect((await runHinted(sb, byName.stderr)).code).toBe(0);
+    const bySubject = await sb.run(['keys', 'rotate', 'Acme']);
+    expect(bySubject.code).toBe(1);
+    expect(bySubject.stderr).toContain(`hint: that is the workspace acme; the key that serves it is ${ws.key.id}: \`octo keys show ${ws.key.id}\``);
+    expect((await runHinted(sb, bySubject.stderr)).code).toBe(0);
+  });
+
   it('an id prefix still works as before, and - with nothing on stdin is a usage error', async () => {
     const r = await sb.json<{ key: KeyObject }>(['keys', 'show', ws.key.id.slice(0, -2)]);
     expect(r.key.id).toBe(ws.key.id);
