@@ -3,7 +3,7 @@ import { listAudit } from '../app/audit.js';
 import { resolveKeyId } from '../app/resolve.js';
 import { parseDuration } from '../core/duration.js';
 import { printTable } from '../ui/table.js';
-import { KEY_REF_HELP, keyArg } from './key-arg.js';
+import { keyArg, keyRefHelp } from './key-arg.js';
 import { act, type Session } from './session.js';
 
 export function registerAudit(program: Command, session: Session): void {
@@ -11,8 +11,8 @@ export function registerAudit(program: Command, session: Session): void {
   program.command('audit')
     .description('the audit log: every change, who made it and when (never a secret)')
     .option('--key <key-id>', 'only events that touched this key (id, prefix, the whole key, or -)')
-    .addHelpText('after', KEY_REF_HELP)
     .option('--since <duration>', 'only the last DURATION, e.g. 7d')
+    .addHelpText('after', keyRefHelp('octo audit --key - < leaked.txt'))
     .action(act(session, async (opts: Record<string, unknown>) => {
       const sinceSeconds = opts.since ? parseDuration(opts.since as string, '--since') : undefined;
       const keyId = opts.key ? resolveKeyId(session.ctx, await keyArg(opts.key as string)) : undefined;

@@ -18,8 +18,10 @@ export async function keyArg(arg: string): Promise<string> {
 export const KEY_REF = 'id, unique id prefix, the whole key, or - to read it from stdin';
 
 /** Shown under each command that takes a KEY_ID: after a leak, the leaked key itself will do. */
-export const KEY_REF_HELP = `
+export function keyRefHelp(example: string): string {
+  return `
 <key-id> is a key id (key_…), a unique prefix of one, or the whole key itself (found by its hash,
 as the verifier finds it). With - it is read from standard input, so that a leaked key need not
 appear in shell history or the process list:
-  $ octo keys revoke - --reason "leaked in CI logs" --yes < leaked.txt`;
+  $ ${example}`;
+}

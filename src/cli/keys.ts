@@ -8,7 +8,7 @@ import { KEY_KINDS, KEY_STATUSES, keyView, toIso, type KeyStatus } from '../core
 import { ALL_SCOPES } from '../core/scopes.js';
 import { copyToClipboard } from '../ui/clipboard.js';
 import { printKeyDetails, printKeyTable } from '../ui/render-keys.js';
-import { KEY_REF, KEY_REF_HELP, keyArg } from './key-arg.js';
+import { KEY_REF, keyArg, keyRefHelp } from './key-arg.js';
 import { act, type Session } from './session.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -63,7 +63,7 @@ The whole key is printed once on stdout; bearer keys cannot be shown again.`)
 
   keys.command('show <key-id>')
     .description(`one key in detail (${KEY_REF})`)
-    .addHelpText('after', KEY_REF_HELP)
+    .addHelpText('after', keyRefHelp('octo keys show - --json < leaked.txt'))
     .action(act(session, async (ref: string) => {
       const key = getKey(session.ctx, await keyArg(ref));
       const view = keyView(key, session.ctx.now());
@@ -74,7 +74,7 @@ The whole key is printed once on stdout; bearer keys cannot be shown again.`)
   keys.command('copy <key-id>')
     .description('copy a workspace, channel or WABA key to the clipboard (bearer keys are shown only once)')
     .option('--print', 'write the key to stdout instead')
-    .addHelpText('after', KEY_REF_HELP)
+    .addHelpText('after', keyRefHelp('octo keys copy - < key.txt'))
     .action(act(session, async (ref: string, opts: Opts) => {
       const { key, secret } = revealKey(session.ctx, await keyArg(ref));
       if (opts.print) {
@@ -91,7 +91,7 @@ The whole key is printed once on stdout; bearer keys cannot be shown again.`)
     .option('--add <scope>', 'grant a scope (repeatable)', collect, [])
     .option('--remove <scope>', 'withdraw a scope (repeatable)', collect, [])
     .option('--full-access', 'drop every restriction')
-    .addHelpText('after', '\nExample:\n  $ octo keys scope key_4fQ --add posts:write --remove accounts:read\n' + KEY_REF_HELP)
+    .addHelpText('after', '\nExample:\n  $ octo keys scope key_4fQ --add posts:write --remove accounts:read\n' + keyRefHelp('octo keys scope - --remove posts:write < leaked.txt'))
     .action(act(session, async (ref: string, opts: Opts) => {
       const key = scopeKey(session.ctx, await keyArg(ref), {
         add: opts.add as string[], remove: opts.remove as string[], fullAccess: opts.fullAccess === true,
@@ -104,7 +104,7 @@ The whole key is printed once on stdout; bearer keys cannot be shown again.`)
   keys.command('rotate <key-id>')
     .description('issue a successor with the same subject and scopes, and retire the old key')
     .option('--grace <duration>', 'keep accepting the old key for DURATION, e.g. 24h (default: none)')
-    .addHelpText('after', KEY_REF_HELP)
+    .addHelpText('after', keyRefHelp('octo keys rotate - --grace 1h < leaked.txt'))
     .action(act(session, async (ref: string, opts: Opts) => {
       const grace = opts.grace ? parseDuration(opts.grace as string, '--grace') : 0;
       const rotated = rotateKey(session.ctx, await keyArg(ref), grace);
@@ -121,7 +121,7 @@ The whole key is printed once on stdout; bearer keys cannot be shown again.`)
   keys.command('revoke <key-id>')
     .description('revoke a key at once (asks to confirm on a terminal unless --yes)')
     .option('--reason <text>', 'why, for the audit log')
-    .addHelpText('after', KEY_REF_HELP)
+    .addHelpText('after', keyRefHelp('octo keys revoke - --reason "leaked in CI logs" --yes < leaked.txt'))
     .action(act(session, async (ref: string, opts: Opts) => {
       const key = getKey(session.ctx, await keyArg(ref));
       const ok = await session.prompt.confirm(`Revoke ${key.id} (${key.masked})? Integrations using it stop working at once.`, session.yes, `octo keys revoke ${key.id}`);

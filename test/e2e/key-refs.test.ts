@@ -200,6 +200,15 @@ describe('a key id may be the key itself (found by its hash) or - (read from std
     expect((await runHinted(sb, bySubject.stderr)).code).toBe(0);
   });
 
+  it('the help of every command taking a KEY_ID says the key itself and - will do', async () => {
+    for (const args of [['keys', 'show'], ['keys', 'copy'], ['keys', 'scope'], ['keys', 'rotate'], ['keys', 'revoke'], ['audit']]) {
+      const r = await sb.run([...args, '--help']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('or the whole key itself (found by its hash');
+      expect(r.stdout).toMatch(new RegExp(`\\$ octo ${args.join(' ')} .*- .*< \\w+\\.txt`));
+    }
+  });
+
   it('an id prefix still works as before, and - with nothing on stdin is a usage error', async () => {
     const r = await sb.json<{ key: KeyObject }>(['keys', 'show', ws.key.id.slice(0, -2)]);
     expect(r.key.id).toBe(ws.key.id);
