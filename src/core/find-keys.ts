@@ -58,11 +58,15 @@ export function findKeys(text: string): KeyMatch[] {
   return found;
 }
 
+
+/** Global, for `replace`, which starts every call from the beginning whatever `lastIndex` holds. */
+const KEY_SHAPED = new RegExp(KEY_PATTERN_SOURCE, 'g');
+
 /**
  * `text` with every key-shaped run masked as listings mask keys, whatever its checksum (a key with
  * one typo is still nearly the secret) and even inside a longer token: for text that must never
  * carry a key, such as an error message.
  */
 export function maskKeysIn(text: string): string {
-  return text.includes('oct') ? text.replace(new RegExp(KEY_PATTERN_SOURCE, 'g'), (key) => maskKey(key)) : text;
+  return text.includes('oct') ? text.replace(KEY_SHAPED, (key) => maskKey(key)) : text;
 }
