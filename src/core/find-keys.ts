@@ -58,7 +58,6 @@ export function findKeys(text: string): KeyMatch[] {
   return found;
 }
 
-
 /** Global, for `replace`, which starts every call from the beginning whatever `lastIndex` holds. */
 const KEY_SHAPED = new RegExp(KEY_PATTERN_SOURCE, 'g');
 
