@@ -1,18 +1,27 @@
 import { UsageError } from '../core/errors.js';
+import type { Prompter } from '../ui/prompts.js';
 
 /**
- * A KEY_ID argument as given, or with `-` what standard input holds: a whole key read there never
- * appears in shell history or the process list (SPEC §4 asks this of `keys verify`).
+ * A KEY_ID argument as given, or with `-` the id or key from standard input, so that a whole key
+ * never appears in shell history or the process list (SPEC §4 asks this of `keys verify`). On a
+ * terminal it is asked for, hidden, so that it is not echoed and stdin stays open for a
+ * confirmation; from a pipe, all of stdin is read.
  */
-export async function keyArg(arg: string): Promise<string> {
+export async function keyArg(prompt: Prompter, arg: string): Promise<string> {
   if (arg !== '-') return arg;
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString('utf8').trim();
+  const text = prompt.interactive
+    ? (await prompt.secret('Key or key id (hidden):', { what: 'key', flag: 'the key id' })).trim()
+    : await readStdin();
   if (!text) {
-    throw new UsageError('no key or key id on standard input', 'pipe the key in (e.g. `octo keys show - < key.txt`), or pass the key id', 'missing_argument');
+    throw new UsageError(`no key or key id ${prompt.interactive ? 'given' : 'on standard input'}`, 'pipe the key in (e.g. `octo keys show - < key.txt`), or pass the key id', 'missing_argument');
   }
   return text;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').trim();
 }
 
 export const KEY_REF = 'id, unique id prefix, the whole key, or - to read it from stdin';

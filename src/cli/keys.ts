@@ -65,7 +65,7 @@ The whole key is printed once on stdout; bearer keys cannot be shown again.`)
     .description(`one key in detail (${KEY_REF})`)
     .addHelpText('after', keyRefHelp('octo keys show - --json < leaked.txt'))
     .action(act(session, async (ref: string) => {
-      const key = getKey(session.ctx, await keyArg(ref));
+      const key = getKey(session.ctx, await keyArg(session.prompt, ref));
       const view = keyView(key, session.ctx.now());
       if (out.json) return out.document({ key: view });
       printKeyDetails(out, view, { reason: key.revokedReason, graceUntil: toIso(key.graceUntil) });
@@ -76,7 +76,7 @@ The whole key is printed once on stdout; bearer keys cannot be shown again.`)
     .option('--print', 'write the key to stdout instead')
     .addHelpText('after', keyRefHelp('octo keys copy - < key.txt'))
     .action(act(session, async (ref: string, opts: Opts) => {
-      const { key, secret } = revealKey(session.ctx, await keyArg(ref));
+      const { key, secret } = revealKey(session.ctx, await keyArg(session.prompt, ref));
       if (opts.print) {
         if (out.json) return out.document({ key: keyView(key, session.ctx.now()), secret });
         return out.line(secret);
@@ -93,7 +93,7 @@ The whole key is printed once on stdout; bearer keys cannot be shown again.`)
     .option('--full-access', 'drop every restriction')
     .addHelpText('after', '\nExample:\n  $ octo keys scope key_4fQ --add posts:write --remove accounts:read\n' + keyRefHelp('octo keys scope - --remove posts:write < leaked.txt'))
     .action(act(session, async (ref: string, opts: Opts) => {
-      const key = scopeKey(session.ctx, await keyArg(ref), {
+      const key = scopeKey(session.ctx, await keyArg(session.prompt, ref), {
         add: opts.add as string[], remove: opts.remove as string[], fullAccess: opts.fullAccess === true,
       });
       const view = keyView(key, session.ctx.now());
@@ -107,7 +107,7 @@ The whole key is printed once on stdout; bearer keys cannot be shown again.`)
     .addHelpText('after', keyRefHelp('octo keys rotate - --grace 1h < leaked.txt'))
     .action(act(session, async (ref: string, opts: Opts) => {
       const grace = opts.grace ? parseDuration(opts.grace as string, '--grace') : 0;
-      const rotated = rotateKey(session.ctx, await keyArg(ref), grace);
+      const rotated = rotateKey(session.ctx, await keyArg(session.prompt, ref), grace);
       const now = session.ctx.now();
       const view = keyView(rotated.key, now);
       if (out.json) return out.document({ key: view, secret: rotated.secret, replaced: keyView(rotated.replaced, now) });
@@ -123,7 +123,7 @@ The whole key is printed once on stdout; bearer keys cannot be shown again.`)
     .option('--reason <text>', 'why, for the audit log')
     .addHelpText('after', keyRefHelp('octo keys revoke - --reason "leaked in CI logs" --yes < leaked.txt'))
     .action(act(session, async (ref: string, opts: Opts) => {
-      const key = getKey(session.ctx, await keyArg(ref));
+      const key = getKey(session.ctx, await keyArg(session.prompt, ref));
       const ok = await session.prompt.confirm(`Revoke ${key.id} (${key.masked})? Integrations using it stop working at once.`, session.yes, `octo keys revoke ${key.id}`);
       if (!ok) {
         out.info('Nothing revoked.');

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checksumOf, generateKey, maskKey } from '../../src/core/key-format.js';
-import { Sandbox, type RunResult } from '../helpers/cli.js';
+import { runInPty, Sandbox, type RunResult } from '../helpers/cli.js';
 import { runHinted } from '../helpers/hints.js';
 
 interface KeyObject { id: string; status: string; scopes: string[] | null; replaced_by: string | null; masked: string }
@@ -129,6 +129,18 @@ describe('a key id may be the key itself (found by its hash) or - (read from std
     expect(human.code).toBe(1);
     expect(human.stderr).toContain(`${local.key.id} is already revoked`);
     expectNoSecret(human, local.secret);
+  });
+
+  it('on a terminal, - asks for the key hidden, and a confirmation can still follow', async () => {
+    const local = await sb.json<Issued>(['keys', 'create', 'bearer', '--name', 'typed at a terminal']);
+    const r = await runInPty(sb, ['keys', 'revoke', '-'], [
+      { expect: 'Key or key id (hidden):', send: `${local.secret}\r` },
+      { expect: `Revoke ${local.key.id}`, send: 'y\r' },
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.output).toContain(`Revoked ${local.key.id}`);
+    expect(r.output).not.toContain(local.secret);
+    expect(r.output).not.toContain(local.secret.slice(-38));
   });
 
   const COMMANDS: [string, (ref: string) => string[]][] = [
