@@ -9,6 +9,7 @@ import { open, seal } from '../core/secret-box.js';
 import type { NewKey } from '../store/keys-repo.js';
 import { recordChange } from './audit.js';
 import type { AppContext } from './context.js';
+import { heirOf, replacementCommand } from './key-hints.js';
 import { resolveKeyId, resolveSubjectId } from './resolve.js';
 
 export type CreateKeyInput =
@@ -52,8 +53,11 @@ export function createKey(ctx: AppContext, input: CreateKeyInput): IssuedKey {
   if (input.kind === 'channel') {
     const channel = ctx.store.subjects.channel(subjectId)!;
     if (channel.type === 'whatsapp') {
+      const wabaKey = ctx.store.keys.activeFor('waba', channel.wabaId!);
       throw new OctoError('wrong_kind', `"${channel.name}" is a WhatsApp number: it takes its WABA's key, not a channel key`, {
-        hint: `create or copy the WhatsApp Business API Key with \`octo keys create waba --waba ${channel.wabaId}\``,
+        hint: wabaKey
+          ? `its WABA already has a WhatsApp Business API Key: copy it with \`octo keys copy ${wabaKey.id}\``
+          : `create the WhatsApp Business API Key with \`octo keys create waba --waba ${channel.wabaId}\``,
       });
     }
   }
@@ -105,10 +109,11 @@ function issue(
 
 function alreadyHasKey(ctx: AppContext, type: SubjectType, subjectId: string): ConflictError {
   const existing = ctx.store.keys.activeFor(type, subjectId);
-  const id = existing?.id ?? 'KEY_ID';
   return new ConflictError(
-    `the ${type} "${existing?.subject?.name ?? subjectId}" already has an active key (${id}); there is at most one per ${type}`,
-    `copy it with \`octo keys copy ${id}\`, or replace it with \`octo keys rotate ${id}\``,
+    `the ${type} "${existing?.subject?.name ?? subjectId}" already has an active key${existing ? ` (${existing.id})` : ''}; there is at most one per ${type}`,
+    existing
+      ? `copy it with \`octo keys copy ${existing.id}\`, or replace it with \`octo keys rotate ${existing.id}\``
+      : 'list them with `octo keys list --status active`',
   );
 }
 
@@ -140,7 +145,7 @@ export function revealKey(ctx: AppContext, ref: string): { key: KeyRecord; secre
   const sealed = ctx.store.keys.sealedSecret(key.id);
   if (key.kind === 'bearer' || sealed === null) {
     throw new OctoError('not_retrievable', `${key.id} is a bearer key: it was shown once, at creation, and octo does not keep it`, {
-      hint: `issue a replacement with \`octo keys rotate ${key.id}\``,
+      hint: `issue a replacement with \`${replacementCommand(ctx, key)}\``,
     });
   }
   return { key, secret: open(ctx.masterKey(), sealed, key.id) };
@@ -174,7 +179,7 @@ function nextScopes(key: KeyRecord, change: { add: string[]; remove: string[]; f
     });
   }
   if (!change.fullAccess && add.length === 0 && remove.length === 0) {
-    throw new UsageError('nothing to change', 'pass --add SCOPE, --remove SCOPE or --full-access');
+    throw new UsageError('nothing to change', `pass --add, --remove or --full-access, e.g. \`octo keys scope ${key.id} --add posts:read\``);
   }
   if (change.fullAccess || add.includes(ADMIN_SCOPE)) return null;
   if (key.scopes === null && remove.length > 0) {
@@ -186,7 +191,7 @@ function nextScopes(key: KeyRecord, change: { add: string[]; remove: string[]; f
   if (set.size === 0) {
     throw new UsageError(
       'removing every scope would give the key full access',
-      `say so with \`octo keys scope ${key.id} --full-access\`, or revoke it with \`octo keys revoke ${key.id}\``,
+      `say so with \`octo keys scope ${key.id} --full-access\`` + (key.state === 'revoked' ? '' : `, or revoke it with \`octo keys revoke ${key.id}\``),
     );
   }
   return normaliseScopes([...set]);
@@ -203,7 +208,7 @@ export interface RotatedKey extends IssuedKey {
 export function rotateKey(ctx: AppContext, ref: string, graceSeconds = 0): RotatedKey {
   const old = getKey(ctx, ref);
   const now = ctx.now();
-  if (old.state !== 'active') throw notRotatable(old, now);
+  if (old.state !== 'active') throw notRotatable(ctx, old, now);
   const issued = issue(ctx, {
     kind: old.kind,
     name: old.name,
@@ -218,17 +223,20 @@ export function rotateKey(ctx: AppContext, ref: string, graceSeconds = 0): Rotat
   }, 'key.rotate', {
     before: () => {
       // Checked again inside the transaction: another process may have rotated or revoked it since.
-      if (!ctx.store.keys.retire(old.id, now + graceSeconds * 1000)) throw notRotatable(getKey(ctx, old.id), now);
+      if (!ctx.store.keys.retire(old.id, now + graceSeconds * 1000)) throw notRotatable(ctx, getKey(ctx, old.id), now);
     },
     after: (successor) => ctx.store.keys.linkSuccessor(old.id, successor),
   });
   return { ...issued, replaced: ctx.store.keys.findById(old.id)! };
 }
 
-function notRotatable(key: KeyRecord, now: number): ConflictError {
+function notRotatable(ctx: AppContext, key: KeyRecord, now: number): ConflictError {
+  const heir = heirOf(ctx, key);
   return new ConflictError(
     `${key.id} is ${keyAcceptance(key, now).status}${key.replacedBy ? ` (replaced by ${key.replacedBy})` : ''}: only an active or expired key can be rotated`,
-    key.replacedBy ? `rotate its successor: \`octo keys rotate ${key.replacedBy}\`` : 'create a new key with `octo keys create`',
+    heir
+      ? `rotate the key in use now instead: \`octo keys rotate ${heir.id}\``
+      : `issue a new one: \`${replacementCommand(ctx, key)}\``,
   );
 }
 

@@ -1,4 +1,6 @@
-import { NotFoundError, UsageError } from '../core/errors.js';
+import { NotFoundError, OctoError, UsageError } from '../core/errors.js';
+import { hashKey, maskKey } from '../core/key-format.js';
+import { KEY_BODY_LENGTH, parseKeyRef } from '../core/key-ref.js';
 import type { SubjectType } from '../core/model.js';
 import type { AppContext } from './context.js';
 
@@ -24,9 +26,54 @@ export function resolveSubjectId(ctx: AppContext, type: SubjectType, ref: string
   throw new NotFoundError(`no ${type} "${ref}"`, `list them with \`octo ${words.plural} list\``);
 }
 
-/** A key id, or a unique prefix of one (SPEC §5); an ambiguous prefix lists the candidates. */
-export function resolveKeyId(ctx: AppContext, ref: string): string {
-  return pickUniqueId(ref, ctx.store.keys.idsWithPrefix(ref), { noun: 'key', list: 'octo keys list' });
+/**
+ * A key id, a unique prefix of one (SPEC §5), or the whole key, found by its SHA-256 as the verifier
+ * finds it (what an operator holds after a leak). A message never repeats a key: only its mask.
+ */
+export function resolveKeyId(ctx: AppContext, text: string): string {
+  const ref = parseKeyRef(text);
+  const byId = 'or pass its key id (see `octo keys list`)';
+  switch (ref.type) {
+    case 'id':
+      return pickUniqueId(ref.id, ctx.store.keys.idsWithPrefix(ref.id), { noun: 'key', list: 'octo keys list' });
+    case 'key': {
+      const key = ctx.store.keys.findByHash(hashKey(ref.key));
+      if (key) return key.id;
+      throw new NotFoundError(`no key ${maskKey(ref.key)} in this keystore`, `is it another keystore's? check --db or OCTO_DB, ${byId}`);
+    }
+    case 'malformed':
+      throw new OctoError('malformed_key', ref.problem === 'checksum'
+        ? `${ref.masked} is not an octo key: its checksum does not match (a typo, or part of a copy)`
+        : `${ref.masked} is not a whole octo key: it has ${ref.length} characters after the prefix, a key has ${KEY_BODY_LENGTH}`,
+      { hint: `copy the whole key again, ${byId}` });
+    case 'webhook_secret':
+      throw new OctoError('webhook_secret', `${ref.masked} is a webhook signing secret, not an API key`, {
+        hint: 'webhooks are named by their wh_ id: see `octo webhooks list`',
+      });
+    case 'other':
+      throw new NotFoundError(`${ref.shown} is neither a key id nor an octo key`, notAKeyHint(ctx, ref.value));
+  }
+}
+
+/**
+ * What a value that is not a key id was probably meant as: a bearer key's name, or a subject whose
+ * key was wanted. Either way the hint names the real key id.
+ */
+function notAKeyHint(ctx: AppContext, value: string): string {
+  const named = ctx.store.keys.idsNamed(value);
+  if (named.length > 0) {
+    return `${JSON.stringify(value)} is the name of ${named.join(', ')}: pass the id, e.g. \`octo keys show ${named[0]}\``;
+  }
+  for (const type of ['workspace', 'channel', 'waba'] as const) {
+    const subject = ctx.store.subjects.findRef(type, value).exact;
+    if (!subject) continue;
+    const waba = type === 'channel' ? ctx.store.subjects.channel(subject.id)?.wabaId : null;
+    const key = waba ? ctx.store.keys.activeFor('waba', waba) : ctx.store.keys.activeFor(type, subject.id);
+    return key
+      ? `that is the ${type} ${subject.id}; the key that serves it is ${key.id}: \`octo keys show ${key.id}\``
+      : `that is the ${type} ${subject.id}, which has no active key: see \`octo ${SUBJECT_WORDS[type].plural} list\``;
+  }
+  return 'key ids start with key_ (see `octo keys list`); the whole key (octo_ws_…, octo_ch_…, octo_wa_…, oct_live_…, oct_test_…) works too, or - to read it from standard input';
 }
 
 /**

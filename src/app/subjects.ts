@@ -26,20 +26,33 @@ function checkId(id: string | undefined, prefix: 'ws' | 'waba' | 'ch'): string {
   return id;
 }
 
-/** Turns a UNIQUE violation into a conflict that names what already exists. */
-function insertUnique(what: SubjectType, id: string, name: string, insert: () => void): void {
-  try {
-    insert();
-  } catch (err) {
-    const code = (err as { code?: string }).code ?? '';
-    if (code.startsWith('SQLITE_CONSTRAINT_PRIMARYKEY') || code.startsWith('SQLITE_CONSTRAINT_UNIQUE')) {
-      throw new ConflictError(
-        `a ${what} with the id "${id}" or the name "${name}" already exists`,
-        `choose another name (or --id), or list them with \`octo ${what === 'waba' ? 'wabas' : what + 's'} list\``,
-      );
-    }
-    throw err;
+const PLURAL: Record<SubjectType, string> = { workspace: 'workspaces', waba: 'wabas', channel: 'channels' };
+
+/**
+ * Inserts a subject unless another of its type has this id or name, or has as its id this name or
+ * as its name this id: any of these would make `--workspace X` pick one of two. Run inside the write
+ * transaction, so two processes adding at once cannot both pass. The error names the subject that
+ * exists, by its real id.
+ */
+function insertUnique(ctx: AppContext, what: SubjectType, subject: { id: string; name: string }, idGiven: boolean, insert: () => void): void {
+  const existing = ctx.store.subjects.clash(what, subject.id, subject.name);
+  if (existing) throw clashError(what, subject, idGiven, existing);
+  insert();
+}
+
+function clashError(what: SubjectType, wanted: { id: string; name: string }, idGiven: boolean, existing: { id: string; name: string }): ConflictError {
+  const them = `the ${what} "${existing.name}" (${existing.id})`;
+  const list = `see them with \`octo ${PLURAL[what]} list\``;
+  if (idGiven && existing.id === wanted.id) return new ConflictError(`${them} already has the id "${wanted.id}"`, `choose another --id; ${list}`);
+  if (existing.name === wanted.name) return new ConflictError(`${them} already has the name "${wanted.name}"`, `choose another name, or use that one (--${what} ${existing.id}); ${list}`);
+  if (existing.id === wanted.name) {
+    return new ConflictError(`the name "${wanted.name}" is the id of ${them}: --${what} ${wanted.name} would select that one`, `choose another name; ${list}`);
   }
+  if (idGiven) {
+    return new ConflictError(`the id "${wanted.id}" is the name of ${them}: --${what} ${wanted.id} would select that one`, `choose another --id; ${list}`);
+  }
+  // A generated id that is taken: vanishingly rare, and a second try draws another.
+  return new ConflictError(`the generated id "${wanted.id}" is taken by ${them}`, 'run the command again');
 }
 
 export function addWorkspace(ctx: AppContext, input: { name: string; platform: string; id?: string }): Workspace {
@@ -53,7 +66,7 @@ export function addWorkspace(ctx: AppContext, input: { name: string; platform: s
     createdAt: ctx.now(),
   };
   ctx.store.write(() => {
-    insertUnique('workspace', ws.id, ws.name, () => ctx.store.subjects.addWorkspace(ws));
+    insertUnique(ctx, 'workspace', ws, input.id !== undefined, () => ctx.store.subjects.addWorkspace(ws));
     recordChange(ctx, 'workspace.add', { subjectType: 'workspace', subjectId: ws.id }, { name: ws.name, platform: ws.platform });
   });
   return ws;
@@ -67,7 +80,7 @@ export function addWaba(ctx: AppContext, input: { name: string; workspace: strin
     createdAt: ctx.now(),
   };
   ctx.store.write(() => {
-    insertUnique('waba', waba.id, waba.name, () => ctx.store.subjects.addWaba(waba));
+    insertUnique(ctx, 'waba', waba, input.id !== undefined, () => ctx.store.subjects.addWaba(waba));
     recordChange(ctx, 'waba.add', { subjectType: 'waba', subjectId: waba.id }, { name: waba.name, workspace: waba.workspaceId });
   });
   return waba;
@@ -81,16 +94,16 @@ export function addChannel(
     throw new UsageError(`unknown channel type "${input.type}"`, 'pass --type sms, viber, telegram or whatsapp');
   }
   const type = input.type as ChannelType;
-  if (type === 'whatsapp' && !input.waba) {
-    throw new UsageError('a WhatsApp channel must be attached to a WABA', 'pass --waba WABA (add one with `octo wabas add NAME --workspace WS`)');
-  }
   if (type !== 'whatsapp' && input.waba) {
     throw new UsageError(`only WhatsApp channels belong to a WABA, not ${type} channels`, 'drop --waba, or use --type whatsapp');
   }
   const workspaceId = resolveSubjectId(ctx, 'workspace', input.workspace);
+  if (type === 'whatsapp' && !input.waba) {
+    throw new UsageError('a WhatsApp channel must be attached to a WABA', wabaHint(ctx, workspaceId));
+  }
   const wabaId = input.waba ? resolveSubjectId(ctx, 'waba', input.waba) : null;
   if (wabaId && ctx.store.subjects.waba(wabaId)!.workspaceId !== workspaceId) {
-    throw new UsageError(`the WABA "${input.waba}" belongs to another workspace`, 'pass a WABA of the same workspace (see `octo wabas list`)');
+    throw new UsageError(`the WABA "${input.waba}" belongs to another workspace`, wabaHint(ctx, workspaceId));
   }
   const channel: Channel = {
     id: checkId(input.id, 'ch'),
@@ -101,12 +114,19 @@ export function addChannel(
     createdAt: ctx.now(),
   };
   ctx.store.write(() => {
-    insertUnique('channel', channel.id, channel.name, () => ctx.store.subjects.addChannel(channel));
+    insertUnique(ctx, 'channel', channel, input.id !== undefined, () => ctx.store.subjects.addChannel(channel));
     recordChange(ctx, 'channel.add', { subjectType: 'channel', subjectId: channel.id }, {
       name: channel.name, type, workspace: workspaceId, waba: wabaId,
     });
   });
   return channel;
+}
+
+/** Which --waba to pass for a number of this workspace: its WABAs by id, or how to add the first. */
+function wabaHint(ctx: AppContext, workspaceId: string): string {
+  const wabas = ctx.store.subjects.listWabas(workspaceId);
+  if (wabas.length === 0) return `the workspace ${workspaceId} has no WABA yet: add one with \`octo wabas add NAME --workspace ${workspaceId}\`, then pass --waba`;
+  return `pass a WABA of the workspace ${workspaceId}: ${wabas.slice(0, 5).map((b) => `--waba ${b.id} (${b.name})`).join(', ')}${wabas.length > 5 ? ', …' : ''}`;
 }
 
 function activeKeyView(ctx: AppContext, type: SubjectType, id: string): KeyView | null {

@@ -9,6 +9,7 @@ import { ALL_SCOPES } from '../core/scopes.js';
 import { copyToClipboard } from '../ui/clipboard.js';
 import { formatTime } from '../ui/time.js';
 import { printKeyDetails, printKeyTable } from '../ui/render-keys.js';
+import { KEY_REF, keyArg, keyRefHelp } from './key-arg.js';
 import { act, type Session } from './session.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -62,9 +63,10 @@ The whole key is printed once on stdout; bearer keys cannot be shown again.`)
     }));
 
   keys.command('show <key-id>')
-    .description('one key in detail (id or unique id prefix)')
-    .action(act(session, (ref: string) => {
-      const key = getKey(session.ctx, ref);
+    .description(`one key in detail (${KEY_REF})`)
+    .addHelpText('after', keyRefHelp('octo keys show - --json < leaked.txt'))
+    .action(act(session, async (ref: string) => {
+      const key = getKey(session.ctx, await keyArg(session.prompt, ref));
       const view = keyView(key, session.ctx.now());
       if (out.json) return out.document({ key: view });
       printKeyDetails(out, view, { reason: key.revokedReason, graceUntil: toIso(key.graceUntil) });
@@ -73,8 +75,9 @@ The whole key is printed once on stdout; bearer keys cannot be shown again.`)
   keys.command('copy <key-id>')
     .description('copy a workspace, channel or WABA key to the clipboard (bearer keys are shown only once)')
     .option('--print', 'write the key to stdout instead')
+    .addHelpText('after', keyRefHelp('octo keys copy - < key.txt'))
     .action(act(session, async (ref: string, opts: Opts) => {
-      const { key, secret } = revealKey(session.ctx, ref);
+      const { key, secret } = revealKey(session.ctx, await keyArg(session.prompt, ref));
       if (opts.print) {
         if (out.json) return out.document({ key: keyView(key, session.ctx.now()), secret });
         return out.line(secret);
@@ -89,9 +92,9 @@ The whole key is printed once on stdout; bearer keys cannot be shown again.`)
     .option('--add <scope>', 'grant a scope (repeatable)', collect, [])
     .option('--remove <scope>', 'withdraw a scope (repeatable)', collect, [])
     .option('--full-access', 'drop every restriction')
-    .addHelpText('after', '\nExample:\n  $ octo keys scope key_4fQ --add posts:write --remove accounts:read')
-    .action(act(session, (ref: string, opts: Opts) => {
-      const key = scopeKey(session.ctx, ref, {
+    .addHelpText('after', '\nExample:\n  $ octo keys scope key_4fQ --add posts:write --remove accounts:read\n' + keyRefHelp('octo keys scope - --remove posts:write < leaked.txt'))
+    .action(act(session, async (ref: string, opts: Opts) => {
+      const key = scopeKey(session.ctx, await keyArg(session.prompt, ref), {
         add: opts.add as string[], remove: opts.remove as string[], fullAccess: opts.fullAccess === true,
       });
       const view = keyView(key, session.ctx.now());
@@ -102,9 +105,10 @@ The whole key is printed once on stdout; bearer keys cannot be shown again.`)
   keys.command('rotate <key-id>')
     .description('issue a successor with the same subject and scopes, and retire the old key')
     .option('--grace <duration>', 'keep accepting the old key for DURATION, e.g. 24h (default: none)')
-    .action(act(session, (ref: string, opts: Opts) => {
+    .addHelpText('after', keyRefHelp('octo keys rotate - --grace 1h < leaked.txt'))
+    .action(act(session, async (ref: string, opts: Opts) => {
       const grace = opts.grace ? parseDuration(opts.grace as string, '--grace') : 0;
-      const rotated = rotateKey(session.ctx, ref, grace);
+      const rotated = rotateKey(session.ctx, await keyArg(session.prompt, ref), grace);
       const now = session.ctx.now();
       const view = keyView(rotated.key, now);
       if (out.json) return out.document({ key: view, secret: rotated.secret, replaced: keyView(rotated.replaced, now) });
@@ -118,8 +122,9 @@ The whole key is printed once on stdout; bearer keys cannot be shown again.`)
   keys.command('revoke <key-id>')
     .description('revoke a key at once (asks to confirm on a terminal unless --yes)')
     .option('--reason <text>', 'why, for the audit log')
+    .addHelpText('after', keyRefHelp('octo keys revoke - --reason "leaked in CI logs" --yes < leaked.txt'))
     .action(act(session, async (ref: string, opts: Opts) => {
-      const key = getKey(session.ctx, ref);
+      const key = getKey(session.ctx, await keyArg(session.prompt, ref));
       const ok = await session.prompt.confirm(`Revoke ${key.id} (${key.masked})? Integrations using it stop working at once.`, session.yes, `octo keys revoke ${key.id}`);
       if (!ok) {
         out.info('Nothing revoked.');

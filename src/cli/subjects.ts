@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { resolveSubjectId } from '../app/resolve.js';
 import { addChannel, addWaba, addWorkspace, listChannels, listWabas, listWorkspaces } from '../app/subjects.js';
 import { CHANNEL_TYPES, PLATFORMS, toIso } from '../core/model.js';
 import { printTable } from '../ui/table.js';
@@ -51,7 +52,7 @@ export function registerSubjects(program: Command, session: Session): void {
     .action(act(session, async (opts: Record<string, unknown>) => {
       const list = listWabas(session.ctx, { workspace: opts.workspace as string | undefined });
       if (out.json) return out.document({ wabas: list });
-      if (list.length === 0) return out.info('No WABAs yet. Add one with `octo wabas add NAME --workspace WS`.');
+      if (list.length === 0) return out.info(addFirst(session, opts, 'WABAs', (ws) => `octo wabas add NAME --workspace ${ws}`));
       await printTable(out, [{ title: 'WABA', fit: 'truncate' }, 'ID', { title: 'WORKSPACE', fit: 'truncate' }, 'API KEY', 'KEY ID'],
         list.map((b) => [b.name, b.id, b.workspace.name, b.key ? b.key.masked : out.c.dim(NO_KEY), b.key?.id ?? '']));
     }));
@@ -84,13 +85,25 @@ export function registerSubjects(program: Command, session: Session): void {
     .action(act(session, async (opts: Record<string, unknown>) => {
       const list = listChannels(session.ctx, { workspace: opts.workspace as string | undefined });
       if (out.json) return out.document({ channels: list });
-      if (list.length === 0) return out.info('No channels yet. Add one with `octo channels add NAME --workspace WS --type sms`.');
+      if (list.length === 0) return out.info(addFirst(session, opts, 'channels', (ws) => `octo channels add NAME --workspace ${ws} --type sms`));
       await printTable(out, [
         { title: 'CHANNEL', fit: 'truncate' }, 'ID', { title: 'TYPE', drop: 3 }, { title: 'WORKSPACE', fit: 'truncate', drop: 2 },
         { title: 'WABA', fit: 'truncate', drop: 1 }, { title: 'API KEY', fit: 'words' }, 'KEY ID',
       ],
         list.map((ch) => [ch.name, ch.id, ch.type, ch.workspace.name, ch.waba?.name ?? '', ch.key ? `${ch.key.masked} (${ch.key.label})` : out.c.dim(NO_KEY), ch.key?.id ?? '']));
     }));
+}
+
+/**
+ * What to say when a listing is empty: the command that adds the first one, with the workspace the
+ * listing was narrowed to (or the only one there is) by its id, or first a workspace if none exists.
+ */
+function addFirst(session: Session, opts: Record<string, unknown>, what: string, command: (ws: string) => string): string {
+  const all = listWorkspaces(session.ctx);
+  if (all.length === 0) return `No ${what} yet. Add a workspace first with \`octo workspaces add NAME --platform intercom\`.`;
+  const given = opts.workspace as string | undefined;
+  const ws = given ? resolveSubjectId(session.ctx, 'workspace', given) : all.length === 1 ? all[0]!.id : 'WS';
+  return `No ${what} yet. Add one with \`${command(ws)}\`.`;
 }
 
 function askWorkspace(session: Session): Promise<string> {

@@ -1,4 +1,4 @@
-import { KEY_PATTERN_SOURCE, parseKey, type PrefixInfo } from './key-format.js';
+import { KEY_PATTERN_SOURCE, maskKey, parseKey, type PrefixInfo } from './key-format.js';
 
 /**
  * Finding octo keys in text, without I/O: what `octo keys scan` runs on every file, and the pattern
@@ -56,4 +56,16 @@ export function findKeys(text: string): KeyMatch[] {
     found.push({ key: m[0], info: parsed.info, line, column: m.index - lineStart + 1 });
   }
   return found;
+}
+
+/** Global, for `replace`, which starts every call from the beginning whatever `lastIndex` holds. */
+const KEY_SHAPED = new RegExp(KEY_PATTERN_SOURCE, 'g');
+
+/**
+ * `text` with every key-shaped run masked as listings mask keys, whatever its checksum (a key with
+ * one typo is still nearly the secret) and even inside a longer token: for text that must never
+ * carry a key, such as an error message.
+ */
+export function maskKeysIn(text: string): string {
+  return text.includes('oct') ? text.replace(KEY_SHAPED, (key) => maskKey(key)) : text;
 }

@@ -25,10 +25,15 @@ export class AuditRepo {
     ).run(e.at, e.actor, e.action, e.keyId, e.subjectType, e.subjectId, e.detail ? JSON.stringify(e.detail) : null);
   }
 
+  /** Oldest first; with `keyId`, every event that touched that key. */
   list(filter: { keyId?: string; since?: number }): (AuditEntry & { id: number })[] {
     const where: string[] = [];
     const args: (string | number)[] = [];
-    if (filter.keyId) { where.push('key_id = ?'); args.push(filter.keyId); }
+    if (filter.keyId) {
+      // A rotation touches both keys: it is filed under the successor, which replaced this key.
+      where.push(`(key_id = ? OR (action = 'key.rotate' AND key_id = (SELECT replaced_by FROM keys WHERE id = ?)))`);
+      args.push(filter.keyId, filter.keyId);
+    }
     if (filter.since !== undefined) { where.push('at >= ?'); args.push(filter.since); }
     const sql = `SELECT * FROM audit ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY at, id`;
     return this.db.prepare<(string | number)[], AuditRow>(sql).all(...args).map((r) => ({

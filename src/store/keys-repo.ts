@@ -138,6 +138,13 @@ export class KeysRepo {
     ).all({ prefix, limit }).map((r) => r.id);
   }
 
+  /** Ids of the keys named `name` (bearer keys), active ones first, then the newest: for hints. */
+  idsNamed(name: string, limit = 5): string[] {
+    return this.db.prepare<[{ name: string; limit: number }], { id: string }>(
+      `SELECT id FROM keys WHERE name = @name ORDER BY state = 'active' DESC, created_at DESC, id LIMIT @limit`,
+    ).all({ name, limit }).map((r) => r.id);
+  }
+
   activeFor(subjectType: SubjectType, subjectId: string): KeyRecord | undefined {
     const r = this.db.prepare<[string], KeyRow>(
       `${SELECT} WHERE k.${SUBJECT_COLUMN[subjectType]} = ? AND k.state = 'active'`,

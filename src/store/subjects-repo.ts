@@ -41,7 +41,8 @@ export class SubjectsRepo {
   /** Rows whose id or name is exactly `ref`, else whose id starts with it (for unique prefixes). */
   findRef(type: SubjectType, ref: string): { exact: { id: string; name: string } | undefined; byPrefix: { id: string; name: string }[] } {
     const table = TABLE[type];
-    // An id match wins over a name match (a name may look like another subject's id).
+    // An id match wins over a name match (a keystore from before names were kept apart from ids may
+    // hold a name that is another subject's id).
     const exact = this.db.prepare<[{ ref: string }], { id: string; name: string }>(
       `SELECT id, name FROM ${table} WHERE id = @ref OR name = @ref ORDER BY id = @ref DESC LIMIT 1`,
     ).get({ ref });
@@ -50,6 +51,18 @@ export class SubjectsRepo {
       `SELECT id, name FROM ${table} WHERE substr(id, 1, length(@ref)) = @ref ORDER BY id LIMIT 11`,
     ).all({ ref });
     return { exact: undefined, byPrefix };
+  }
+
+  /**
+   * A subject of `type` that a new one with this id and name would collide with or shadow: one
+   * whose id or name is either of them (a name equal to another's id would make `--workspace NAME`
+   * ambiguous). Id collisions first, then names.
+   */
+  clash(type: SubjectType, id: string, name: string): { id: string; name: string } | undefined {
+    return this.db.prepare<[{ id: string; name: string }], { id: string; name: string }>(
+      `SELECT id, name FROM ${TABLE[type]} WHERE id IN (@id, @name) OR name IN (@id, @name)
+       ORDER BY id = @id DESC, name = @name DESC LIMIT 1`,
+    ).get({ id, name });
   }
 
   workspace(id: string): Workspace | undefined {

@@ -1,6 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import { writeSync } from 'node:fs';
 import { OctoError } from '../core/errors.js';
+import { maskKeysIn } from '../core/find-keys.js';
 import { loadPainters, PLAIN, type Painters } from './colors.js';
 
 export interface OutputOptions {
@@ -183,27 +184,32 @@ export class Output {
     this.stderr.write(this.e.yellow('warning: ') + text + '\n');
   }
 
-  /** SPEC §5: `error: …` and `hint: …`, or a JSON error object on stderr; a stack only with --debug. */
+  /**
+   * SPEC §5: `error: …` and `hint: …`, or a JSON error object on stderr; a stack only with --debug.
+   * Anything shaped like a key is masked here, whatever raised the error (SPEC §4: no secret in an
+   * error message), so that no message, hint or stack can carry one to a terminal or a CI log.
+   */
   error(err: unknown): void {
+    const write = (text: string) => this.stderr.write(maskKeysIn(text));
     if (err instanceof OctoError) {
       if (this.json) {
         const body: Record<string, string> = { code: err.code, message: err.message };
         if (err.hint) body.hint = err.hint;
-        this.stderr.write(JSON.stringify({ error: body }) + '\n');
+        write(JSON.stringify({ error: body }) + '\n');
       } else {
-        this.stderr.write(this.e.red('error: ') + err.message + '\n');
-        if (err.hint) this.stderr.write(this.e.dim('hint: ') + err.hint + '\n');
+        write(this.e.red('error: ') + err.message + '\n');
+        if (err.hint) write(this.e.dim('hint: ') + err.hint + '\n');
       }
-      if (this.debug && err.stack) this.stderr.write(err.stack + '\n');
+      if (this.debug && err.stack) write(err.stack + '\n');
       return;
     }
     const message = err instanceof Error ? err.message : String(err);
     const hint = 'this is a bug in octo; run again with --debug for the stack and report it';
     if (this.json) {
-      this.stderr.write(JSON.stringify({ error: { code: 'internal', message, hint } }) + '\n');
+      write(JSON.stringify({ error: { code: 'internal', message, hint } }) + '\n');
     } else {
-      this.stderr.write(this.e.red('error: ') + message + '\n' + this.e.dim('hint: ') + hint + '\n');
+      write(this.e.red('error: ') + message + '\n' + this.e.dim('hint: ') + hint + '\n');
     }
-    if (this.debug && err instanceof Error && err.stack) this.stderr.write(err.stack + '\n');
+    if (this.debug && err instanceof Error && err.stack) write(err.stack + '\n');
   }
 }

@@ -46,6 +46,13 @@ export class Prompter {
     return guard(() => input({ message, required: true, ...(validate ? { validate } : {}) }, context()));
   }
 
+  /** A secret typed or pasted at the terminal, shown as `*` and never echoed (a key given as `-`). */
+  async secret(message: string, missing: { what: string; flag: string }): Promise<string> {
+    if (!this.interactive) this.refuse(missing.what, missing.flag);
+    const { password } = await import('@inquirer/prompts');
+    return guard(() => password({ message, mask: true }, context()));
+  }
+
   async checkbox<T>(message: string, choices: Choice<T>[], missing: { what: string; flag: string }): Promise<T[]> {
     if (!this.interactive) this.refuse(missing.what, missing.flag);
     const { checkbox } = await import('@inquirer/prompts');

@@ -41,7 +41,7 @@ describe('subjects: workspaces, wabas, channels', () => {
   it('refuses a duplicate name or id with exit 1', async () => {
     const r = await sb.run(['workspaces', 'add', 'Acme', '--platform', 'intercom']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('already exists');
+    expect(r.stderr).toContain('error: the workspace "Acme" (acme) already has the name "Acme"');
   });
 
   it('needs --platform off a terminal (usage error)', async () => {
