@@ -46,15 +46,17 @@ interface Post {
   key?: string | null;
   path?: string;
   extra?: string;
+  keepAlive?: boolean;
 }
 
-function headOf(length: number, { encoding, key = channelKey, path = '/api/v1/sms/messages', extra = '' }: Post): string {
+function headOf(length: number, { encoding, key = channelKey, path = '/api/v1/sms/messages', extra = '', keepAlive = false }: Post): string {
   return `POST ${path} HTTP/1.1\r\nHost: x\r\n${key === null ? '' : `X-Octopods-Auth: ${key}\r\n`}Content-Type: application/json\r\n` +
-    `${encoding === undefined ? '' : `Content-Encoding: ${encoding}\r\n`}${extra}Content-Length: ${length}\r\nConnection: close\r\n\r\n`;
+    `${encoding === undefined ? '' : `Content-Encoding: ${encoding}\r\n`}${extra}Content-Length: ${length}\r\n${keepAlive ? '' : 'Connection: close\r\n'}\r\n`;
 }
 
+const bytesOf = (body: Buffer, opts: Post = {}) => Buffer.concat([Buffer.from(headOf(body.length, opts), 'latin1'), body]);
 // Kept open: node drops a request whose client half-closes before the answer, and decoding takes a turn.
-const post = (body: Buffer, opts: Post = {}) => rawRequest(port, Buffer.concat([Buffer.from(headOf(body.length, opts), 'latin1'), body]), { keepOpen: true });
+const post = (body: Buffer, opts: Post = {}) => rawRequest(port, bytesOf(body, opts), { keepOpen: true });
 const answerOf = (r: RawAnswer) => [r.status, r.body?.code, r.body?.reason];
 const acceptEncoding = (r: RawAnswer) => /\r\naccept-encoding: ([^\r]*)\r\n/i.exec(r.text)?.[1];
 
@@ -91,6 +93,14 @@ describe('a compressed body is decoded, then judged as if it had been sent plain
   it('the key is still judged first: gzip of a body that is not JSON, without a key → 401 missing_key', async () => {
     const r = await post(gzipSync('not json'), { encoding: 'gzip', key: null });
     expect(answerOf(r)).toEqual([401, 'unauthorized', 'missing_key']);
+  });
+
+  it('on one connection, a gzip request, a plain one and a gzip one again: each answered 202', async () => {
+    const zipped = gzipSync(SMS);
+    const r = await rawRequest(port, Buffer.concat([
+      bytesOf(zipped, { encoding: 'gzip', keepAlive: true }), bytesOf(SMS, { keepAlive: true }), bytesOf(zipped, { encoding: 'gzip' }),
+    ]), { keepOpen: true });
+    expect([...r.text.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((m) => Number(m[1]))).toEqual([202, 202, 202]);
   });
 });
 
@@ -214,5 +224,16 @@ describe('Expect: 100-continue', () => {
     const r = await post(SMS, { extra: 'Expect: something-else\r\n' });
     expect(answerOf(r)).toEqual([417, 'expectation_failed', 'expectation_failed']);
     expect(r.body?.error).toBe('Expect "something-else" is not supported: only 100-continue is');
+  });
+});
+
+describe('after all of it', () => {
+  it('the request log names each refusal, and never the key', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the request log is written once per turn
+    const output = serve.stdout() + serve.stderr();
+    for (const line of ['400 - undecodable_body', '413 - payload_too_large', '415 - unsupported_media_type', '417 - expectation_failed']) {
+      expect(output).toContain(`POST /api/v1/sms/messages ${line}`);
+    }
+    expect(output).not.toContain(channelKey);
   });
 });
