@@ -135,14 +135,12 @@ function refusalOf(head: RequestHead): HandlerResponse | null {
 
 /**
  * `Expect: 100-continue`: the client waits for a 100 before it uploads, so what the headers refuse is
- * answered instead of the 100, and the body is never sent. node then closes the connection (the
- * client may still put its body on the wire); anything else gets its 100 and goes on as usual.
+ * answered instead of the 100 and the body is never sent. node then closes the connection, once the
+ * refusal has lingered as any other does (a client need not wait, and may be sending already).
  */
 function checkContinue(req: IncomingMessage, res: ServerResponse, opts: HttpOptions, closing: () => boolean): void {
   const head = readHead(req.rawHeaders);
-  const refusal = refusalOf(head);
-  if (refusal) return send(req, res, opts, closing(), performance.now(), refusal, false);
-  res.writeContinue();
+  if (!refusalOf(head)) res.writeContinue();
   serveOne(req, res, opts, closing, head);
 }
 

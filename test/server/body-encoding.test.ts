@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../helpers/cli.js';
@@ -172,6 +173,15 @@ describe('a UTF-8 byte-order mark before the JSON is accepted', () => {
   });
 });
 
+/** Ends our side once a whole JSON answer is in: a refusal may linger for a body still to come. */
+function endOnAnswer(socket: Socket): void {
+  let text = '';
+  socket.on('data', (d: Buffer) => {
+    text += d.toString('latin1');
+    if (parseAnswer(text, false).body) socket.end();
+  });
+}
+
 describe('Expect: 100-continue', () => {
   const expecting = (length: number, opts: Post = {}) => headOf(length, { ...opts, extra: 'Expect: 100-continue\r\n' });
 
@@ -179,11 +189,22 @@ describe('Expect: 100-continue', () => {
     ['a Content-Length over 1 MiB', () => expecting(2 * MiB), [413, 'payload_too_large', 'payload_too_large']],
     ['a coding it does not decode', () => expecting(SMS.length, { encoding: 'compress' }), [415, 'unsupported_media_type', 'unsupported_media_type']],
   ])('%s: refused instead of the 100, so the body is never sent', async (_name, head, answer) => {
-    // Only the headers: a server that said 100 Continue would then wait for the body in vain.
-    const r = await rawRequest(port, head(), { keepOpen: true });
+    // Only the headers, and the socket closed by us once a whole answer is in: a server that said
+    // 100 Continue would then wait for the body in vain.
+    const r = await rawRequest(port, head(), { keepOpen: true, drive: endOnAnswer });
     expect(r.text).not.toContain('100 Continue');
     expect(answerOf(r)).toEqual(answer);
-    expect(r.closedByServer).toBe(true);
+    expect(r.text).toMatch(/\r\nConnection: close\r\n/);
+  });
+
+  it('clients that send their 2 MiB body without waiting still read the 413 (no 100), thirty-two at once', async () => {
+    const request = Buffer.concat([Buffer.from(expecting(2 * MiB), 'latin1'), Buffer.alloc(2 * MiB, 'a')]);
+    const answers = await Promise.all(Array.from({ length: 32 }, () => rawRequest(port, request, { keepOpen: true })));
+    for (const r of answers) {
+      expect(r.text).not.toContain('100 Continue');
+      expect(answerOf(r)).toEqual([413, 'payload_too_large', 'payload_too_large']);
+      expect(r.closedByServer).toBe(true);
+    }
   });
 
   it('an acceptable request gets its 100 Continue, then its answer once the body is sent', async () => {
