@@ -82,15 +82,24 @@ export function bodyObject(body: ParsedBody): Fields | null {
 }
 
 export function parseJsonBody(bytes: Uint8Array | string): ParsedBody {
+  // Decoded in place (a view, not a copy, for a Uint8Array that is not a Buffer).
+  const text = typeof bytes === 'string' ? bytes
+    : Buffer.isBuffer(bytes) ? bytes.toString('utf8') : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  const parsed = parseJson(text);
+  // A UTF-8 byte-order mark (which some Windows tools write) is not JSON whitespace. Looked for only
+  // once the parse has failed, so that a body without one pays nothing for it.
+  return parsed.ok || text.charCodeAt(0) !== BOM ? parsed : parseJson(text.slice(1));
+}
+
+function parseJson(text: string): ParsedBody {
   try {
-    // Decoded in place (a view, not a copy, for a Uint8Array that is not a Buffer).
-    const text = typeof bytes === 'string' ? bytes
-      : Buffer.isBuffer(bytes) ? bytes.toString('utf8') : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
     return { ok: true, value: JSON.parse(text) };
   } catch {
     return { ok: false };
   }
 }
+
+const BOM = 0xfeff;
 
 /** The first problem of `body` for `rule`, in field order; `channel_id`, when present, must be a string. */
 export function checkPayload(rule: PayloadRule, body: ParsedBody): PayloadProblem | null {

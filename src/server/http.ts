@@ -1,17 +1,18 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import type { Duplex } from 'node:stream';
 import { OctoError } from '../core/errors.js';
+import { codingOf, readDecoded, type Decoded } from './content-coding.js';
 import type { Handler } from './handler.js';
+import { BODY_LIMIT, expectationFailed, plain, refuseMalformed, tooLarge, undecodable, unsupportedCoding } from './refusals.js';
 import type { HandlerResponse, PeerInfo, RequestHeaders } from './types.js';
 
 /**
  * The thin node:http adapter around the pure handler: it reads the body (at most BODY_LIMIT bytes,
- * else 413), passes only the two auth headers, writes the answer, reports each request to `log`, and
- * closes gracefully: no new connections, in-flight requests finish, then `close()` resolves.
+ * after decoding its Content-Encoding, else 413), passes only the two auth headers, writes the
+ * answer, reports each request to `log`, and closes gracefully: no new connections, in-flight
+ * requests finish, then `close()` resolves.
  */
-export const BODY_LIMIT = 1024 * 1024;
 
 /** How long a client may take: to send its headers, and to send the whole request. */
 export interface ServerTimeouts {
@@ -65,6 +66,11 @@ export async function listen(opts: HttpOptions): Promise<RunningServer> {
   });
   server.on('error', opts.onError);
   server.on('clientError', refuseMalformed);
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => checkContinue(req, res, opts, () => closing));
+  server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
+    req.resume();
+    send(req, res, opts, closing, performance.now(), expectationFailed(req), true);
+  });
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${port}`,
@@ -78,16 +84,23 @@ export async function listen(opts: HttpOptions): Promise<RunningServer> {
 
 const NO_BODY = new Uint8Array(0);
 
-function serveOne(req: IncomingMessage, res: ServerResponse, opts: HttpOptions, closing: () => boolean): void {
+function serveOne(req: IncomingMessage, res: ServerResponse, opts: HttpOptions, closing: () => boolean, known?: RequestHead): void {
   const started = performance.now();
-  const head = readHead(req.rawHeaders);
+  const head = known ?? readHead(req.rawHeaders);
   // No Transfer-Encoding and no (or a zero) Content-Length: the request has no body (RFC 9112
   // §6.3), so it is answered now; node reads the (empty) rest of the request itself, as it does
   // for a handler that never reads the body.
   if (!head.contentLength && !head.chunked) return send(req, res, opts, closing(), started, answer(req, opts, head, NO_BODY), false);
-  if ((head.contentLength ?? 0) > BODY_LIMIT) {
+  const refusal = refusalOf(head);
+  if (refusal) {
     req.resume();
-    return send(req, res, opts, closing(), started, tooLarge(), true);
+    return send(req, res, opts, closing(), started, refusal, true);
+  }
+  if (head.encoding !== null) {
+    const coding = codingOf(head.encoding);
+    if (coding !== null && coding !== 'identity') {
+      return readDecoded(req, coding, BODY_LIMIT, (decoded) => send(req, res, opts, closing(), started, decodedAnswer(req, opts, head, decoded), true));
+    }
   }
   const chunks: Buffer[] = [];
   let size = 0;
@@ -111,6 +124,30 @@ function serveOne(req: IncomingMessage, res: ServerResponse, opts: HttpOptions, 
   req.on('error', () => {
     done = true;
   });
+}
+
+/** What the headers alone refuse, before any of the body is read (or, under Expect, sent). */
+function refusalOf(head: RequestHead): HandlerResponse | null {
+  if ((head.contentLength ?? 0) > BODY_LIMIT) return tooLarge();
+  if (head.encoding !== null && codingOf(head.encoding) === null) return unsupportedCoding(head.encoding);
+  return null;
+}
+
+/**
+ * `Expect: 100-continue`: the client waits for a 100 before it uploads, so what the headers refuse is
+ * answered instead of the 100 and the body is never sent. node then closes the connection, once the
+ * refusal has lingered as any other does (a client need not wait, and may be sending already).
+ */
+function checkContinue(req: IncomingMessage, res: ServerResponse, opts: HttpOptions, closing: () => boolean): void {
+  const head = readHead(req.rawHeaders);
+  if (!refusalOf(head)) res.writeContinue();
+  serveOne(req, res, opts, closing, head);
+}
+
+function decodedAnswer(req: IncomingMessage, opts: HttpOptions, head: RequestHead, decoded: Decoded): HandlerResponse {
+  if ('body' in decoded) return answer(req, opts, head, decoded.body);
+  // Like a malformed request, and like a 413, answered before the key is judged.
+  return decoded.refused === 'too_large' ? tooLarge() : undecodable(decoded.message);
 }
 
 function answer(req: IncomingMessage, opts: HttpOptions, head: RequestHead, body: Uint8Array): HandlerResponse {
@@ -150,6 +187,8 @@ interface RequestHead {
   /** null when the request has no Content-Length (node has already refused an invalid one). */
   contentLength: number | null;
   chunked: boolean;
+  /** Content-Encoding as sent (several lines joined by commas), null when absent. */
+  encoding: string | null;
 }
 
 /** One pass over the raw headers, instead of node building the whole `req.headers` object. */
@@ -158,6 +197,7 @@ function readHead(raw: string[]): RequestHead {
   let authorization: string[] | undefined;
   let contentLength: number | null = null;
   let chunked = false;
+  let encoding: string | null = null;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!;
     switch (name.length) {
@@ -170,12 +210,15 @@ function readHead(raw: string[]): RequestHead {
       case 14:
         if (name.toLowerCase() === 'content-length') contentLength = Number(raw[i + 1]);
         break;
+      case 16:
+        if (name.toLowerCase() === 'content-encoding') encoding = encoding === null ? raw[i + 1]! : `${encoding}, ${raw[i + 1]!}`;
+        break;
       case 17:
         if (name.toLowerCase() === 'transfer-encoding') chunked = true;
         break;
     }
   }
-  return { auth: { 'x-octopods-auth': octopods, authorization }, contentLength, chunked };
+  return { auth: { 'x-octopods-auth': octopods, authorization }, contentLength, chunked, encoding };
 }
 
 export function isLoopback(address: string | undefined): boolean {
@@ -202,45 +245,6 @@ function endAfterBody(req: IncomingMessage, res: ServerResponse, body: string): 
   const timer = setTimeout(end, LINGER_MS);
   req.once('end', end);
   req.once('close', end);
-}
-
-function tooLarge(): HandlerResponse {
-  // No `Connection: close`: a client that sends its whole body may go on using the connection.
-  return plain(413, `Request body too large (limit ${BODY_LIMIT / 1024 / 1024} MiB)`, 'payload_too_large');
-}
-
-/** node's refusals of what is not a request it can parse, by its error code; anything else is a 400. */
-const CLIENT_ERRORS: Record<string, [status: number, statusText: string, code: string, message: string]> = {
-  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large', 'headers_too_large', 'Request headers too large'],
-  HPE_CHUNK_EXTENSIONS_OVERFLOW: [413, 'Payload Too Large', 'payload_too_large', 'Chunk extensions too large'],
-  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout', 'request_timeout', 'The request did not arrive in time'],
-};
-
-/**
- * node answers malformed HTTP, oversized headers and timeouts itself, with an empty body; SPEC §6
- * wants every error body in JSON, so this replaces node's default 'clientError' answer, keeping its
- * rule: answer only while no response has started on the socket, then close it.
- */
-function refuseMalformed(err: NodeJS.ErrnoException, socket: Duplex): void {
-  // `_httpMessage` is the response node is writing on this socket (what its own handler checks).
-  const started = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
-  if (socket.writable && !started && err.code !== 'ECONNRESET') {
-    const [status, text, code, error] = CLIENT_ERRORS[err.code ?? ''] ?? [400, 'Bad Request', 'bad_request', 'Malformed HTTP request'];
-    const body = JSON.stringify({ error, code, reason: code });
-    socket.write(`HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json; charset=utf-8\r\n` +
-      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
-  }
-  socket.destroy(err);
-}
-
-function plain(status: number, error: string, code: string): HandlerResponse {
-  return {
-    status,
-    headers: { 'content-type': 'application/json; charset=utf-8' },
-    body: JSON.stringify({ error, code, reason: code }),
-    keyId: null,
-    reason: code,
-  };
 }
 
 /** Stops accepting, lets in-flight requests finish, and gives up on stragglers after 10 s. */

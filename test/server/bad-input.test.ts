@@ -1,10 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
-import { AppContext } from '../../src/app/context.js';
-import { addChannel, addWorkspace } from '../../src/app/subjects.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { KEY_PATTERN_SOURCE } from '../../src/core/key-format.js';
-import { Sandbox } from '../helpers/cli.js';
+import type { Sandbox } from '../helpers/cli.js';
 import { portOf, rawRequest, type RawAnswer } from '../helpers/raw-http.js';
+import { peakMiB, servesThroughout, smsSandbox } from '../helpers/serve-suite.js';
 import { request, startServe, type RunningServe } from '../helpers/serve.js';
 
 /**
@@ -21,12 +19,7 @@ let bearerKey: string;
 const SMS = JSON.stringify({ destination_phone: '+15551234567', body: 'Hello from Octopods.' });
 
 beforeAll(async () => {
-  sandbox = new Sandbox();
-  const ctx = new AppContext(sandbox.env);
-  addWorkspace(ctx, { name: 'Acme', platform: 'intercom', id: 'acme' });
-  addChannel(ctx, { name: 'Support line', workspace: 'acme', type: 'sms', id: 'sms1' });
-  ctx.close();
-  channelKey = (await sandbox.json<{ secret: string }>(['keys', 'create', 'channel', '--channel', 'sms1'])).secret;
+  ({ sandbox, channelKey } = await smsSandbox());
   bearerKey = (await sandbox.json<{ secret: string }>(['keys', 'create', 'bearer', '--name', 'ci'])).secret;
   sandbox.env.OCTO_SERVE_HEADERS_TIMEOUT = '1s';
   sandbox.env.OCTO_SERVE_REQUEST_TIMEOUT = '2s';
@@ -34,15 +27,7 @@ beforeAll(async () => {
   port = portOf(serve.url);
 });
 
-afterEach(async () => {
-  expect(serve.proc.exitCode).toBeNull();
-  expect((await request(`${serve.url}/healthz`, 'GET')).status).toBe(200);
-});
-
-afterAll(async () => {
-  await serve?.stop('SIGKILL');
-  sandbox?.cleanup();
-});
+servesThroughout(() => ({ serve, sandbox }));
 
 const sms = (headers: string, body = SMS) =>
   `POST /api/v1/sms/messages HTTP/1.1\r\nHost: x\r\n${headers}Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
@@ -171,11 +156,6 @@ describe('how a body arrives', () => {
   });
 });
 
-/** Peak resident memory of the server process (Linux), in MiB. */
-function peakMiB(pid: number): number {
-  return Number(/^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
-}
-
 /** Sends `size` bytes of body (a declared length may be larger, then the client never finishes). */
 function upload(chunked: boolean, size = 5 * 1024 * 1024, declared = size, close = false): Promise<RawAnswer> {
   const head = `POST /api/v1/sms/messages HTTP/1.1\r\nHost: x\r\nX-Octopods-Auth: ${channelKey}\r\n${close ? 'Connection: close\r\n' : ''}` +
@@ -201,14 +181,14 @@ function upload(chunked: boolean, size = 5 * 1024 * 1024, declared = size, close
 describe('a 5 MiB body', () => {
   // Thirty-two at once: closing the connection while the client still sent used to lose some of the 413s.
   it.each([['with Content-Length', false], ['chunked', true]])('%s: 413, thirty-two at once, without buffering them', async (_name, chunked) => {
-    const before = existsSync('/proc/self/status') ? peakMiB(serve.proc.pid!) : null;
+    const before = peakMiB(serve.proc.pid!);
     const answers = await Promise.all(Array.from({ length: 32 }, () => upload(chunked)));
     for (const r of answers) {
       expect([r.status, r.body?.code]).toEqual([413, 'payload_too_large']);
       expect(r.closedByServer).toBe(true);
     }
     // Buffering the bodies whole would add 160 MiB; the 1 MiB limit per request bounds it near 32 MiB.
-    if (before !== null) expect(peakMiB(serve.proc.pid!) - before).toBeLessThan(64);
+    if (before !== null) expect(peakMiB(serve.proc.pid!)! - before).toBeLessThan(64);
   });
 
   it('from clients that send Connection: close too: 413, thirty-two at once', async () => {
