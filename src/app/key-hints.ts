@@ -1,21 +1,21 @@
 import { formatDuration } from '../core/duration.js';
 import type { KeyRecord } from '../core/model.js';
-import type { AppContext } from './context.js';
+import type { Keystore } from '../store/keystore.js';
 
 /**
  * The key that does `key`'s job now, if one is active: itself, the last of its successors, or
  * (for a workspace, channel or WABA key) whatever key its subject has now.
  */
-export function heirOf(ctx: AppContext, key: KeyRecord): KeyRecord | undefined {
+export function heirOf(store: Keystore, key: KeyRecord): KeyRecord | undefined {
   let current = key;
   // Each successor is newer than the key it replaced, so the walk ends; the bound is for bad data.
   for (let steps = 0; current.state !== 'active' && current.replacedBy && steps < 10_000; steps++) {
-    const next = ctx.store.keys.findById(current.replacedBy);
+    const next = store.keys.findById(current.replacedBy);
     if (!next) break;
     current = next;
   }
   if (current.state === 'active') return current;
-  return key.subject ? ctx.store.keys.activeFor(key.subject.type, key.subject.id) : undefined;
+  return key.subject ? store.keys.activeFor(key.subject.type, key.subject.id) : undefined;
 }
 
 /**
@@ -23,8 +23,8 @@ export function heirOf(ctx: AppContext, key: KeyRecord): KeyRecord | undefined {
  * key in use now, or, when there is none, create one like it (same subject; for a bearer key the
  * same name, scopes, environment and rate limit).
  */
-export function replacementCommand(ctx: AppContext, key: KeyRecord): string {
-  const heir = heirOf(ctx, key);
+export function replacementCommand(store: Keystore, key: KeyRecord): string {
+  const heir = heirOf(store, key);
   if (heir) return `octo keys rotate ${heir.id}`;
   if (key.subject) return `octo keys create ${key.kind} --${key.subject.type} ${shellWord(key.subject.id)}`;
   return [

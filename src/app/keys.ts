@@ -145,7 +145,7 @@ export function revealKey(ctx: AppContext, ref: string): { key: KeyRecord; secre
   const sealed = ctx.store.keys.sealedSecret(key.id);
   if (key.kind === 'bearer' || sealed === null) {
     throw new OctoError('not_retrievable', `${key.id} is a bearer key: it was shown once, at creation, and octo does not keep it`, {
-      hint: `issue a replacement with \`${replacementCommand(ctx, key)}\``,
+      hint: `issue a replacement with \`${replacementCommand(ctx.store, key)}\``,
     });
   }
   return { key, secret: open(ctx.masterKey(), sealed, key.id) };
@@ -231,12 +231,12 @@ export function rotateKey(ctx: AppContext, ref: string, graceSeconds = 0): Rotat
 }
 
 function notRotatable(ctx: AppContext, key: KeyRecord, now: number): ConflictError {
-  const heir = heirOf(ctx, key);
+  const heir = heirOf(ctx.store, key);
   return new ConflictError(
     `${key.id} is ${keyAcceptance(key, now).status}${key.replacedBy ? ` (replaced by ${key.replacedBy})` : ''}: only an active or expired key can be rotated`,
     heir
       ? `rotate the key in use now instead: \`octo keys rotate ${heir.id}\``
-      : `issue a new one: \`${replacementCommand(ctx, key)}\``,
+      : `issue a new one: \`${replacementCommand(ctx.store, key)}\``,
   );
 }
 

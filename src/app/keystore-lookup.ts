@@ -23,7 +23,7 @@ export class KeystoreLookup implements DecisionLookup {
 
   private readonly commits: CommitWatch;
 
-  constructor(private readonly store: Keystore) {
+  constructor(readonly store: Keystore) {
     this.commits = new CommitWatch(store);
   }
 

@@ -6,6 +6,7 @@ import { FixedWindowLimiter, type RateLimiter } from '../core/rate-limit.js';
 import { verdictView, type VerdictView } from '../core/verdict-view.js';
 import type { Keystore } from '../store/keystore.js';
 import type { AppContext } from './context.js';
+import { heirOf, replacementCommand } from './key-hints.js';
 import { KeystoreLookup } from './keystore-lookup.js';
 import { UsageRecorder } from './usage-recorder.js';
 
@@ -25,8 +26,18 @@ export function dryRun(lookup: KeystoreLookup, request: DryRunRequest, now: numb
   const channelId = request.channelId === null ? null : lookup.channelIdFor(request.channelId);
   const verdict = decideDryRun({ ...request, channelId, now }, lookup, limiter);
   const endpoint = request.endpoint && `${request.endpoint.method} ${request.endpoint.path}`;
-  return verdictView(verdict, endpoint, now);
+  const view = verdictView(verdict, endpoint, now);
+  // A revoked key never comes back: the hint names the key doing its job now, or a command that
+  // issues one and that octo will not refuse (only the keystore can tell which). Dry runs only.
+  if (!verdict.valid && verdict.key && view.hint === undefined && verdict.reason === 'revoked') {
+    const heir = heirOf(lookup.store, verdict.key);
+    view.hint = heir
+      ? `use ${heir.id}, the key in use now${heir.kind === 'bearer' ? '' : ` (\`octo keys copy ${heir.id} --print\`)`}`
+      : `issue a new one: \`${replacementCommand(lookup.store, verdict.key)}\``;
+  }
+  return view;
 }
+
 
 /** `octo keys verify` without --server. A missing keystore is an error, not a new empty one. */
 export function verifyKey(ctx: AppContext, request: DryRunRequest): VerdictView {

@@ -97,7 +97,7 @@ export function registerWebhooks(program: Command, session: Session): void {
       const result = await testWebhook(session.ctx, ref, type, timeoutS * 1000);
       if (!result.ok) session.exitCode = 1;
       if (out.json) return out.document(result);
-      printTestResult(out, result, timeoutS);
+      printTestResult(out, result, timeoutS, ref);
     }));
 
   webhooks.command('verify')
@@ -142,7 +142,7 @@ Exit codes: 0 valid, 1 invalid (malformed_header, bad_signature, timestamp_out_o
       if (!/^[1-9][0-9]{0,5}$/.test(limit)) throw new UsageError(`invalid --limit "${limit}"`, 'pass a whole number from 1, e.g. --limit 20');
       const deliveries = listDeliveries(session.ctx, ref, Number(limit));
       if (out.json) return out.document({ deliveries });
-      await printDeliveries(out, deliveries);
+      await printDeliveries(out, deliveries, ref);
     }));
 }
 

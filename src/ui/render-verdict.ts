@@ -26,7 +26,7 @@ export function printVerdict(out: Output, view: VerdictView): void {
 /** What to do about a verdict, with the command that does it; the decision's own hint first. */
 export function nextStep(v: VerdictView): string | null {
   if (v.hint) return v.hint;
-  const id = v.key?.id ?? 'KEY_ID';
+  const id = v.key?.id;
   const successor = v.key?.replaced_by;
   const useSuccessor = successor
     ? `use its successor ${successor}${v.key?.kind === 'bearer' ? '' : ` (\`octo keys copy ${successor} --print\`)`}`
@@ -43,18 +43,20 @@ export function nextStep(v: VerdictView): string | null {
     case 'malformed_header':
       return 'send exactly one `Authorization: Bearer KEY` header';
     case 'malformed_key':
-      return 'the key is mistyped or truncated (its checksum does not match): copy it again, e.g. `octo keys copy KEY_ID --print`';
+      return 'the key is mistyped or truncated (its checksum does not match): copy it again from where it was stored (`octo keys list` shows the workspace, channel and WABA keys that `octo keys copy` prints again)';
     case 'unknown_key':
       return 'this keystore has no such key: check --db or OCTO_DB, and list keys with `octo keys list`';
     case 'wrong_key_family':
       return 'octo_ws_, octo_ch_ and octo_wa_ keys serve /api/v1/… (X-Octopods-Auth); oct_live_ and oct_test_ keys serve /v1/… (Bearer)';
     case 'revoked':
-      return 'a revoked key never comes back: create a new one with `octo keys create`';
+      // The dry run's hint names the replacement (app/verify.ts): a revoked key is always known.
+      return 'a revoked key never comes back: issue a new one';
     case 'rotated':
       return useSuccessor;
     case 'expired':
       // A key that expired inside its rotation grace already has a successor, and cannot be rotated again.
-      return successor ? useSuccessor : `issue a successor with \`octo keys rotate ${id}\``;
+      if (successor) return useSuccessor;
+      return id ? `issue a successor with \`octo keys rotate ${id}\`` : null;
     case 'test_key_on_live_endpoint':
       return 'this endpoint needs a live key (oct_live_): create one with `octo keys create bearer --name NAME` (without --test)';
     case 'wrong_key_type':
@@ -64,7 +66,7 @@ export function nextStep(v: VerdictView): string | null {
     case 'wrong_channel':
       return 'the key does not cover that channel: `octo channels list` shows the key that serves each channel';
     case 'insufficient_scope':
-      return `grant it with \`octo keys scope ${id} --add ${v.required_scope ?? 'SCOPE'}\``;
+      return id && v.required_scope ? `grant it with \`octo keys scope ${id} --add ${v.required_scope}\`` : null;
     case 'rate_limited':
       return `wait ${v.retry_after ?? 1} s`;
     case 'invalid_request':

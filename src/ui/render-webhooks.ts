@@ -25,18 +25,19 @@ function attemptText(out: Output, a: DeliveryView['attempts'][number]): string {
   return `${what} ${formatTime(a.at)}`;
 }
 
-export async function printDeliveries(out: Output, deliveries: DeliveryView[]): Promise<void> {
-  if (deliveries.length === 0) return out.info('No deliveries yet. Send one with `octo webhooks test ID`.');
+/** `endpoint` as the user named it, for the hint. */
+export async function printDeliveries(out: Output, deliveries: DeliveryView[], endpoint: string): Promise<void> {
+  if (deliveries.length === 0) return out.info(`No deliveries yet. Send one with \`octo webhooks test ${endpoint}\`.`);
   const paint = (s: string) => (s === 'succeeded' ? out.c.green(s) : s === 'pending' ? out.c.yellow(s) : out.c.red(s));
   await printTable(out, ['DELIVERY', 'EVENT', 'STATUS', { title: 'ATTEMPTS', fit: 'wrap' }], deliveries.map((d) => [
     d.id, d.event, paint(d.status), d.attempts.length ? d.attempts.map((a) => attemptText(out, a)).join('\n') : out.c.dim('none yet'),
   ]));
 }
 
-export function printTestResult(out: Output, r: TestResult, timeoutS: number): void {
+export function printTestResult(out: Output, r: TestResult, timeoutS: number, endpoint: string): void {
   const answer = r.code !== null ? String(r.code) : r.error === 'timeout' ? `no answer within ${timeoutS}s` : 'connection failed';
   out.line(`${r.ok ? out.c.green('✔') : out.c.red('✘')} ${r.event.type} → ${answer} in ${r.ms} ms (delivery ${r.delivery})`);
-  if (!r.ok) out.info(out.e.dim('hint: ') + 'a delivery succeeds only on a 2xx answer; see `octo webhooks deliveries ID`');
+  if (!r.ok) out.info(out.e.dim('hint: ') + `a delivery succeeds only on a 2xx answer; see \`octo webhooks deliveries ${endpoint}\``);
 }
 
 const WHY: Record<string, string> = {

@@ -111,4 +111,23 @@ describe('every hint names a command that works, with the real id', () => {
     const channels = await sb.run(['channels', 'list', '--workspace', 'Acme']);
     expect(channels.stderr).toBe('No channels yet. Add one with `octo channels add NAME --workspace acme --type sms`.\n');
   });
+  it('keys verify of a revoked key: the hint is the key in use now, or a create that works (never a bare `octo keys create`)', async () => {
+    const verify = (secret: string) => sb.run(['keys', 'verify', '-', '--json'], { input: secret });
+    const b = await sb.json<Issued>(['keys', 'create', 'bearer', '--name', 'verify me', '--scope', 'posts:read']);
+    await sb.json(['keys', 'revoke', b.key.id, '--yes']);
+    const lone = JSON.parse((await verify(b.secret)).stdout) as { reason: string; hint?: string };
+    expect(lone.reason).toBe('revoked');
+    const created = JSON.parse((await runHinted(sb, lone.hint ?? '', '--json')).stdout) as Issued;
+    expect(created.key).toMatchObject({ name: 'verify me', scopes: ['posts:read'] });
+
+    await sb.json(['workspaces', 'add', 'Initech', '--platform', 'intercom', '--id', 'initech']);
+    const old = await sb.json<Issued>(['keys', 'create', 'workspace', '--workspace', 'initech']);
+    await sb.json(['keys', 'revoke', old.key.id, '--yes']);
+    const now = await sb.json<Issued>(['keys', 'create', 'workspace', '--workspace', 'initech']);
+    const replaced = JSON.parse((await verify(old.secret)).stdout) as { hint?: string };
+    expect(replaced.hint).toContain(`use ${now.key.id}`);
+    const copied = await runHinted(sb, replaced.hint ?? '');
+    expect(copied.code, copied.stderr).toBe(0);
+    expect(copied.stdout.trim()).toBe(now.secret);
+  });
 });
