@@ -154,6 +154,11 @@ export class Output {
     this.writeData(JSON.stringify(doc) + '\n');
   }
 
+  /** Text for stdout as it is (commander's help), unless its reader has gone. */
+  text(text: string): void {
+    this.writeData(text);
+  }
+
   /** A line of human data on stdout. */
   line(text = ''): void {
     this.writeData(text + '\n');
