@@ -7,10 +7,11 @@ import { loadMasterKey } from '../store/master-key.js';
 import { defaultDbPath, resolveDbLocation, resolveMasterKeyPath, type DbLocation } from '../store/paths.js';
 
 /**
- * What a command does with the keystore, declared per command (cli/keystore-access.ts): `writes`
- * opens it and creates it on first use; `reads` never creates one; `none` never opens it.
+ * What a command needs of the keystore, declared per command (cli/keystore-access.ts): `creates`
+ * opens it and creates it on first use (commands that add something); `existing` never creates one
+ * (commands that read, or change a key or webhook that must already be there); `none` never opens it.
  */
-export type KeystoreAccess = 'reads' | 'writes' | 'none';
+export type KeystoreAccess = 'creates' | 'existing' | 'none';
 
 /**
  * What every use case needs: the keystore (opened on first use), the clock, the actor for the
@@ -26,7 +27,7 @@ export class AppContext {
     readonly env: NodeJS.ProcessEnv,
     dbFlag?: string,
     readonly now: () => number = Date.now,
-    readonly access: KeystoreAccess = 'writes',
+    readonly access: KeystoreAccess = 'creates',
   ) {
     this.db = resolveDbLocation(dbFlag, env);
   }
@@ -36,14 +37,14 @@ export class AppContext {
   }
 
   /**
-   * The keystore. A command that only reads gets an empty one (in memory, nothing written) where
-   * the default keystore does not exist yet, and an error where the keystore it was told to use
-   * (--db, OCTO_DB) does not exist: a typo must not read as "no keys, all is well".
+   * The keystore. A command of `existing` access gets an empty one (in memory, nothing written)
+   * where the default keystore does not exist yet, and an error where the keystore it was told to
+   * use (--db, OCTO_DB) does not exist: a typo must not read as "no keys, all is well".
    */
   get store(): Keystore {
     if (this.storeInstance) return this.storeInstance;
     if (this.access === 'none') throw new Error('this command declared that it does not use the keystore');
-    this.storeInstance = this.access === 'writes' || this.keystoreExists() ? Keystore.open(this.db.path) : Keystore.empty();
+    this.storeInstance = this.access === 'creates' || this.keystoreExists() ? Keystore.open(this.db.path) : Keystore.empty();
     return this.storeInstance;
   }
 
@@ -92,7 +93,7 @@ function keystoreMissing(db: DbLocation, defaultPath: string): OctoError {
     : `OCTO_DB=${path} octo workspaces add Acme --platform intercom`;
   return new OctoError('keystore_missing', `no keystore at ${db.path} (named by ${db.source})`, {
     hint: `check ${db.source === '--db' ? 'the path' : `OCTO_DB, or unset it to use the default keystore (${defaultPath})`}; ` +
-      `to start a new keystore there, run a command that writes, e.g. \`${create}\``,
+      `to start a new keystore there, run a command that adds something, e.g. \`${create}\``,
   });
 }
 

@@ -1,45 +1,45 @@
 import type { KeystoreAccess } from '../app/context.js';
 
 /**
- * What each command does with the keystore, in one table: a command that only reads never
- * creates a keystore, and a keystore it was told to use that does not exist is an error
- * (`keystore_missing`), not an empty result. A command missing here writes (creates on first use);
- * test/e2e/keystore-missing.test.ts checks that every command of the tree is listed.
+ * What each command needs of the keystore, in one table. Only a command that adds something
+ * creates a keystore; one that reads, or changes a key or webhook that must already be there,
+ * never does, and a keystore it was told to use that does not exist is an error
+ * (`keystore_missing`), not an empty result. A command missing here creates (the safe default for
+ * a new command that adds); test/e2e/keystore-missing.test.ts checks that every command is listed.
  */
 export const KEYSTORE_ACCESS: Readonly<Record<string, KeystoreAccess>> = {
-  'workspaces add': 'writes',
-  'workspaces list': 'reads',
-  'wabas add': 'writes',
-  'wabas list': 'reads',
-  'channels add': 'writes',
-  'channels list': 'reads',
-  'keys create': 'writes',
-  'keys list': 'reads',
-  'keys show': 'reads',
-  'keys copy': 'reads',
-  'keys scope': 'writes',
-  'keys rotate': 'writes',
-  'keys revoke': 'writes',
-  'keys verify': 'reads',
-  'keys scan': 'reads',
-  'keys check': 'reads',
+  'workspaces add': 'creates',
+  'workspaces list': 'existing',
+  'wabas add': 'creates',
+  'wabas list': 'existing',
+  'channels add': 'creates',
+  'channels list': 'existing',
+  'keys create': 'creates',
+  'keys list': 'existing',
+  'keys show': 'existing',
+  'keys copy': 'existing',
+  'keys scope': 'existing',
+  'keys rotate': 'existing',
+  'keys revoke': 'existing',
+  'keys verify': 'existing',
+  'keys scan': 'existing',
+  'keys check': 'existing',
   'scopes list': 'none',
-  audit: 'reads',
-  'webhooks add': 'writes',
-  'webhooks list': 'reads',
-  'webhooks remove': 'writes',
-  'webhooks secret': 'reads',
-  'webhooks rotate-secret': 'writes',
-  // A test send records the delivery and its attempt.
-  'webhooks test': 'writes',
-  'webhooks verify': 'reads',
-  'webhooks deliveries': 'reads',
-  // serve records last-used times and webhook deliveries.
-  serve: 'writes',
-  backup: 'reads',
-  restore: 'writes',
+  audit: 'existing',
+  'webhooks add': 'creates',
+  'webhooks list': 'existing',
+  'webhooks remove': 'existing',
+  'webhooks secret': 'existing',
+  'webhooks rotate-secret': 'existing',
+  'webhooks test': 'existing',
+  'webhooks verify': 'existing',
+  'webhooks deliveries': 'existing',
+  // A verifier may start before the first key is made.
+  serve: 'creates',
+  backup: 'existing',
+  restore: 'creates',
 };
 
 export function keystoreAccess(command: string): KeystoreAccess {
-  return KEYSTORE_ACCESS[command] ?? 'writes';
+  return KEYSTORE_ACCESS[command] ?? 'creates';
 }

@@ -21,7 +21,7 @@ export class Session {
   exitCode: ExitCode = 0;
   readonly prompt = new Prompter();
   private opts: GlobalOptions = {};
-  private access: KeystoreAccess = 'writes';
+  private access: KeystoreAccess = 'creates';
   private appContext: AppContext | undefined;
 
   constructor(

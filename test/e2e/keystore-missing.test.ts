@@ -8,8 +8,8 @@ import { commandPath, Session } from '../../src/cli/session.js';
 import { Output } from '../../src/ui/output.js';
 import { Sandbox } from '../helpers/cli.js';
 
-/** A command that only reads, and what it answers where no keystore has been created yet. */
-interface ReadRow {
+/** A command that reads, or changes what must already be there, and what it answers where no keystore has been created yet. */
+interface ExistingRow {
   args: (sb: Sandbox) => string[];
   /** Exit code and JSON stdout (or stderr's error code) at the default location, no keystore there. */
   empty: { code: 0; stdout: object } | { code: 1; error: string };
@@ -19,7 +19,7 @@ const KEY = 'oct_live_' + 'a'.repeat(38);
 const body = (sb: Sandbox) => join(sb.dir, 'body.json');
 const emptyDir = (sb: Sandbox) => join(sb.dir, 'empty');
 
-const READS: Record<string, ReadRow> = {
+const EXISTING: Record<string, ExistingRow> = {
   'keys list': { args: () => ['keys', 'list'], empty: { code: 0, stdout: { keys: [] } } },
   'keys show': { args: () => ['keys', 'show', 'key_abc'], empty: { code: 1, error: 'not_found' } },
   'keys copy': { args: () => ['keys', 'copy', 'key_abc', '--print'], empty: { code: 1, error: 'not_found' } },
@@ -39,9 +39,16 @@ const READS: Record<string, ReadRow> = {
     empty: { code: 1, error: 'not_found' },
   },
   backup: { args: (sb) => ['backup', join(sb.dir, 'backup.db')], empty: { code: 1, error: 'not_found' } },
+  // Changes to a key or webhook that must already be there: nothing to change in a new keystore.
+  'keys scope': { args: () => ['keys', 'scope', 'key_abc', '--add', 'posts:read'], empty: { code: 1, error: 'not_found' } },
+  'keys rotate': { args: () => ['keys', 'rotate', 'key_abc'], empty: { code: 1, error: 'not_found' } },
+  'keys revoke': { args: () => ['keys', 'revoke', 'key_abc', '--yes'], empty: { code: 1, error: 'not_found' } },
+  'webhooks remove': { args: () => ['webhooks', 'remove', 'wh_abc', '--yes'], empty: { code: 1, error: 'not_found' } },
+  'webhooks rotate-secret': { args: () => ['webhooks', 'rotate-secret', 'wh_abc'], empty: { code: 1, error: 'not_found' } },
+  'webhooks test': { args: () => ['webhooks', 'test', 'wh_abc'], empty: { code: 1, error: 'not_found' } },
 };
 
-describe('commands that only read never create a keystore', () => {
+describe('only a command that adds something creates a keystore', () => {
   const sb = new Sandbox();
   const typo = join(sb.dir, 'no-such-folder', 'keystroe.db');
   const defaultDb = join(sb.env.XDG_DATA_HOME!, 'octo', 'keystore.db');
@@ -52,9 +59,9 @@ describe('commands that only read never create a keystore', () => {
   });
   afterAll(() => sb.cleanup());
 
-  it('lists every read command of the access table here, and the table lists every command of the tree', async () => {
-    const reads = Object.entries(KEYSTORE_ACCESS).filter(([, access]) => access === 'reads').map(([name]) => name);
-    expect(Object.keys(READS).sort()).toEqual(reads.sort());
+  it('lists every `existing` command of the access table here, and the table lists every command of the tree', async () => {
+    const existing = Object.entries(KEYSTORE_ACCESS).filter(([, access]) => access === 'existing').map(([name]) => name);
+    expect(Object.keys(EXISTING).sort()).toEqual(existing.sort());
     const env = {};
     const session = new Session(new Output({ json: false, color: false, debug: false, env }), env);
     const leaves = (c: Command): Command[] => (c.commands.length ? c.commands.flatMap(leaves) : [c]);
@@ -62,7 +69,7 @@ describe('commands that only read never create a keystore', () => {
     expect(tree.filter((p) => !p.endsWith(' help')).sort()).toEqual(Object.keys(KEYSTORE_ACCESS).sort());
   });
 
-  it.each(Object.entries(READS))('%s: a keystore named by --db or OCTO_DB that does not exist is an error (exit 1)', async (_name, row) => {
+  it.each(Object.entries(EXISTING))('%s: a keystore named by --db or OCTO_DB that does not exist is an error (exit 1)', async (_name, row) => {
     for (const opts of [{ args: ['--db', typo], env: withoutOctoDb }, { args: [], env: { ...sb.env, OCTO_DB: typo } }]) {
       const r = await sb.run([...row.args(sb), ...opts.args, '--json'], { env: opts.env });
       expect(r.code, r.stderr).toBe(1);
@@ -74,7 +81,7 @@ describe('commands that only read never create a keystore', () => {
     }
   });
 
-  it.each(Object.entries(READS))('%s: the default location with no keystore yet reads as empty, and stays absent', async (_name, row) => {
+  it.each(Object.entries(EXISTING))('%s: the default location with no keystore yet reads as empty, and stays absent', async (_name, row) => {
     const r = await sb.run([...row.args(sb), '--json'], { env: withoutOctoDb });
     expect(r.code, r.stderr).toBe(row.empty.code);
     if ('stdout' in row.empty) expect(JSON.parse(r.stdout)).toMatchObject(row.empty.stdout);
@@ -89,11 +96,11 @@ describe('commands that only read never create a keystore', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(
       `error: no keystore at ${typo} (named by --db)\n` +
-      `hint: check the path; to start a new keystore there, run a command that writes, e.g. \`octo workspaces add Acme --platform intercom --db ${typo}\`\n`,
+      `hint: check the path; to start a new keystore there, run a command that adds something, e.g. \`octo workspaces add Acme --platform intercom --db ${typo}\`\n`,
     );
   });
 
-  it('a command that writes still creates the keystore it is told to use', async () => {
+  it('a command that adds something still creates the keystore it is told to use', async () => {
     const fresh = join(sb.dir, 'fresh', 'keystore.db');
     const r = await sb.run(['workspaces', 'add', 'Acme', '--platform', 'intercom', '--db', fresh, '--json'], { env: withoutOctoDb });
     expect(r.code, r.stderr).toBe(0);
