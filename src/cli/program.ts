@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
-import { UsageError } from '../core/errors.js';
 import { readFileSync } from 'node:fs';
+import { UsageError } from '../core/errors.js';
 import { commandPath, type Session } from './session.js';
 
 type Register = (parent: Command, session: Session) => void;
