@@ -38,7 +38,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
 
 function reportError(err: unknown, out: Output): ExitCode {
   if (isCommanderError(err)) {
-    if (err.exitCode === 0) return 0; // --help, --version
+    // --help, --version, and help shown for a group called alone (`octo keys`: commander's exit 1).
+    if (err.exitCode === 0 || err.code === 'commander.help') return 0;
     const message = err.message.replace(/^error: /, '');
     out.error(new UsageError(message, 'see `octo --help`, or `octo COMMAND --help` for the command\'s flags'));
     return 2;

@@ -57,7 +57,8 @@ export function backupFileExists(file: string): boolean {
 
 /** `octo backup FILE`: a consistent, private copy of the keystore, taken while others write. */
 export async function backup(ctx: AppContext, file: string, overwrite: boolean): Promise<BackupView> {
-  if (!keystoreExists(ctx)) {
+  // keystore_missing for a keystore named by --db or OCTO_DB; not_found for the default, absent or empty.
+  if (!ctx.keystoreExists() || !keystoreExists(ctx)) {
     throw new NotFoundError(`no keystore at ${ctx.dbPath}: there is nothing to back up`, 'pass --db (or OCTO_DB) with the keystore to back up');
   }
   if (!overwrite && existsSync(file)) throw backupExists(file);

@@ -1,8 +1,17 @@
+import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
+import { OctoError } from '../core/errors.js';
 import { masterKeyFingerprint, wrongMasterKey } from '../core/secret-box.js';
 import { Keystore } from '../store/keystore.js';
 import { loadMasterKey } from '../store/master-key.js';
-import { resolveDbPath, resolveMasterKeyPath } from '../store/paths.js';
+import { defaultDbPath, resolveDbLocation, resolveMasterKeyPath, type DbLocation } from '../store/paths.js';
+
+/**
+ * What a command needs of the keystore, declared per command (cli/keystore-access.ts): `creates`
+ * opens it and creates it on first use (commands that add something); `existing` never creates one
+ * (commands that read, or change a key or webhook that must already be there); `none` never opens it.
+ */
+export type KeystoreAccess = 'creates' | 'existing' | 'none';
 
 /**
  * What every use case needs: the keystore (opened on first use), the clock, the actor for the
@@ -12,19 +21,41 @@ import { resolveDbPath, resolveMasterKeyPath } from '../store/paths.js';
 export class AppContext {
   private storeInstance: Keystore | undefined;
   private master: Buffer | undefined;
-  readonly dbPath: string;
+  readonly db: DbLocation;
 
   constructor(
     readonly env: NodeJS.ProcessEnv,
     dbFlag?: string,
     readonly now: () => number = Date.now,
+    readonly access: KeystoreAccess = 'creates',
   ) {
-    this.dbPath = resolveDbPath(dbFlag, env);
+    this.db = resolveDbLocation(dbFlag, env);
   }
 
+  get dbPath(): string {
+    return this.db.path;
+  }
+
+  /**
+   * The keystore. A command of `existing` access gets an empty one (in memory, nothing written)
+   * where the default keystore does not exist yet, and an error where the keystore it was told to
+   * use (--db, OCTO_DB) does not exist: a typo must not read as "no keys, all is well".
+   */
   get store(): Keystore {
-    this.storeInstance ??= Keystore.open(this.dbPath);
+    if (this.storeInstance) return this.storeInstance;
+    if (this.access === 'none') throw new Error('this command declared that it does not use the keystore');
+    this.storeInstance = this.access === 'creates' || this.keystoreExists() ? Keystore.open(this.db.path) : Keystore.empty();
     return this.storeInstance;
+  }
+
+  /**
+   * Whether there is a keystore to read, creating nothing: false for the default location before
+   * its first write; for a keystore named by --db or OCTO_DB that is not there, `keystore_missing`.
+   */
+  keystoreExists(): boolean {
+    if (existsSync(this.db.path)) return true;
+    if (this.db.source === 'default') return false;
+    throw keystoreMissing(this.db, defaultDbPath(this.env));
   }
 
   /** $OCTO_ACTOR, else the OS user (SPEC §5). */
@@ -52,4 +83,21 @@ export class AppContext {
   close(): void {
     this.storeInstance?.close();
   }
+}
+
+/** A keystore someone named that is not there: most often a typo in a CI variable or a flag. */
+function keystoreMissing(db: DbLocation, defaultPath: string): OctoError {
+  const path = shellWord(db.path);
+  const create = db.source === '--db'
+    ? `octo workspaces add Acme --platform intercom --db ${path}`
+    : `OCTO_DB=${path} octo workspaces add Acme --platform intercom`;
+  return new OctoError('keystore_missing', `no keystore at ${db.path} (named by ${db.source})`, {
+    hint: `check ${db.source === '--db' ? 'the path' : `OCTO_DB, or unset it to use the default keystore (${defaultPath})`}; ` +
+      `to start a new keystore there, run a command that adds something, e.g. \`${create}\``,
+  });
+}
+
+/** A path as one shell word, so that the hint's command can be pasted as it is. */
+function shellWord(text: string): string {
+  return /^[\w./~:@%+-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }

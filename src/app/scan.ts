@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import type { Finding, ScanResult, ScanStats } from '../core/leak-model.js';
 import { findKeys, looksBinary, mayHoldKey, type KeyMatch } from '../core/find-keys.js';
 import { hashKey, maskKey } from '../core/key-format.js';
@@ -27,7 +26,7 @@ export interface ScanOptions {
 export async function scanForKeys(ctx: AppContext, opts: ScanOptions): Promise<ScanResult> {
   const cwd = opts.cwd ?? process.cwd();
   // A scan never creates a keystore: in CI there usually is none, and every key is then unknown.
-  const keystore = existsSync(ctx.dbPath);
+  const keystore = ctx.keystoreExists();
   const { toFinding, unchecked } = findingMaker(ctx, keystore);
   const stats: ScanStats = { files: 0, bytes: 0, binary: 0, skipped: [] };
   const findings: Finding[] = [];

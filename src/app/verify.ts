@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { OctoError } from '../core/errors.js';
 import { decideDryRun, decideRequest, type Credentials, type Verdict } from '../core/decision.js';
 import type { ParsedBody } from '../core/payload.js';
@@ -39,9 +38,12 @@ export function dryRun(lookup: KeystoreLookup, request: DryRunRequest, now: numb
 }
 
 
-/** `octo keys verify` without --server. A missing keystore is an error, not a new empty one. */
+/**
+ * `octo keys verify` without --server. A missing keystore is an error, not a new empty one, even at
+ * the default location: a verdict of `unknown_key` there would send the user looking for the key.
+ */
 export function verifyKey(ctx: AppContext, request: DryRunRequest): VerdictView {
-  if (!existsSync(ctx.dbPath)) {
+  if (!ctx.keystoreExists()) {
     throw new OctoError('keystore_missing', `no keystore at ${ctx.dbPath}`, {
       hint: 'pass --db (or OCTO_DB) with the keystore that holds this key, or --server with a running `octo serve`',
     });

@@ -30,7 +30,7 @@ export async function tryFastVerify(argv: string[], session: Session): Promise<b
   }
   const { values, positionals } = parsed;
   if (positionals[0] !== 'keys' || positionals[1] !== 'verify' || positionals.length > 3) return false;
-  session.configure({ db: values.db, json: values.json, color: !values['no-color'], yes: values.yes, debug: values.debug });
+  session.configure({ db: values.db, json: values.json, color: !values['no-color'], yes: values.yes, debug: values.debug }, 'keys verify');
   await runVerify(session, positionals[2], values);
   return true;
 }

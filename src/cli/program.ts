@@ -1,6 +1,7 @@
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
-import type { Session } from './session.js';
+import { UsageError } from '../core/errors.js';
+import { commandPath, type Session } from './session.js';
 
 type Register = (parent: Command, session: Session) => void;
 
@@ -64,7 +65,8 @@ async function addKeys(program: Command, session: Session, sub: string | undefin
 export async function buildProgram(session: Session, argv: string[]): Promise<Command> {
   const program = new Command('octo')
     .description('Administer API keys in a local keystore, and verify requests the way the real APIs do.')
-    .version(version(), '-V, --version')
+    .option('-V, --version', 'print the version ({"version": "…"} with --json)')
+    .on('option:version', () => printVersion(session))
     .option('--db <path>', 'keystore file (default: $OCTO_DB, then ${XDG_DATA_HOME:-~/.local/share}/octo/keystore.db)')
     .option('--json', 'print one JSON document on stdout (errors as JSON on stderr)')
     .option('--no-color', 'no colour (also NO_COLOR=1)')
@@ -72,7 +74,10 @@ export async function buildProgram(session: Session, argv: string[]): Promise<Co
     .option('--debug', 'print stacks for errors')
     .showHelpAfterError(false)
     .exitOverride()
-    .configureOutput({ outputError: () => {} })
+    // Errors are printed by main. Commander writes help to stderr as an error when a group is
+    // called alone (`octo keys`); octo takes that as a request for help: stdout, exit 0. Both
+    // through Output, so that `octo --help | head` ends quietly.
+    .configureOutput({ outputError: () => {}, writeOut: (text) => session.out.text(text), writeErr: (text) => session.out.text(text) })
     .addHelpText('after', `
 Examples:
   $ octo workspaces add Acme --platform intercom
@@ -95,5 +100,41 @@ Exit codes: 0 ok, 1 refused or failed, 2 usage error, 130 cancelled.`);
     await addKeys(program, session, undefined);
     for (const register of rest) register(program, session);
   }
+  for (const group of groups(program)) addHelpCommand(group);
   return program;
+}
+
+/** The program and every command that has subcommands. */
+function groups(command: Command): Command[] {
+  return command.commands.length ? [command, ...command.commands.flatMap(groups)] : [];
+}
+
+/**
+ * `help [command...]` in every group, in place of commander's, which follows one word only:
+ * `octo help keys create` shows the help of `keys create`, and an unknown word is a usage error.
+ */
+function addHelpCommand(group: Command): void {
+  group.command('help [command...]')
+    .description(group.parent ? 'show the help of a command' : 'show the help of a command, e.g. `octo help keys create`')
+    .action((words: string[]) => {
+      let target = group;
+      for (const word of words) {
+        const next = target.commands.find((c) => c.name() === word);
+        if (!next) {
+          const known = commandPath(target);
+          throw new UsageError(`unknown command '${[known, word].filter(Boolean).join(' ')}'`,
+            `see \`octo ${known ? known + ' ' : ''}--help\` for the commands`);
+        }
+        target = next;
+      }
+      target.help();
+    });
+}
+
+/** `-V/--version`: the version, or `{"version": "…"}` with --json; then exit 0. */
+function printVersion(session: Session): never {
+  const v = version();
+  if (session.out.json) session.out.document({ version: v });
+  else session.out.line(v);
+  throw new CommanderError(0, 'commander.version', v);
 }

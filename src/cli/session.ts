@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
-import { AppContext } from '../app/context.js';
+import { AppContext, type KeystoreAccess } from '../app/context.js';
 import type { ExitCode } from '../core/errors.js';
 import { Output } from '../ui/output.js';
 import { Prompter } from '../ui/prompts.js';
+import { keystoreAccess } from './keystore-access.js';
 
 export interface GlobalOptions {
   db?: string;
@@ -20,6 +21,7 @@ export class Session {
   exitCode: ExitCode = 0;
   readonly prompt = new Prompter();
   private opts: GlobalOptions = {};
+  private access: KeystoreAccess = 'creates';
   private appContext: AppContext | undefined;
 
   constructor(
@@ -27,9 +29,10 @@ export class Session {
     readonly env: NodeJS.ProcessEnv,
   ) {}
 
-  /** Called before every action with the parsed global options. */
-  configure(opts: GlobalOptions): void {
+  /** Called before every action with the parsed global options and the command's path (`keys list`). */
+  configure(opts: GlobalOptions, command: string): void {
     this.opts = opts;
+    this.access = keystoreAccess(command);
   }
 
   get yes(): boolean {
@@ -37,7 +40,7 @@ export class Session {
   }
 
   get ctx(): AppContext {
-    this.appContext ??= new AppContext(this.env, this.opts.db);
+    this.appContext ??= new AppContext(this.env, this.opts.db, Date.now, this.access);
     return this.appContext;
   }
 
@@ -54,7 +57,14 @@ type Handler = (...args: any[]) => Promise<void> | void;
 export function act(session: Session, handler: Handler) {
   return async (...args: unknown[]): Promise<void> => {
     const command = args[args.length - 1] as Command;
-    session.configure(command.optsWithGlobals() as GlobalOptions);
+    session.configure(command.optsWithGlobals() as GlobalOptions, commandPath(command));
     await handler(...args.slice(0, -1));
   };
+}
+
+/** `keys list` for the Command of `octo keys list`: its names below the program. */
+export function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c?.parent; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
 }

@@ -1,11 +1,26 @@
 import type { Command } from 'commander';
 import { resolveSubjectId } from '../app/resolve.js';
 import { addChannel, addWaba, addWorkspace, listChannels, listWabas, listWorkspaces } from '../app/subjects.js';
-import { CHANNEL_TYPES, PLATFORMS, toIso } from '../core/model.js';
+import { CHANNEL_TYPES, PLATFORMS, toIso, type ChannelType } from '../core/model.js';
 import { printTable } from '../ui/table.js';
+import { addOptions, checkOptions, variantsTaking, type OptionTable } from './option-rules.js';
 import { act, type Session } from './session.js';
 
 const NO_KEY = 'No API key generated';
+
+/** Which option of `channels add` each type of channel takes: only a WhatsApp number has a WABA. */
+const CHANNEL_OPTIONS: OptionTable<ChannelType> = {
+  variants: CHANNEL_TYPES,
+  noun: (type) => `${type === 'sms' ? 'an' : 'a'} ${type} channel`,
+  rows: [
+    { flags: '--workspace <ws>', description: 'workspace id or name (asked on a terminal)', appliesTo: CHANNEL_TYPES },
+    { flags: '--type <type>', description: 'sms, viber, telegram or whatsapp (asked on a terminal)', appliesTo: CHANNEL_TYPES },
+    { flags: '--waba <waba>', description: 'the WABA the number is attached to (asked on a terminal)', appliesTo: ['whatsapp'] },
+    { flags: '--id <id>', description: 'the channel id (default: generated)', appliesTo: CHANNEL_TYPES },
+  ],
+};
+
+const isChannelType = (value: unknown): value is ChannelType => (CHANNEL_TYPES as readonly unknown[]).includes(value);
 
 export function registerSubjects(program: Command, session: Session): void {
   const { out } = session;
@@ -58,17 +73,14 @@ export function registerSubjects(program: Command, session: Session): void {
     }));
 
   const channels = program.command('channels').description('SMS lines, Viber senders, Telegram bots and WhatsApp numbers');
-  channels.command('add <name>')
+  addOptions(channels.command('add <name>'), CHANNEL_OPTIONS, 'type')
     .description('add a channel to a workspace (a WhatsApp number also names its WABA)')
-    .option('--workspace <ws>', 'workspace id or name (asked on a terminal)')
-    .option('--type <type>', 'sms, viber, telegram or whatsapp (asked on a terminal)')
-    .option('--waba <waba>', 'the WABA of a WhatsApp number (asked on a terminal)')
-    .option('--id <id>', 'the channel id (default: generated)')
     .addHelpText('after', '\nExamples:\n  $ octo channels add "Support line" --workspace Acme --type sms\n  $ octo channels add "+1 555 0100" --workspace Acme --type whatsapp --waba "Acme WABA"')
     .action(act(session, async (name: string, opts: Record<string, unknown>) => {
+      if (isChannelType(opts.type)) checkOptions(CHANNEL_OPTIONS, opts.type, opts);
       const workspace = (opts.workspace as string | undefined) ?? await askWorkspace(session);
       const type = (opts.type as string | undefined) ?? await session.prompt.select('Which type of channel?',
-        CHANNEL_TYPES.map((t) => ({ name: t, value: t as string })), { what: 'the channel type', flag: '--type sms|viber|telegram|whatsapp' });
+        variantsTaking(CHANNEL_OPTIONS, opts).map((t) => ({ name: t, value: t as string })), { what: 'the channel type', flag: '--type sms|viber|telegram|whatsapp' });
       let waba = opts.waba as string | undefined;
       if (type === 'whatsapp' && waba === undefined && session.prompt.interactive) {
         waba = await session.prompt.select('Which WABA is this number attached to?',

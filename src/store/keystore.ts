@@ -2,7 +2,7 @@ import type { Statement } from 'better-sqlite3';
 import { AuditRepo } from './audit-repo.js';
 import { KeysRepo } from './keys-repo.js';
 import { MetaRepo } from './meta-repo.js';
-import { openDatabase, type Db } from './open.js';
+import { openDatabase, openEmptyDatabase, type Db } from './open.js';
 import { SubjectsRepo } from './subjects-repo.js';
 import { WalIndexWatch } from './wal-index.js';
 import { WebhooksRepo } from './webhooks-repo.js';
@@ -43,8 +43,13 @@ export class Keystore {
     return (this.webhooksRepo ??= new WebhooksRepo(this.db));
   }
 
-  static open(path: string, opts: { readonly?: boolean } = {}): Keystore {
-    return new Keystore(openDatabase(path, opts), path);
+  static open(path: string): Keystore {
+    return new Keystore(openDatabase(path), path);
+  }
+
+  /** An empty keystore that lives in memory only: a read of a keystore not created yet. */
+  static empty(): Keystore {
+    return new Keystore(openEmptyDatabase(), ':memory:');
   }
 
   /** A write transaction taken with BEGIN IMMEDIATE, so concurrent writers queue on the busy timeout. */

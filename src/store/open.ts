@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { OctoError } from '../core/errors.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations/index.js';
@@ -15,16 +15,11 @@ const BUSY_TIMEOUT_MS = 10_000;
  * keys, a busy timeout, and every pending migration applied. Clear errors, never a stack, for a
  * path that cannot be made, a file that is not SQLite, and a schema newer than this octo.
  */
-export function openDatabase(path: string, opts: { readonly?: boolean } = {}): Db {
-  if (!opts.readonly) prepareFile(path);
-  else if (!existsSync(path)) {
-    throw new OctoError('keystore_missing', `no keystore at ${path}`, {
-      hint: 'create one with any octo command that writes, e.g. `octo workspaces add NAME --platform intercom`',
-    });
-  }
+export function openDatabase(path: string): Db {
+  prepareFile(path);
   let db: Db;
   try {
-    db = new Database(path, { readonly: opts.readonly ?? false, timeout: BUSY_TIMEOUT_MS });
+    db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
   } catch (err) {
     throw cannotOpen(path, err);
   }
@@ -32,13 +27,21 @@ export function openDatabase(path: string, opts: { readonly?: boolean } = {}): D
     db.pragma('foreign_keys = ON');
     // Checked before anything writes: a file octo must refuse is left exactly as it was.
     checkIsOurs(db, path);
-    if (!opts.readonly) setWal(db);
+    setWal(db);
     migrate(db, path);
   } catch (err) {
     db.close();
     if (err instanceof OctoError) throw err;
     throw cannotOpen(path, err);
   }
+  return db;
+}
+
+/** A keystore in memory with the current schema and no rows: what a read sees where none exists yet. */
+export function openEmptyDatabase(): Db {
+  const db = new Database(':memory:');
+  db.pragma('foreign_keys = ON');
+  migrate(db, ':memory:');
   return db;
 }
 

@@ -1,10 +1,22 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
+/** Where the keystore location came from: a keystore someone named, or the default one. */
+export type DbSource = '--db' | 'OCTO_DB' | 'default';
+
+export interface DbLocation {
+  path: string;
+  source: DbSource;
+}
+
 /** SPEC §2: --db, then $OCTO_DB, then ${XDG_DATA_HOME:-~/.local/share}/octo/keystore.db. */
-export function resolveDbPath(flag: string | undefined, env: NodeJS.ProcessEnv): string {
-  if (flag) return flag;
-  if (env.OCTO_DB) return env.OCTO_DB;
+export function resolveDbLocation(flag: string | undefined, env: NodeJS.ProcessEnv): DbLocation {
+  if (flag) return { path: flag, source: '--db' };
+  if (env.OCTO_DB) return { path: env.OCTO_DB, source: 'OCTO_DB' };
+  return { path: defaultDbPath(env), source: 'default' };
+}
+
+export function defaultDbPath(env: NodeJS.ProcessEnv): string {
   const dataHome = env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
   return join(dataHome, 'octo', 'keystore.db');
 }

@@ -2,7 +2,7 @@ import type { ChalkInstance } from 'chalk';
 import { writeSync } from 'node:fs';
 import { OctoError } from '../core/errors.js';
 import { maskKeysIn } from '../core/find-keys.js';
-import { loadPainters, PLAIN, type Painters } from './colors.js';
+import { colorChoice, loadPainters, PLAIN, type Painters } from './colors.js';
 
 export interface OutputOptions {
   json: boolean;
@@ -16,8 +16,7 @@ export interface OutputOptions {
 
 /**
  * The one place that writes: data to stdout, messages and errors to stderr, a colour decision per
- * stream. chalk alone ignores NO_COLOR, so the level is decided here: none with --no-color, with a
- * non-empty NO_COLOR, or when the stream is not a terminal.
+ * stream. chalk alone ignores NO_COLOR, so the level is decided here (colors.ts, colorChoice).
  */
 export class Output {
   readonly json: boolean;
@@ -40,14 +39,16 @@ export class Output {
     this.e = painters.stderr;
   }
 
-  /** An Output with colour where the stream is a terminal and neither --no-color nor NO_COLOR says no. */
+  /** An Output with the colour colorChoice decides: none, FORCE_COLOR's level, or the terminal's. */
   static async create(opts: OutputOptions): Promise<Output> {
     // JSON is never painted, so a --json run does not even ask whether its streams are terminals
     // (node:tty alone, with node:net under it, is ~4 ms of a `keys verify --json` start-up).
-    if (!opts.color || opts.env.NO_COLOR || opts.json) return new Output(opts);
+    const choice = colorChoice(opts.env, opts.color && !opts.json);
+    if (choice === 0) return new Output(opts);
+    if (choice !== 'terminal') return new Output(opts, await loadPainters(choice, false, false));
     const { isatty } = await import('node:tty');
     const tty = (stream: NodeJS.WriteStream | undefined, fd: number) => (stream ? Boolean(stream.isTTY) : isatty(fd));
-    return new Output(opts, await loadPainters(tty(opts.stdout, 1), tty(opts.stderr, 2)));
+    return new Output(opts, await loadPainters(choice, tty(opts.stdout, 1), tty(opts.stderr, 2)));
   }
 
   get stdout(): NodeJS.WriteStream {
@@ -167,6 +168,11 @@ export class Output {
   /** A stream of JSON documents, one per line (serve's log, scan findings). */
   jsonLine(doc: object): void {
     this.writeData(JSON.stringify(doc) + '\n');
+  }
+
+  /** Text for stdout as it is (commander's help), unless its reader has gone. */
+  text(text: string): void {
+    this.writeData(text);
   }
 
   /** A line of human data on stdout. */

@@ -53,10 +53,14 @@ export class Prompter {
     return guard(() => password({ message, mask: true }, context()));
   }
 
-  async checkbox<T>(message: string, choices: Choice<T>[], missing: { what: string; flag: string }): Promise<T[]> {
+  /** `validate` sees the values ticked; a string is shown and the question stays. */
+  async checkbox<T>(
+    message: string, choices: Choice<T>[], missing: { what: string; flag: string }, validate?: (values: T[]) => true | string,
+  ): Promise<T[]> {
     if (!this.interactive) this.refuse(missing.what, missing.flag);
     const { checkbox } = await import('@inquirer/prompts');
-    return guard(() => checkbox<T>({ message, choices, pageSize: 15 }, context()));
+    const check = validate && ((ticked: readonly { value: T }[]) => validate(ticked.map((c) => c.value)));
+    return guard(() => checkbox<T>({ message, choices, pageSize: 15, ...(check ? { validate: check } : {}) }, context()));
   }
 
   /**

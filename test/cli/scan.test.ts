@@ -212,13 +212,14 @@ describe('octo keys scan', () => {
     expect(json).toMatchObject({ findings: [], scanned: { files: 1 }, skipped: [] });
   });
 
-  it('never creates a keystore: without one, every key is unknown', async () => {
-    const db = join(sb.dir, 'absent', 'keystore.db');
-    const r = await sb.run(['keys', 'scan', '.env', '--json'], { cwd: tree, env: { OCTO_DB: db } });
+  it('never creates a keystore: without one at the default location, every key is unknown', async () => {
+    const env = { OCTO_DB: undefined, XDG_DATA_HOME: join(sb.dir, 'absent') };
+    const db = join(sb.dir, 'absent', 'octo', 'keystore.db');
+    const r = await sb.run(['keys', 'scan', '.env', '--json'], { cwd: tree, env });
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ keystore: false, findings: [{ file: '.env', status: 'unknown', key_id: null }] });
     expect(existsSync(db)).toBe(false);
-    const human = await sb.run(['keys', 'scan', '.env'], { cwd: tree, env: { OCTO_DB: db } });
+    const human = await sb.run(['keys', 'scan', '.env'], { cwd: tree, env });
     expect(human.stderr).toContain(`no keystore at ${db}`);
   });
 

@@ -81,10 +81,12 @@ describe('octo backup', () => {
   });
 
   it('refuses when there is no keystore to back up, creating none', async () => {
-    const r = await sb.run(['backup', join(sb.dir, 'b.db'), '--json']);
+    // At the default location; a keystore named by OCTO_DB or --db that is missing: keystore-missing.test.ts.
+    const r = await sb.run(['backup', join(sb.dir, 'b.db'), '--json'], { env: { OCTO_DB: undefined } });
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stderr)).toMatchObject({ error: { code: 'not_found' } });
     expect(existsSync(sb.db)).toBe(false);
+    expect(existsSync(sb.env.XDG_DATA_HOME!)).toBe(false);
     expect(existsSync(join(sb.dir, 'b.db'))).toBe(false);
   });
 

@@ -160,10 +160,11 @@ describe('keystore files that cannot be used', () => {
       // root writes anywhere, so as root the command runs as nobody
       const uid = process.getuid?.() === 0 ? 65534 : undefined;
       for (const db of [join(ro, 'keystore.db'), join(ro, 'sub', 'keystore.db')]) {
-        const r = await runWith(['keys', 'list', '--json'], { env: { ...sb.env, OCTO_DB: db, HOME: ro }, uid });
+        // A command that writes: one that only reads refuses a missing keystore before (keystore-missing.test.ts).
+        const r = await runWith(['workspaces', 'add', 'Acme', '--platform', 'intercom', '--json'], { env: { ...sb.env, OCTO_DB: db, HOME: ro }, uid });
         expectRefused(r, 'keystore_unwritable', /cannot open the keystore .*keystore\.db/);
       }
-      const human = await runWith(['keys', 'list'], { env: { ...sb.env, OCTO_DB: join(ro, 'k.db'), HOME: ro }, uid });
+      const human = await runWith(['workspaces', 'add', 'Acme', '--platform', 'intercom'], { env: { ...sb.env, OCTO_DB: join(ro, 'k.db'), HOME: ro }, uid });
       expect(human.stderr).toMatch(/^error: .*\nhint: /);
       expect(human.stderr).not.toMatch(STACK_LINE);
       expect(existsSync(join(ro, 'sub'))).toBe(false);

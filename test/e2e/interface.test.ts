@@ -96,7 +96,7 @@ describe('the command-line interface', () => {
   it('asks for a bearer name and scopes on a terminal', async () => {
     const r = await runInPty(sb, ['keys', 'create', 'bearer', '--json'], [
       { expect: 'Name of the key', send: 'From the prompt\r' },
-      { expect: 'Scopes', send: ' \r' }, // tick the first scope (posts:read), confirm
+      { expect: 'Scopes', send: '\u001b[B \r' }, // down past "Full access", tick posts:read, confirm
     ]);
     expect(r.code).toBe(0);
     const { keys } = await sb.json<{ keys: { name: string; scopes: string[] | null }[] }>(['keys', 'list', '--kind', 'bearer']);

@@ -255,11 +255,12 @@ describe('keys verify without a keystore', () => {
   it('says so (exit 1) and creates none', async () => {
     const empty = new Sandbox();
     try {
-      const r = await empty.run(['keys', 'verify', 'oct_live_' + 'a'.repeat(38)]);
+      // The default location (a keystore named by OCTO_DB or --db that is missing: keystore-missing.test.ts).
+      const r = await empty.run(['keys', 'verify', 'oct_live_' + 'a'.repeat(38)], { env: { OCTO_DB: undefined } });
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/^error: no keystore at /m);
       expect(r.stderr).toContain('--server');
-      expect(existsSync(empty.db)).toBe(false);
+      expect(existsSync(empty.env.XDG_DATA_HOME!)).toBe(false);
     } finally {
       empty.cleanup();
     }
