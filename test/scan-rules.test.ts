@@ -163,7 +163,8 @@ describe('octo keys scan on the same placeholders', () => {
     try {
       writeFileSync(join(dir, 'doc.md'), [...PLACEHOLDERS, badChecksum].map((p) => `KEY=${p}\n`).join(''));
       const r = await runOcto(['keys', 'scan', 'doc.md', '--json', '--fail-on-unknown'], {
-        cwd: dir, env: { ...process.env, OCTO_DB: join(dir, 'keystore.db') },
+        // The default keystore, not created yet, reads as empty (one named by OCTO_DB must exist).
+        cwd: dir, env: { ...withoutOctoDb(process.env), XDG_DATA_HOME: dir },
       });
       expect(r.code, r.stderr).toBe(0);
       expect(JSON.parse(r.stdout)).toMatchObject({ findings: [], scanned: { files: 1 } });
@@ -172,3 +173,8 @@ describe('octo keys scan on the same placeholders', () => {
     }
   });
 });
+
+function withoutOctoDb(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { OCTO_DB: _, ...rest } = env;
+  return rest;
+}

@@ -4,6 +4,7 @@ import { generateKey, hashKey, maskKey, prefixFor, type KeyKind } from '../core/
 import type { RateLimit } from '../core/duration.js';
 import { keyAcceptance } from '../core/key-acceptance.js';
 import { keyView, type KeyRecord, type KeyStatus, type KeyView, type SubjectType } from '../core/model.js';
+import { checkName } from '../core/names.js';
 import { ADMIN_SCOPE, normaliseScopes, validateScopes } from '../core/scopes.js';
 import { open, seal } from '../core/secret-box.js';
 import type { NewKey } from '../store/keys-repo.js';
@@ -35,8 +36,7 @@ const SUBJECT_OF: Record<Exclude<KeyKind, 'bearer'>, SubjectType> = { workspace:
 
 export function createKey(ctx: AppContext, input: CreateKeyInput): IssuedKey {
   if (input.kind === 'bearer') {
-    const name = input.name.trim();
-    if (!name || name.length > 200) throw new UsageError('a bearer key needs a name of 1 to 200 characters', 'pass --name NAME, e.g. --name "Production Server"');
+    const name = checkName(input.name, 'key', 'a bearer key needs a name of 1 to 200 printable characters: pass --name NAME, e.g. --name "Production Server"');
     const scopes = normaliseScopes(validateScopes(input.scopes ?? []));
     const now = ctx.now();
     return issue(ctx, {

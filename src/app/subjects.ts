@@ -1,5 +1,6 @@
 import { ConflictError, UsageError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
+import { checkName } from '../core/names.js';
 import {
   CHANNEL_TYPES, keyView, PLATFORMS, toIso,
   type Channel, type ChannelType, type KeyView, type Platform, type SubjectType, type Waba, type Workspace,
@@ -9,14 +10,6 @@ import type { AppContext } from './context.js';
 import { resolveSubjectId } from './resolve.js';
 
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
-
-function checkName(name: string, what: string): string {
-  const trimmed = name.trim();
-  if (trimmed.length === 0 || trimmed.length > 200 || /[\u0000-\u001f\u007f]/.test(trimmed)) {
-    throw new UsageError(`invalid ${what} name "${name}"`, 'give a name of 1 to 200 printable characters');
-  }
-  return trimmed;
-}
 
 function checkId(id: string | undefined, prefix: 'ws' | 'waba' | 'ch'): string {
   if (id === undefined) return newId(prefix);

@@ -1,5 +1,5 @@
 import type { Output } from './output.js';
-import { loadTextWidth, stripCodes, type TextWidth } from './text-width.js';
+import { loadTextWidth, type TextWidth } from './text-width.js';
 
 /**
  * A column of a table. A plain title never narrows (ids, masked keys: they are copied whole).
@@ -23,7 +23,8 @@ export const FLOOR = 10;
  * cells of several lines, fitted to `columns`, drawn in one pass (widths first, then lines streamed:
  * cli-table3's layout grew faster than the row count, and `keys list` over 100,000 keys had not
  * finished after 10 minutes). Off a terminal (`columns` null): tab-separated rows under a header
- * row, no borders, no colour, nothing cut; see tsvCell for tabs and newlines inside a cell.
+ * row, no borders, nothing cut, and no colour unless FORCE_COLOR asks for it (a CI log that renders
+ * colour); see tsvCell for tabs and newlines inside a cell.
  */
 export async function printTable(
   out: Output, head: (string | Column)[], rows: string[][], columns: number | null = out.terminalColumns,
@@ -113,15 +114,14 @@ export function fitColumns(cols: Column[], natural: number[], floors: number[], 
   return { shown, widths: shown.map((i) => widths.get(i)!) };
 }
 
-const SPECIAL = /[\t\n\r\x1b]/;
+const SPECIAL = /[\t\n\r]/;
 
 /**
- * A cell of a tab-separated row: colour codes removed, and a tab or a line break (the lines of a
- * cell of several lines) made one space, so that a row stays one line and a field never holds a
- * tab; everything else is left as it is (a name with a backslash greps as typed). --json is the
- * form that keeps every character.
+ * A cell of a tab-separated row: a tab or a line break (the lines of a cell of several lines) made
+ * one space, so that a row stays one line and a field never holds a tab; everything else is left as
+ * it is (a name with a backslash greps as typed). --json is the form that keeps every character.
  */
 export function tsvCell(cell: string): string {
   if (!SPECIAL.test(cell)) return cell;
-  return stripCodes(cell).replace(/\r\n|[\t\n\r]/g, ' ');
+  return cell.replace(/\r\n|[\t\n\r]/g, ' ');
 }

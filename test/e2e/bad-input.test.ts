@@ -63,6 +63,8 @@ const cases: Case[] = [
   { name: 'an ambiguous id prefix', args: ['keys', 'show', 'key_'], exit: 2, code: 'ambiguous_id', message: /"key_" matches several keys: key_\w+, key_\w+/ },
   { name: 'an unknown subject', args: ['keys', 'create', 'channel', '--channel', "nope' OR '1'='1"], exit: 1, code: 'not_found', message: /no channel "nope' OR '1'='1"/ },
   { name: 'an id with SQL in it', args: ['workspaces', 'add', 'x', '--platform', 'intercom', '--id', "a'; DROP TABLE keys;--"], exit: 2, code: 'usage', message: /invalid id/ },
+  { name: 'a key name with a tab in it', args: ['keys', 'create', 'bearer', '--name', 'CI\tpipeline'], exit: 2, code: 'usage', message: /invalid key name "CI\\tpipeline"/ },
+  { name: 'a key name with an escape sequence', args: ['keys', 'create', 'bearer', '--name', '\u001b[2Jwiped'], exit: 2, code: 'usage', message: /invalid key name/ },
   { name: 'a duration 90x', args: ['keys', 'create', 'bearer', '--name', 'n', '--expires-in', '90x'], exit: 2, code: 'invalid_duration', message: /"90x"/ },
   { name: 'a duration -1d', args: ['keys', 'create', 'bearer', '--name', 'n', '--expires-in', '-1d'], exit: 2, code: 'invalid_duration', message: /"-1d"/ },
   { name: 'a duration 0', args: ['keys', 'create', 'bearer', '--name', 'n', '--expires-in', '0'], exit: 2, code: 'invalid_duration', message: /"0"/ },

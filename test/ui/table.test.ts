@@ -127,11 +127,16 @@ describe('tables on a terminal', () => {
 });
 
 describe('tables off a terminal', () => {
-  it('are tab-separated rows under a header row: no borders, no colour, nothing cut', async () => {
-    const c = new Chalk({ level: 1 });
+  it('are tab-separated rows under a header row: no borders, nothing cut', async () => {
     const long = 'n'.repeat(200);
-    const { text } = await render(['ID', { title: 'NAME', fit: 'truncate' }, 'STATUS'], [['key_1', long, c.green('active')], ['key_2', '漢字 👩‍💻', 'revoked']], null, true);
+    const { text } = await render(['ID', { title: 'NAME', fit: 'truncate' }, 'STATUS'], [['key_1', long, 'active'], ['key_2', '漢字 👩‍💻', 'revoked']], null, true);
     expect(text).toBe(`ID\tNAME\tSTATUS\nkey_1\t${long}\tactive\nkey_2\t漢字 👩‍💻\trevoked\n`);
+  });
+
+  it('keep the colour of a cell that has one (cells are painted only when FORCE_COLOR asks off a terminal)', async () => {
+    const c = new Chalk({ level: 1 });
+    const { text } = await render(['ID', 'STATUS'], [['key_1', c.green('active')]], null, true);
+    expect(text).toBe(`ID\tSTATUS\nkey_1\t${c.green('active')}\n`);
   });
 
   it('make a tab or a line break inside a cell one space, and leave the rest (a backslash) as it is', async () => {
