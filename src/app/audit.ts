@@ -1,5 +1,5 @@
 import { toIso } from '../core/model.js';
-import type { AuditEntry } from '../store/audit-repo.js';
+import type { AuditEntry } from '../store/records.js';
 import type { Keystore } from '../store/keystore.js';
 import type { AppContext } from './context.js';
 

@@ -2,13 +2,11 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { NotFoundError } from '../core/errors.js';
 import { masterKeyFingerprint } from '../core/secret-box.js';
-import {
-  backupExists, backupKeystore, discardRestoreSource, openRestoreSource, replaceKeystore, summarise,
-  type KeystoreSummary,
-} from '../store/backup.js';
-import type { Keystore } from '../store/keystore.js';
+import type { RestoreSource } from '../store/keystore.js';
 import { loadMasterKey } from '../store/master-key.js';
+import { backupExists, openBackupFile } from '../store/open-keystore.js';
 import { resolveMasterKeyPath } from '../store/paths.js';
+import type { KeystoreSummary } from '../store/records.js';
 import { recordChange } from './audit.js';
 import type { AppContext } from './context.js';
 
@@ -62,24 +60,24 @@ export async function backup(ctx: AppContext, file: string, overwrite: boolean):
     throw new NotFoundError(`no keystore at ${ctx.dbPath}: there is nothing to back up`, 'pass --db (or OCTO_DB) with the keystore to back up');
   }
   if (!overwrite && existsSync(file)) throw backupExists(file);
-  const summary = await backupKeystore(ctx.store, file, overwrite);
+  const summary = await ctx.store.backupTo(file, overwrite);
   return view(resolve(file), summary, masterKeyState(ctx, summary.masterKeyFingerprint));
 }
 
 /** A checked, migrated working copy of FILE, ready to replace the keystore; discard it if unused. */
 export interface RestorePlan {
-  source: Keystore;
+  source: RestoreSource;
   view: BackupView;
 }
 
 export function planRestore(ctx: AppContext, file: string): RestorePlan {
-  const source = openRestoreSource(file, ctx.dbPath);
-  const summary = summarise(source.db);
+  const source = openBackupFile(file, ctx.dbPath);
+  const summary = source.store.summary();
   return { source, view: view(resolve(file), summary, masterKeyState(ctx, summary.masterKeyFingerprint)) };
 }
 
 export function discardRestore(plan: RestorePlan): void {
-  discardRestoreSource(plan.source);
+  plan.source.discard();
 }
 
 /**
@@ -89,12 +87,12 @@ export function discardRestore(plan: RestorePlan): void {
  */
 export async function applyRestore(ctx: AppContext, plan: RestorePlan): Promise<BackupView> {
   const live = ctx.store; // opened (and created, private, if missing) before it is written
-  plan.source.write(() => {
+  plan.source.store.transaction(() => {
     recordChange(ctx, 'keystore.restore', {}, {
       file: plan.view.file, schema_version: plan.view.schema_version, keys: plan.view.keys,
-    }, plan.source);
+    }, plan.source.store);
   });
   const restored = { ...plan.view, audit_events: plan.view.audit_events + 1 };
-  await replaceKeystore(plan.source, live.path);
+  await live.replaceWith(plan.source);
   return restored;
 }

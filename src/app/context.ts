@@ -2,8 +2,9 @@ import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { OctoError } from '../core/errors.js';
 import { masterKeyFingerprint, wrongMasterKey } from '../core/secret-box.js';
-import { Keystore } from '../store/keystore.js';
+import type { Keystore } from '../store/keystore.js';
 import { loadMasterKey } from '../store/master-key.js';
+import { emptyKeystore, openKeystore } from '../store/open-keystore.js';
 import { defaultDbPath, resolveDbLocation, resolveMasterKeyPath, type DbLocation } from '../store/paths.js';
 
 /**
@@ -44,7 +45,7 @@ export class AppContext {
   get store(): Keystore {
     if (this.storeInstance) return this.storeInstance;
     if (this.access === 'none') throw new Error('this command declared that it does not use the keystore');
-    this.storeInstance = this.access === 'creates' || this.keystoreExists() ? Keystore.open(this.db.path) : Keystore.empty();
+    this.storeInstance = this.access === 'creates' || this.keystoreExists() ? openKeystore(this.db.path) : emptyKeystore();
     return this.storeInstance;
   }
 

@@ -7,7 +7,8 @@ import { keyView, type KeyRecord, type KeyStatus, type KeyView, type SubjectType
 import { checkName } from '../core/names.js';
 import { ADMIN_SCOPE, normaliseScopes, validateScopes } from '../core/scopes.js';
 import { open, seal } from '../core/secret-box.js';
-import type { NewKey } from '../store/keys-repo.js';
+import { UniqueViolation } from '../store/errors.js';
+import type { NewKey } from '../store/records.js';
 import { recordChange } from './audit.js';
 import type { AppContext } from './context.js';
 import { heirOf, replacementCommand } from './key-hints.js';
@@ -86,24 +87,26 @@ function issue(
   const secret = generateKey(prefixFor(shape.kind, shape.env));
   // Loaded before the transaction: it may create the master key file and record its fingerprint.
   const sealed = shape.kind === 'bearer' ? null : seal(ctx.masterKey(), secret, id);
-  ctx.store.write(() => {
-    hooks.before?.();
-    try {
+  try {
+    ctx.store.transaction(() => {
+      hooks.before?.();
       ctx.store.keys.insert({ ...shape, id, hash: hashKey(secret), secretSealed: sealed, masked: maskKey(secret) });
-    } catch (err) {
-      const code = (err as { code?: string }).code ?? '';
-      if (code === 'SQLITE_CONSTRAINT_UNIQUE' && shape.subjectType && shape.subjectId) throw alreadyHasKey(ctx, shape.subjectType, shape.subjectId);
-      throw err;
-    }
-    recordChange(ctx, action, { keyId: id, subjectType: shape.subjectType, subjectId: shape.subjectId }, {
-      kind: shape.kind,
-      ...(shape.name ? { name: shape.name } : {}),
-      ...(shape.env ? { env: shape.env } : {}),
-      ...(shape.kind === 'bearer' ? { scopes: shape.scopes } : {}),
-      ...(shape.replaces ? { replaces: shape.replaces } : {}),
+      recordChange(ctx, action, { keyId: id, subjectType: shape.subjectType, subjectId: shape.subjectId }, {
+        kind: shape.kind,
+        ...(shape.name ? { name: shape.name } : {}),
+        ...(shape.env ? { env: shape.env } : {}),
+        ...(shape.kind === 'bearer' ? { scopes: shape.scopes } : {}),
+        ...(shape.replaces ? { replaces: shape.replaces } : {}),
+      });
+      hooks.after?.(id);
     });
-    hooks.after?.(id);
-  });
+  } catch (err) {
+    // Another process gave the subject its key first; the transaction is rolled back.
+    if (err instanceof UniqueViolation && err.rule === 'one_active_key' && shape.subjectType && shape.subjectId) {
+      throw alreadyHasKey(ctx, shape.subjectType, shape.subjectId);
+    }
+    throw err;
+  }
   return { key: ctx.store.keys.findById(id)!, secret };
 }
 
@@ -162,7 +165,7 @@ export function scopeKey(ctx: AppContext, ref: string, change: ScopeChange): Key
   const add = validateScopes(change.add ?? []);
   const remove = validateScopes(change.remove ?? []);
   // Read inside the write transaction: of two processes adding scopes at once, both must count.
-  ctx.store.write(() => {
+  ctx.store.transaction(() => {
     const key = ctx.store.keys.findById(id)!;
     const next = nextScopes(key, { add, remove, fullAccess: change.fullAccess === true });
     ctx.store.keys.setScopes(key.id, next);
@@ -245,7 +248,7 @@ export function revokeKey(ctx: AppContext, ref: string, reason: string | null): 
   const alreadyRevoked = () =>
     new ConflictError(`${key.id} is already revoked`, 'list active keys with `octo keys list --status active`');
   if (key.state === 'revoked') throw alreadyRevoked();
-  ctx.store.write(() => {
+  ctx.store.transaction(() => {
     if (!ctx.store.keys.revoke(key.id, ctx.now(), reason)) throw alreadyRevoked();
     recordChange(ctx, 'key.revoke', { keyId: key.id, subjectType: key.subject?.type, subjectId: key.subject?.id }, reason ? { reason } : null);
   });

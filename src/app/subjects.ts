@@ -58,7 +58,7 @@ export function addWorkspace(ctx: AppContext, input: { name: string; platform: s
     platform: input.platform as Platform,
     createdAt: ctx.now(),
   };
-  ctx.store.write(() => {
+  ctx.store.transaction(() => {
     insertUnique(ctx, 'workspace', ws, input.id !== undefined, () => ctx.store.subjects.addWorkspace(ws));
     recordChange(ctx, 'workspace.add', { subjectType: 'workspace', subjectId: ws.id }, { name: ws.name, platform: ws.platform });
   });
@@ -72,7 +72,7 @@ export function addWaba(ctx: AppContext, input: { name: string; workspace: strin
     workspaceId: resolveSubjectId(ctx, 'workspace', input.workspace),
     createdAt: ctx.now(),
   };
-  ctx.store.write(() => {
+  ctx.store.transaction(() => {
     insertUnique(ctx, 'waba', waba, input.id !== undefined, () => ctx.store.subjects.addWaba(waba));
     recordChange(ctx, 'waba.add', { subjectType: 'waba', subjectId: waba.id }, { name: waba.name, workspace: waba.workspaceId });
   });
@@ -106,7 +106,7 @@ export function addChannel(
     wabaId,
     createdAt: ctx.now(),
   };
-  ctx.store.write(() => {
+  ctx.store.transaction(() => {
     insertUnique(ctx, 'channel', channel, input.id !== undefined, () => ctx.store.subjects.addChannel(channel));
     recordChange(ctx, 'channel.add', { subjectType: 'channel', subjectId: channel.id }, {
       name: channel.name, type, workspace: workspaceId, waba: wabaId,

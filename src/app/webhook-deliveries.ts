@@ -5,7 +5,7 @@ import {
   MESSAGE_EVENTS, messageEvent, testEvent, type AcceptedMessage, type EventBody, type EventType, type MessageEvent,
 } from '../core/webhook-events.js';
 import type { DeliveryView, TestResult } from '../core/webhook-model.js';
-import type { DeliveryRecord, WebhookRecord } from '../store/webhooks-repo.js';
+import type { DeliveryRecord, WebhookRecord } from '../store/records.js';
 import type { AppContext } from './context.js';
 import { postSigned, type AttemptOutcome } from './webhook-send.js';
 import { getWebhook, signingSecrets } from './webhooks.js';
@@ -27,7 +27,7 @@ export function enqueueMessageEvents(
   const endpoints = activeEndpoints();
   if (endpoints.length === 0) return 0;
   let count = 0;
-  ctx.store.write(() => {
+  ctx.store.transaction(() => {
     for (const m of messages) {
       const mine = endpoints.filter((w) => w.workspaceId === null || w.workspaceId === m.workspaceId);
       for (const type of MESSAGE_EVENTS) {
@@ -59,7 +59,7 @@ function pendingDelivery(webhookId: string, event: EventBody, dueAt: number): De
  * leaves it due again once the lease ends.
  */
 export function claimDue(ctx: AppContext, limit: number, leaseUntil: number): DeliveryRecord[] {
-  return ctx.store.write(() => {
+  return ctx.store.transaction(() => {
     const due = ctx.store.webhooks.due(ctx.now(), limit);
     for (const d of due) ctx.store.webhooks.reschedule(d.id, leaseUntil);
     return due;
@@ -68,7 +68,7 @@ export function claimDue(ctx: AppContext, limit: number, leaseUntil: number): De
 
 /** Ends a lease early (shutdown stopped the attempt): due again at once, no attempt counted. */
 export function releaseLease(ctx: AppContext, deliveryId: string): void {
-  ctx.store.write(() => ctx.store.webhooks.reschedule(deliveryId, ctx.now()));
+  ctx.store.transaction(() => ctx.store.webhooks.reschedule(deliveryId, ctx.now()));
 }
 
 export function recordOutcome(
@@ -76,7 +76,7 @@ export function recordOutcome(
 ): NextStep {
   const step = nextStep(delivery.attempts + 1, isSuccess(outcome.code), policy, random);
   const nextAttemptAt = step.status === 'pending' ? ctx.now() + step.delayMs : null;
-  ctx.store.write(() => ctx.store.webhooks.recordAttempt(
+  ctx.store.transaction(() => ctx.store.webhooks.recordAttempt(
     { deliveryId: delivery.id, at: outcome.at, code: outcome.code, error: outcome.error, durationMs: outcome.durationMs },
     { status: step.status, nextAttemptAt },
   ));
@@ -101,7 +101,7 @@ export async function testWebhook(ctx: AppContext, ref: string, type: EventType,
   const event = testEvent(type, webhook.id, webhook.workspaceId, ctx.now());
   const delivery = pendingDelivery(webhook.id, event, ctx.now());
   const outcome = await attemptDelivery(ctx, delivery, { timeoutMs });
-  ctx.store.write(() => {
+  ctx.store.transaction(() => {
     ctx.store.webhooks.insertDelivery(delivery);
     recordOutcome(ctx, delivery, outcome, { retries: 0, baseMs: 0, maxMs: 0 });
   });

@@ -2,7 +2,7 @@ import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../core/retry-policy.js'
 import type { AcceptedMessage } from '../core/webhook-events.js';
 import type { DispatchLog } from '../core/webhook-model.js';
 import { CommitWatch } from '../store/keystore.js';
-import type { DeliveryRecord, WebhookRecord } from '../store/webhooks-repo.js';
+import type { DeliveryRecord, WebhookRecord } from '../store/records.js';
 import type { AppContext } from './context.js';
 import {
   attemptDelivery, claimDue, enqueueMessageEvents, recordOutcome, releaseLease, type EventDelays,

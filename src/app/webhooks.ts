@@ -6,7 +6,7 @@ import { open, seal } from '../core/secret-box.js';
 import { parseEventList } from '../core/webhook-events.js';
 import type { WebhookView } from '../core/webhook-model.js';
 import { verifySignature, type SignatureVerdict } from '../core/webhook-signature.js';
-import type { WebhookRecord } from '../store/webhooks-repo.js';
+import type { WebhookRecord } from '../store/records.js';
 import { recordChange } from './audit.js';
 import type { AppContext } from './context.js';
 import { pickUniqueId, resolveSubjectId } from './resolve.js';
@@ -64,7 +64,7 @@ export function addWebhook(ctx: AppContext, input: { url: string; events?: strin
   const workspaceId = input.workspace === undefined ? null : resolveSubjectId(ctx, 'workspace', input.workspace);
   const webhook: WebhookRecord = { id: newId('wh'), url, events, workspaceId, createdAt: ctx.now(), removedAt: null };
   const { secret, row } = newSecret(ctx, webhook.id, 1);
-  ctx.store.write(() => {
+  ctx.store.transaction(() => {
     ctx.store.webhooks.insert(webhook);
     ctx.store.webhooks.insertSecret(webhook.id, row);
     recordChange(ctx, 'webhook.add', { subjectType: 'webhook', subjectId: webhook.id }, { url: auditUrl(url), events, workspace: workspaceId });
@@ -85,7 +85,7 @@ export function getWebhook(ctx: AppContext, ref: string, opts: { includeRemoved?
 export function removeWebhook(ctx: AppContext, ref: string): { webhook: WebhookRecord; cancelled: number } {
   const webhook = getWebhook(ctx, ref);
   let cancelled = 0;
-  ctx.store.write(() => {
+  ctx.store.transaction(() => {
     cancelled = ctx.store.webhooks.remove(webhook.id, ctx.now());
     recordChange(ctx, 'webhook.remove', { subjectType: 'webhook', subjectId: webhook.id }, { url: auditUrl(webhook.url), cancelled_deliveries: cancelled });
   });
@@ -113,7 +113,7 @@ export function rotateSecret(ctx: AppContext, ref: string, graceSeconds: number)
   const graceUntil = now + graceSeconds * 1000;
   ctx.masterKey(); // loaded before the transaction: it may create the master key file
   let secret = '';
-  ctx.store.write(() => {
+  ctx.store.transaction(() => {
     // The generation is read inside the transaction, so two racing rotations cannot both take it.
     const generation = ctx.store.webhooks.latestGeneration(webhook.id) + 1;
     const fresh = newSecret(ctx, webhook.id, generation);

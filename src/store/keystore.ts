@@ -1,87 +1,164 @@
-import type { Statement } from 'better-sqlite3';
-import { AuditRepo } from './audit-repo.js';
-import { KeysRepo } from './keys-repo.js';
-import { MetaRepo } from './meta-repo.js';
-import { openDatabase, openEmptyDatabase, type Db } from './open.js';
-import { SubjectsRepo } from './subjects-repo.js';
-import { WalIndexWatch } from './wal-index.js';
-import { WebhooksRepo } from './webhooks-repo.js';
+import type { Channel, ChannelType, KeyRecord, SubjectType, Waba, Workspace } from '../core/model.js';
+import type {
+  AttemptRecord, AuditEntry, DeliveryRecord, DeliveryStatus, KeyFilter, KeystoreSummary, NewKey, WebhookRecord,
+  WebhookSecretRow,
+} from './records.js';
 
-/**
- * The open keystore: one connection and the repositories over it. SQL lives only in src/store.
- * Each repository is made (and prepares its statements) on first use, so that a command pays only
- * for the tables it touches: `keys verify`'s start-up is measured (SPEC §10).
+/*
+ * What app/ may ask of a keystore, in octo's words: no SQL, no driver type, no connection handle.
+ * store/sqlite/ implements it today; a PostgreSQL keystore is meant to stand beside it (SPEC §11).
+ *
+ * Every method is synchronous for now, and shaped so that making it asynchronous is mechanical:
+ * each returns plain values (records, arrays, counts), never a statement, cursor or row object.
+ * The one stream, `keys.iterate`, is an Iterable of records that becomes an AsyncIterable; while it
+ * is being read, nothing else may be asked of the same keystore (SQLite's connection is busy).
+ *
+ * Errors (store/errors.ts): inserts throw UniqueViolation naming the rule they would break;
+ * `transaction` and the writes made outside one throw KeystoreUnavailable when the keystore cannot
+ * be written now. Either leaves nothing written.
  */
-export class Keystore {
-  private subjectsRepo: SubjectsRepo | undefined;
-  private keysRepo: KeysRepo | undefined;
-  private auditRepo: AuditRepo | undefined;
-  private metaRepo: MetaRepo | undefined;
-  private webhooksRepo: WebhooksRepo | undefined;
-  private dataVersion: Statement<[], number> | undefined;
-  private walIndex: WalIndexWatch | null | undefined;
-
-  constructor(readonly db: Db, readonly path: string) {}
-
-  get subjects(): SubjectsRepo {
-    return (this.subjectsRepo ??= new SubjectsRepo(this.db));
-  }
-
-  get keys(): KeysRepo {
-    return (this.keysRepo ??= new KeysRepo(this.db));
-  }
-
-  get audit(): AuditRepo {
-    return (this.auditRepo ??= new AuditRepo(this.db));
-  }
-
-  get meta(): MetaRepo {
-    return (this.metaRepo ??= new MetaRepo(this.db));
-  }
-
-  get webhooks(): WebhooksRepo {
-    return (this.webhooksRepo ??= new WebhooksRepo(this.db));
-  }
-
-  static open(path: string): Keystore {
-    return new Keystore(openDatabase(path), path);
-  }
-
-  /** An empty keystore that lives in memory only: a read of a keystore not created yet. */
-  static empty(): Keystore {
-    return new Keystore(openEmptyDatabase(), ':memory:');
-  }
-
-  /** A write transaction taken with BEGIN IMMEDIATE, so concurrent writers queue on the busy timeout. */
-  write<T>(fn: () => T): T {
-    return this.db.transaction(fn).immediate();
-  }
-
-  /** Changes whenever another connection commits: the signal that cached records are stale. */
-  changeCounter(): number {
-    this.dataVersion ??= this.db.prepare<[], number>('PRAGMA data_version').pluck();
-    return this.dataVersion.get() as number;
-  }
+export interface Keystore {
+  readonly keys: KeysRepository;
+  readonly subjects: SubjectsRepository;
+  readonly audit: AuditRepository;
+  readonly meta: MetaRepository;
+  readonly webhooks: WebhooksRepository;
 
   /**
-   * A stamp of the last commit by any connection: equal stamps mean nothing was committed in between
-   * (WalIndexWatch: one read of the WAL-index header). null when that cannot be told (no watch, or
-   * before changeCounter() has been read once): then read changeCounter(). Callers keep their own
-   * last stamp, so any number of them can ask.
+   * Runs `fn` as one write transaction: all of it is committed or none of it. Concurrent writers
+   * (other processes included) queue behind each other, so what `fn` reads stays true until it
+   * commits. Whatever `fn` throws rolls it back and is rethrown as it was.
    */
-  commitStamp(): string | null {
-    if (this.walIndex === undefined) {
-      if (!this.dataVersion) return null;
-      this.walIndex = WalIndexWatch.find(this.path);
-    }
-    return this.walIndex === null ? null : this.walIndex.header();
-  }
+  transaction<T>(fn: () => T): T;
 
-  close(): void {
-    this.walIndex?.close();
-    this.walIndex = null;
-    if (this.db.open) this.db.close();
-  }
+  /**
+   * A token that changes whenever another connection or process has committed (SQLite's
+   * data_version): the authoritative "cached records may be stale". Our own commits need not move
+   * it, so a writer that caches clears its own cache.
+   */
+  changeCounter(): number;
+
+  /**
+   * A cheap stamp of the last commit by any connection, this one included: equal stamps mean
+   * nothing was committed in between. null when no cheap stamp can be read (yet): then ask
+   * changeCounter(). Read it through a CommitWatch.
+   */
+  commitStamp(): string | null;
+
+  /** Counts and the schema version, as `backup` and `restore` report them. */
+  summary(): KeystoreSummary;
+
+  /**
+   * Writes a consistent, private octo SQLite keystore file (the backup format, whatever the
+   * backend) while others keep writing; never replaces an existing `file` unless `overwrite`.
+   */
+  backupTo(file: string, overwrite: boolean): Promise<KeystoreSummary>;
+
+  /**
+   * Replaces this keystore's whole content with the source's in one transaction, so a running
+   * verifier sees the old keystore or the restored one, never a mix; the source is discarded after.
+   */
+  replaceWith(source: RestoreSource): Promise<void>;
+
+  close(): void;
+}
+
+/** A backup file opened for a restore: a checked, migrated private working copy of it. */
+export interface RestoreSource {
+  /** The copy, into which the restore records itself before the copy goes live. */
+  readonly store: Keystore;
+  /** Removes the working copy (after the restore, or when the user declines it). */
+  discard(): void;
+}
+
+export interface KeysRepository {
+  insert(key: NewKey): void;
+  findByHash(hash: Buffer): KeyRecord | undefined;
+  findById(id: string): KeyRecord | undefined;
+  /** Ids starting with `prefix`, at most `limit` (enough to tell unique from ambiguous). */
+  idsWithPrefix(prefix: string, limit?: number): string[];
+  /** Ids of the keys named `name` (bearer keys), active ones first, then the newest: for hints. */
+  idsNamed(name: string, limit?: number): string[];
+  activeFor(subjectType: SubjectType, subjectId: string): KeyRecord | undefined;
+  /** The sealed secret of a workspace, channel or WABA key (null for bearer keys). */
+  sealedSecret(id: string): Buffer | null;
+  /** Records oldest first, streamed, so that a listing of 100,000 keys never sits in memory whole. */
+  iterate(filter?: KeyFilter): Iterable<KeyRecord>;
+  /** First half of a rotation: false when the key was no longer active (another process rotated or revoked it). */
+  retire(id: string, graceUntil: number): boolean;
+  /** Second half, once the successor exists. */
+  linkSuccessor(id: string, successor: string): void;
+  /** False when the key was already revoked. */
+  revoke(id: string, at: number, reason: string | null): boolean;
+  setScopes(id: string, scopes: string[] | null): void;
+  /** Many last-used times in one transaction of its own; never moves a time backwards. */
+  touchLastUsed(entries: Iterable<[string, number]>): void;
+}
+
+export interface SubjectRefMatch {
+  exact: { id: string; name: string } | undefined;
+  byPrefix: { id: string; name: string }[];
+}
+
+/** Workspaces, WABAs and channels. Names are unique per subject type, so a name identifies one. */
+export interface SubjectsRepository {
+  addWorkspace(w: Workspace): void;
+  addWaba(w: Waba): void;
+  addChannel(c: Channel): void;
+  /** A subject by id or name (an id wins), else those whose id starts with `ref` (at most 11). */
+  findRef(type: SubjectType, ref: string): SubjectRefMatch;
+  /** A subject whose id or name is this id or this name (id collisions first), if any. */
+  clash(type: SubjectType, id: string, name: string): { id: string; name: string } | undefined;
+  workspace(id: string): Workspace | undefined;
+  waba(id: string): Waba | undefined;
+  channel(id: string): Channel | undefined;
+  listWorkspaces(): Workspace[];
+  listWabas(workspaceId?: string): Waba[];
+  listChannels(filter?: { workspaceId?: string; wabaId?: string; type?: ChannelType }): Channel[];
+}
+
+export interface AuditRepository {
+  record(e: AuditEntry): void;
+  /** Oldest first; with `keyId`, every event that touched that key (a rotation touches both). */
+  list(filter: { keyId?: string; since?: number }): (AuditEntry & { id: number })[];
+}
+
+export interface MetaRepository {
+  get(key: string): string | undefined;
+  /** Sets `key` only if it has no value yet; returns the value in force afterwards. */
+  setIfAbsent(key: string, value: string): string;
+}
+
+/** Webhook endpoints, their secrets, deliveries and attempts. */
+export interface WebhooksRepository {
+  insert(w: Omit<WebhookRecord, 'removedAt'>): void;
+  /** A removed endpoint is found only with `includeRemoved` (its deliveries stay listable). */
+  find(id: string, opts?: { includeRemoved?: boolean }): WebhookRecord | undefined;
+  idsWithPrefix(prefix: string, opts?: { includeRemoved?: boolean }, limit?: number): string[];
+  /** The active endpoints, oldest first. */
+  list(): WebhookRecord[];
+  /** Marks the endpoint removed and cancels what was still to be delivered; returns how many. */
+  remove(id: string, at: number): number;
+  insertSecret(webhookId: string, s: Omit<WebhookSecretRow, 'expiresAt'>): void;
+  /** The secrets that sign at `now`, the current (newest) first. */
+  validSecrets(webhookId: string, now: number): WebhookSecretRow[];
+  /** Every secret every endpoint has had, removed endpoints included: what `keys scan` matches against. */
+  everySecret(): (WebhookSecretRow & { webhookId: string; webhookRemovedAt: number | null })[];
+  latestGeneration(webhookId: string): number;
+  /** First half of a rotation: a previous secret in its grace stops now; the current one signs until `graceUntil`. */
+  retireSecrets(webhookId: string, now: number, graceUntil: number): void;
+  insertDelivery(d: DeliveryRecord): void;
+  /** Pending deliveries due at `now` on endpoints not removed, oldest due first. */
+  due(now: number, limit: number): DeliveryRecord[];
+  /** Moves a pending delivery's due time (a lease while an attempt runs); false if it was not pending. */
+  reschedule(id: string, at: number): boolean;
+  /** The earliest time a pending delivery is due (or its lease ends), if any. */
+  nextDueAt(): number | null;
+  /** Records one attempt and the delivery's next state (a delivery cancelled meanwhile keeps its state). */
+  recordAttempt(a: AttemptRecord, next: { status: DeliveryStatus; nextAttemptAt: number | null }): void;
+  /** The newest deliveries of an endpoint first. */
+  deliveriesOf(webhookId: string, limit: number): DeliveryRecord[];
+  attemptsOf(deliveryId: string): AttemptRecord[];
 }
 
 /**

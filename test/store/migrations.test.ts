@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MIGRATIONS, SCHEMA_VERSION } from '../../src/store/migrations/index.js';
-import { openDatabase } from '../../src/store/open.js';
+import { MIGRATIONS, SCHEMA_VERSION } from '../../src/store/sqlite/migrations/index.js';
+import { openDatabase } from '../../src/store/sqlite/open.js';
 
 describe('keystore migrations', () => {
   const dirs: string[] = [];

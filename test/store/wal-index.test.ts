@@ -4,15 +4,16 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CommitWatch, Keystore } from '../../src/store/keystore.js';
-import { WalIndexWatch } from '../../src/store/wal-index.js';
+import { CommitWatch } from '../../src/store/keystore.js';
+import { SqliteKeystore } from '../../src/store/sqlite/keystore.js';
+import { WalIndexWatch } from '../../src/store/sqlite/wal-index.js';
 
 /**
  * The verifier skips PRAGMA data_version while the WAL-index header is unchanged: every commit by
  * any connection, in this process or another, must still be seen, including after the WAL restarts.
  */
 const dirs: string[] = [];
-const stores: Keystore[] = [];
+const stores: SqliteKeystore[] = [];
 afterEach(() => {
   stores.splice(0).forEach((s) => s.close());
   dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true }));
@@ -24,14 +25,14 @@ function tempDir(): string {
   return dir;
 }
 
-function open(path: string): Keystore {
-  const store = Keystore.open(path);
+function open(path: string): SqliteKeystore {
+  const store = SqliteKeystore.open(path);
   stores.push(store);
   return store;
 }
 
 /** A reader of commits, as the verifier is, after its first look: data_version read, a stamp seen. */
-function watched(store: Keystore) {
+function watched(store: SqliteKeystore) {
   store.changeCounter();
   expect(store.commitStamp()).not.toBeNull();
   const watch = new CommitWatch(store);
@@ -39,7 +40,7 @@ function watched(store: Keystore) {
   return { store, mayHaveChanged: () => watch.moved() };
 }
 
-const commit = (store: Keystore, n: number) => store.write(() => store.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run(`k${n}`, 'v'));
+const commit = (store: SqliteKeystore, n: number) => store.transaction(() => store.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run(`k${n}`, 'v'));
 
 describe('the WAL-index watch', () => {
   it('sees every commit by another connection, and reports nothing when there was none', () => {

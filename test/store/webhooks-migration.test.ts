@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Keystore } from '../../src/store/keystore.js';
-import * as m0001 from '../../src/store/migrations/0001-initial.js';
-import { SCHEMA_VERSION } from '../../src/store/migrations/index.js';
+import { SqliteKeystore } from '../../src/store/sqlite/keystore.js';
+import * as m0001 from '../../src/store/sqlite/migrations/0001-initial.js';
+import { SCHEMA_VERSION } from '../../src/store/sqlite/migrations/index.js';
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -25,7 +25,7 @@ describe('migration 0002 (webhooks)', () => {
     v1.prepare("INSERT INTO workspaces (id, name, platform, created_at) VALUES ('acme', 'Acme', 'intercom', 1)").run();
     v1.close();
 
-    const store = Keystore.open(path);
+    const store = SqliteKeystore.open(path);
     try {
       expect(store.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
       expect(store.subjects.workspace('acme')?.name).toBe('Acme');
@@ -37,7 +37,7 @@ describe('migration 0002 (webhooks)', () => {
   });
 
   it('refuses a pending delivery without a due time, and a finished one with one', () => {
-    const store = Keystore.open(tempDb());
+    const store = SqliteKeystore.open(tempDb());
     try {
       store.webhooks.insert({ id: 'wh_1', url: 'http://127.0.0.1:1/', events: [], workspaceId: null, createdAt: 1 });
       const row = { id: 'dlv_1', webhookId: 'wh_1', eventId: 'evt_1', eventType: 'message.sent', payload: '{}', attempts: 0, createdAt: 1 };

@@ -1,9 +1,10 @@
 import Database from 'better-sqlite3';
 import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { OctoError } from '../core/errors.js';
+import { OctoError } from '../../core/errors.js';
+import { NotAKeystore } from '../errors.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations/index.js';
-import { ensurePrivateDir, ensurePrivateFile } from './private-files.js';
+import { ensurePrivateDir, ensurePrivateFile } from '../private-files.js';
 
 export type Db = Database.Database;
 
@@ -53,9 +54,7 @@ function prepareFile(path: string): void {
     throw cannotOpen(path, err);
   }
   if (statSync(path).isDirectory()) {
-    throw new OctoError('keystore_invalid', `${path} is a folder, not a keystore file`, {
-      hint: 'pass --db with a file path, e.g. --db ~/octo/keystore.db',
-    });
+    throw new NotAKeystore(`${path} is a folder, not a keystore file`, 'pass --db with a file path, e.g. --db ~/octo/keystore.db');
   }
 }
 
@@ -98,9 +97,10 @@ function checkIsOurs(db: Db, path: string): void {
     .get() as { version: number; hasTables: number };
   checkNotNewer(version, path);
   if (version === 0 && hasTables) {
-    throw new OctoError('keystore_invalid', `${path} is a SQLite database, but not an octo keystore`, {
-      hint: 'pass --db (or OCTO_DB) with the path of your keystore; octo does not add its tables to another database',
-    });
+    throw new NotAKeystore(
+      `${path} is a SQLite database, but not an octo keystore`,
+      'pass --db (or OCTO_DB) with the path of your keystore; octo does not add its tables to another database',
+    );
   }
 }
 
@@ -117,9 +117,10 @@ function checkNotNewer(version: number, path: string): void {
 function cannotOpen(path: string, err: unknown): OctoError {
   const e = err as { code?: string; message?: string };
   if (e.code === 'SQLITE_NOTADB' || e.code === 'SQLITE_CORRUPT') {
-    return new OctoError('keystore_invalid', `${path} is not an octo keystore (not a SQLite database)`, {
-      hint: 'pass --db (or OCTO_DB) with the path of your keystore, or move this file away to start a new one',
-    });
+    return new NotAKeystore(
+      `${path} is not an octo keystore (not a SQLite database)`,
+      'pass --db (or OCTO_DB) with the path of your keystore, or move this file away to start a new one',
+    );
   }
   if (e.code === 'EACCES' || e.code === 'EPERM' || e.code === 'EROFS' || e.code === 'SQLITE_READONLY' || e.code === 'SQLITE_CANTOPEN') {
     return new OctoError('keystore_unwritable', `cannot open the keystore ${path}: permission denied or read-only`, {

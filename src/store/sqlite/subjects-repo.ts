@@ -1,4 +1,6 @@
-import type { Channel, ChannelType, Platform, SubjectType, Waba, Workspace } from '../core/model.js';
+import type { Channel, ChannelType, Platform, SubjectType, Waba, Workspace } from '../../core/model.js';
+import type { SubjectRefMatch, SubjectsRepository } from '../keystore.js';
+import { translated } from './errors.js';
 import type { Db } from './open.js';
 
 interface WorkspaceRow { id: string; name: string; platform: Platform; created_at: number }
@@ -16,26 +18,26 @@ const toChannel = (r: ChannelRow): Channel => ({
 const TABLE: Record<SubjectType, string> = { workspace: 'workspaces', waba: 'wabas', channel: 'channels' };
 
 /** Workspaces, WABAs and channels. Names are unique per subject type, so a name identifies one. */
-export class SubjectsRepo {
+export class SubjectsRepo implements SubjectsRepository {
   private readonly channelById;
 
-  constructor(private readonly db: Db) {
+  constructor(private readonly db: Db, private readonly location: string) {
     this.channelById = db.prepare<[string], ChannelRow>('SELECT * FROM channels WHERE id = ?');
   }
 
   addWorkspace(w: Workspace): void {
-    this.db.prepare('INSERT INTO workspaces (id, name, platform, created_at) VALUES (?, ?, ?, ?)')
-      .run(w.id, w.name, w.platform, w.createdAt);
+    translated(this.location, () => this.db.prepare('INSERT INTO workspaces (id, name, platform, created_at) VALUES (?, ?, ?, ?)')
+      .run(w.id, w.name, w.platform, w.createdAt));
   }
 
   addWaba(w: Waba): void {
-    this.db.prepare('INSERT INTO wabas (id, name, workspace_id, created_at) VALUES (?, ?, ?, ?)')
-      .run(w.id, w.name, w.workspaceId, w.createdAt);
+    translated(this.location, () => this.db.prepare('INSERT INTO wabas (id, name, workspace_id, created_at) VALUES (?, ?, ?, ?)')
+      .run(w.id, w.name, w.workspaceId, w.createdAt));
   }
 
   addChannel(c: Channel): void {
-    this.db.prepare('INSERT INTO channels (id, name, workspace_id, type, waba_id, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(c.id, c.name, c.workspaceId, c.type, c.wabaId, c.createdAt);
+    translated(this.location, () => this.db.prepare('INSERT INTO channels (id, name, workspace_id, type, waba_id, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(c.id, c.name, c.workspaceId, c.type, c.wabaId, c.createdAt));
   }
 
   /** Rows whose id or name is exactly `ref`, else whose id starts with it (for unique prefixes). */

@@ -1,22 +1,14 @@
 import Database from 'better-sqlite3';
 import { chmodSync, copyFileSync, linkSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { OctoError } from '../core/errors.js';
-import { Keystore } from './keystore.js';
+import { OctoError } from '../../core/errors.js';
+import { NotAKeystore } from '../errors.js';
+import type { RestoreSource } from '../keystore.js';
+import { ensurePrivateDir, ensurePrivateFile, tempBeside } from '../private-files.js';
+import type { KeystoreSummary } from '../records.js';
+import { SqliteKeystore } from './keystore.js';
 import { SCHEMA_VERSION } from './migrations/index.js';
 import { openDatabase, type Db } from './open.js';
-import { ensurePrivateDir, ensurePrivateFile, tempBeside } from './private-files.js';
-
-export interface KeystoreSummary {
-  schemaVersion: number;
-  keys: number;
-  subjects: number;
-  auditEvents: number;
-  /** Workspace, channel and WABA keys: they open only with the master key they were sealed with. */
-  sealedSecrets: number;
-  /** The fingerprint of that master key, when the keystore has sealed anything. */
-  masterKeyFingerprint: string | null;
-}
 
 export function summarise(db: Db): KeystoreSummary {
   const count = (sql: string) => db.prepare<[], number>(sql).pluck().get() as number;
@@ -40,13 +32,13 @@ function removeDb(path: string): void {
  * written under a temporary name and moved into place whole; without `overwrite`, an existing
  * `file` (even one created meanwhile) is never replaced.
  */
-export async function backupKeystore(store: Keystore, file: string, overwrite: boolean): Promise<KeystoreSummary> {
+export async function backupDatabase(db: Db, file: string, overwrite: boolean): Promise<KeystoreSummary> {
   ensurePrivateDir(dirname(file));
   const temp = tempBeside(file);
   try {
     ensurePrivateFile(temp);
     // All pages in one step: one read transaction, so the copy is one moment of the keystore.
-    await store.db.backup(temp, { progress: () => 0x7fffffff });
+    await db.backup(temp, { progress: () => 0x7fffffff });
     const copy = new Database(temp);
     let summary: KeystoreSummary;
     try {
@@ -80,7 +72,7 @@ export function backupExists(file: string): OctoError {
  * octo keystore, a schema newer than this octo (never downgraded), and a file that fails
  * integrity_check.
  */
-export function openRestoreSource(file: string, livePath: string): Keystore {
+export function openRestoreSource(file: string, livePath: string): RestoreSource {
   ensurePrivateDir(dirname(livePath));
   const temp = tempBeside(livePath);
   try {
@@ -95,7 +87,7 @@ export function openRestoreSource(file: string, livePath: string): Keystore {
   }
   try {
     checkSource(temp, file);
-    return new Keystore(openDatabase(temp), temp);
+    return new SqliteRestoreSource(new SqliteKeystore(openDatabase(temp), temp));
   } catch (err) {
     removeDb(temp);
     if (err instanceof OctoError) throw notABackup(file, err);
@@ -134,10 +126,20 @@ function checkSource(temp: string, file: string): void {
 }
 
 function notABackup(file: string, cause?: OctoError): OctoError {
-  if (cause && cause.code !== 'keystore_invalid') return cause;
+  if (cause && !(cause instanceof NotAKeystore)) return cause;
   return new OctoError('backup_invalid', `${file} is not an octo keystore`, {
     hint: 'pass the path of a file made by `octo backup FILE`',
   });
+}
+
+/** The working copy of a backup file, a keystore file of its own beside the live one. */
+class SqliteRestoreSource implements RestoreSource {
+  constructor(readonly store: SqliteKeystore) {}
+
+  discard(): void {
+    this.store.close();
+    removeDb(this.store.path);
+  }
 }
 
 /**
@@ -145,15 +147,11 @@ function notABackup(file: string, cause?: OctoError): OctoError {
  * (the backup API run the other way), so a running `serve` sees either the old keystore or the
  * restored one, never a mix. The working copy is removed afterwards.
  */
-export async function replaceKeystore(source: Keystore, livePath: string): Promise<void> {
+export async function replaceDatabase(source: RestoreSource, livePath: string): Promise<void> {
   try {
-    await source.db.backup(livePath, { progress: () => 0x7fffffff });
+    if (!(source instanceof SqliteRestoreSource)) throw new Error('a restore source is opened by openRestoreSource');
+    await source.store.db.backup(livePath, { progress: () => 0x7fffffff });
   } finally {
-    discardRestoreSource(source);
+    source.discard();
   }
-}
-
-export function discardRestoreSource(source: Keystore): void {
-  source.close();
-  removeDb(source.path);
 }

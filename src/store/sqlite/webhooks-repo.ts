@@ -1,45 +1,7 @@
-import type { DeliveryStatus } from '../core/webhook-model.js';
+import type { WebhooksRepository } from '../keystore.js';
+import type { AttemptRecord, DeliveryRecord, DeliveryStatus, WebhookRecord, WebhookSecretRow } from '../records.js';
+import { storeError, translated } from './errors.js';
 import type { Db } from './open.js';
-
-export type { DeliveryStatus };
-
-/** Times are epoch milliseconds, as everywhere in the store. */
-export interface WebhookRecord {
-  id: string;
-  url: string;
-  events: string[];
-  workspaceId: string | null;
-  createdAt: number;
-  removedAt: number | null;
-}
-
-export interface WebhookSecretRow {
-  generation: number;
-  sealed: Buffer;
-  masked: string;
-  createdAt: number;
-  expiresAt: number | null;
-}
-
-export interface DeliveryRecord {
-  id: string;
-  webhookId: string;
-  eventId: string;
-  eventType: string;
-  payload: string;
-  status: DeliveryStatus;
-  attempts: number;
-  nextAttemptAt: number | null;
-  createdAt: number;
-}
-
-export interface AttemptRecord {
-  deliveryId: string;
-  at: number;
-  code: number | null;
-  error: string | null;
-  durationMs: number;
-}
 
 interface WebhookRow { id: string; url: string; events: string; workspace_id: string | null; created_at: number; removed_at: number | null }
 interface SecretRow { generation: number; secret_sealed: Buffer; masked: string; created_at: number; expires_at: number | null }
@@ -62,13 +24,13 @@ const toDelivery = (r: DeliveryRow): DeliveryRecord => ({
 });
 
 /** Webhook endpoints, their secrets, deliveries and attempts. */
-export class WebhooksRepo {
+export class WebhooksRepo implements WebhooksRepository {
   // Prepared once: `serve` runs these on every batch of accepted messages and every dispatch tick.
   private readonly active;
   private readonly earliestDue;
   private readonly addDelivery;
 
-  constructor(private readonly db: Db) {
+  constructor(private readonly db: Db, private readonly location: string) {
     this.active = db.prepare<[], WebhookRow>('SELECT * FROM webhooks WHERE removed_at IS NULL ORDER BY created_at, id');
     this.earliestDue = db.prepare<[], { at: number | null }>(
       `SELECT MIN(d.next_attempt_at) AS at FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
@@ -80,8 +42,8 @@ export class WebhooksRepo {
   }
 
   insert(w: Omit<WebhookRecord, 'removedAt'>): void {
-    this.db.prepare('INSERT INTO webhooks (id, url, events, workspace_id, created_at) VALUES (?, ?, ?, ?, ?)')
-      .run(w.id, w.url, JSON.stringify(w.events), w.workspaceId, w.createdAt);
+    translated(this.location, () => this.db.prepare('INSERT INTO webhooks (id, url, events, workspace_id, created_at) VALUES (?, ?, ?, ?, ?)')
+      .run(w.id, w.url, JSON.stringify(w.events), w.workspaceId, w.createdAt));
   }
 
   /** A removed endpoint is found only with `includeRemoved` (its deliveries stay listable). */
@@ -111,8 +73,8 @@ export class WebhooksRepo {
   }
 
   insertSecret(webhookId: string, s: Omit<WebhookSecretRow, 'expiresAt'>): void {
-    this.db.prepare('INSERT INTO webhook_secrets (webhook_id, generation, secret_sealed, masked, created_at) VALUES (?, ?, ?, ?, ?)')
-      .run(webhookId, s.generation, s.sealed, s.masked, s.createdAt);
+    translated(this.location, () => this.db.prepare('INSERT INTO webhook_secrets (webhook_id, generation, secret_sealed, masked, created_at) VALUES (?, ?, ?, ?, ?)')
+      .run(webhookId, s.generation, s.sealed, s.masked, s.createdAt));
   }
 
   /** The secrets that sign at `now`, the current (newest) first. */
@@ -145,7 +107,12 @@ export class WebhooksRepo {
   }
 
   insertDelivery(d: DeliveryRecord): void {
-    this.addDelivery.run(d);
+    // Inline, no closure: `serve` inserts a delivery per event and endpoint.
+    try {
+      this.addDelivery.run(d);
+    } catch (err) {
+      throw storeError(err, this.location);
+    }
   }
 
   /** Pending deliveries due at `now` on endpoints not removed, oldest due first. */

@@ -1,32 +1,10 @@
-import type { KeyEnv, KeyKind } from '../core/key-format.js';
-import type { ChannelType, KeyRecord, KeyState, SubjectRef, SubjectType } from '../core/model.js';
+import type { KeyEnv, KeyKind } from '../../core/key-format.js';
+import type { ChannelType, KeyRecord, KeyState, SubjectRef, SubjectType } from '../../core/model.js';
 import type { Statement } from 'better-sqlite3';
+import type { KeysRepository } from '../keystore.js';
+import type { KeyFilter, NewKey } from '../records.js';
+import { translated } from './errors.js';
 import type { Db } from './open.js';
-
-/** A key as inserted: the record plus its lookup hash and, for non-bearer keys, the sealed secret. */
-export interface NewKey {
-  id: string;
-  kind: KeyKind;
-  name: string | null;
-  env: KeyEnv | null;
-  subjectType: SubjectType | null;
-  subjectId: string | null;
-  hash: Buffer;
-  secretSealed: Buffer | null;
-  masked: string;
-  scopes: string[] | null;
-  rateLimit: { limit: number; window_s: number } | null;
-  createdAt: number;
-  expiresAt: number | null;
-  replaces: string | null;
-}
-
-export interface KeyFilter {
-  kind?: KeyKind;
-  /** Stored states to include; `expired` is derived, so the app filters it after reading. */
-  states?: KeyState[];
-  workspaceId?: string;
-}
 
 interface KeyRow {
   id: string; kind: KeyKind; name: string | null; env: KeyEnv | null;
@@ -81,13 +59,13 @@ function toRecord(r: KeyRow): KeyRecord {
 
 const SUBJECT_COLUMN: Record<SubjectType, string> = { workspace: 'workspace_id', channel: 'channel_id', waba: 'waba_id' };
 
-export class KeysRepo {
+export class KeysRepo implements KeysRepository {
   private readonly byHash;
   private readonly byId;
   private readonly touch;
   private insertStatement: Statement | undefined;
 
-  constructor(private readonly db: Db) {
+  constructor(private readonly db: Db, private readonly location: string) {
     this.byHash = db.prepare<[Buffer], KeyRow>(`${SELECT} WHERE k.hash = ?`);
     this.byId = db.prepare<[string], KeyRow>(`${SELECT} WHERE k.id = ?`);
     this.touch = db.prepare<[{ at: number; id: string }]>(
@@ -101,7 +79,8 @@ export class KeysRepo {
                         scopes, rate_limit, rate_window_s, created_at, expires_at, replaces)
       VALUES (@id, @kind, @name, @env, @workspace_id, @channel_id, @waba_id, @hash, @secret_sealed, @masked,
               @scopes, @rate_limit, @rate_window_s, @created_at, @expires_at, @replaces)`);
-    this.insertStatement.run({
+    const statement = this.insertStatement;
+    translated(this.location, () => statement.run({
       id: k.id,
       kind: k.kind,
       name: k.name,
@@ -118,7 +97,7 @@ export class KeysRepo {
       created_at: k.createdAt,
       expires_at: k.expiresAt,
       replaces: k.replaces,
-    });
+    }));
   }
 
   findByHash(hash: Buffer): KeyRecord | undefined {
@@ -196,8 +175,8 @@ export class KeysRepo {
 
   /** Batched last-used times: one transaction for many keys; never moves a time backwards. */
   touchLastUsed(entries: Iterable<[string, number]>): void {
-    this.db.transaction(() => {
+    translated(this.location, this.db.transaction(() => {
       for (const [id, at] of entries) this.touch.run({ at, id });
-    })();
+    }));
   }
 }

@@ -1,22 +1,13 @@
+import type { AuditRepository } from '../keystore.js';
+import type { AuditEntry } from '../records.js';
 import type { Db } from './open.js';
-
-export interface AuditEntry {
-  at: number;
-  actor: string;
-  action: string;
-  keyId: string | null;
-  subjectType: string | null;
-  subjectId: string | null;
-  /** Non-secret facts about the change (names, scopes, reasons). Never a key or a secret. */
-  detail: Record<string, unknown> | null;
-}
 
 interface AuditRow {
   id: number; at: number; actor: string; action: string; key_id: string | null;
   subject_type: string | null; subject_id: string | null; detail: string | null;
 }
 
-export class AuditRepo {
+export class AuditRepo implements AuditRepository {
   constructor(private readonly db: Db) {}
 
   record(e: AuditEntry): void {

@@ -1,0 +1,63 @@
+import type { SubjectType } from '../../core/model.js';
+import { KeystoreUnavailable, UniqueViolation, type UniqueRule } from '../errors.js';
+
+/*
+ * The one place that reads better-sqlite3's error codes (besides opening, in open.ts): each driver
+ * error that means something to octo becomes the store's own error; anything else passes as it is.
+ */
+
+/**
+ * SQLite names the columns of the constraint broken ("UNIQUE constraint failed: keys.workspace_id");
+ * the one-active-key rules are the partial unique indexes on a key's subject column.
+ */
+const RULES: Record<string, [UniqueRule, SubjectType | null]> = {
+  'keys.workspace_id': ['one_active_key', 'workspace'],
+  'keys.channel_id': ['one_active_key', 'channel'],
+  'keys.waba_id': ['one_active_key', 'waba'],
+  'keys.id': ['key_id', null],
+  'keys.hash': ['key_hash', null],
+  'workspaces.id': ['subject_id', 'workspace'],
+  'wabas.id': ['subject_id', 'waba'],
+  'channels.id': ['subject_id', 'channel'],
+  'workspaces.name': ['subject_name', 'workspace'],
+  'wabas.name': ['subject_name', 'waba'],
+  'channels.name': ['subject_name', 'channel'],
+  'webhooks.id': ['webhook_id', null],
+  'webhook_secrets.webhook_id, webhook_secrets.generation': ['webhook_secret_generation', null],
+  'webhook_deliveries.id': ['delivery_id', null],
+  'meta.key': ['meta_key', null],
+};
+
+const UNIQUE_CODES = new Set(['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY']);
+
+/** The store's error for a driver error raised on the keystore at `location`; other errors unchanged. */
+export function storeError(err: unknown, location: string): unknown {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return err;
+  const message = (err as Error).message;
+  if (UNIQUE_CODES.has(code)) {
+    const constraint = message.replace(/^UNIQUE constraint failed: /, '');
+    const [rule, subjectType] = RULES[constraint] ?? ['unknown', null];
+    return withCause(new UniqueViolation(rule, subjectType, constraint), err);
+  }
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return withCause(new KeystoreUnavailable('busy', location), err);
+  if (code === 'SQLITE_FULL') return withCause(new KeystoreUnavailable('full', location), err);
+  if (code.startsWith('SQLITE_IOERR') || code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_READONLY')) {
+    return withCause(new KeystoreUnavailable('io', location, message), err);
+  }
+  return err;
+}
+
+/** Runs `fn`, raising the store's error for a driver error (for the writes made outside a transaction). */
+export function translated<T>(location: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    throw storeError(err, location);
+  }
+}
+
+function withCause<E extends Error>(e: E, cause: unknown): E {
+  (e as { cause?: unknown }).cause = cause;
+  return e;
+}

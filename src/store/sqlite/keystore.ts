@@ -1,0 +1,104 @@
+import type { Statement } from 'better-sqlite3';
+import type { Keystore, RestoreSource } from '../keystore.js';
+import type { KeystoreSummary } from '../records.js';
+import { AuditRepo } from './audit-repo.js';
+import { backupDatabase, replaceDatabase, summarise } from './backup.js';
+import { storeError } from './errors.js';
+import { KeysRepo } from './keys-repo.js';
+import { MetaRepo } from './meta-repo.js';
+import { openDatabase, openEmptyDatabase, type Db } from './open.js';
+import { SubjectsRepo } from './subjects-repo.js';
+import { WalIndexWatch } from './wal-index.js';
+import { WebhooksRepo } from './webhooks-repo.js';
+
+/**
+ * The keystore in one SQLite file: one connection and the repositories over it. SQL lives only in
+ * src/store/sqlite. Each repository is made (and prepares its statements) on first use, so that a
+ * command pays only for the tables it touches: `keys verify`'s start-up is measured (SPEC §10).
+ */
+export class SqliteKeystore implements Keystore {
+  private subjectsRepo: SubjectsRepo | undefined;
+  private keysRepo: KeysRepo | undefined;
+  private auditRepo: AuditRepo | undefined;
+  private metaRepo: MetaRepo | undefined;
+  private webhooksRepo: WebhooksRepo | undefined;
+  private dataVersion: Statement<[], number> | undefined;
+  private walIndex: WalIndexWatch | null | undefined;
+
+  /** `db` is the connection: for store/sqlite and tests only (app/ sees the Keystore interface). */
+  constructor(readonly db: Db, readonly path: string) {}
+
+  get subjects(): SubjectsRepo {
+    return (this.subjectsRepo ??= new SubjectsRepo(this.db, this.path));
+  }
+
+  get keys(): KeysRepo {
+    return (this.keysRepo ??= new KeysRepo(this.db, this.path));
+  }
+
+  get audit(): AuditRepo {
+    return (this.auditRepo ??= new AuditRepo(this.db));
+  }
+
+  get meta(): MetaRepo {
+    return (this.metaRepo ??= new MetaRepo(this.db, this.path));
+  }
+
+  get webhooks(): WebhooksRepo {
+    return (this.webhooksRepo ??= new WebhooksRepo(this.db, this.path));
+  }
+
+  static open(path: string): SqliteKeystore {
+    return new SqliteKeystore(openDatabase(path), path);
+  }
+
+  /** An empty keystore that lives in memory only: a read of a keystore not created yet. */
+  static empty(): SqliteKeystore {
+    return new SqliteKeystore(openEmptyDatabase(), ':memory:');
+  }
+
+  /** BEGIN IMMEDIATE, so concurrent writers queue on the busy timeout instead of failing at commit. */
+  transaction<T>(fn: () => T): T {
+    try {
+      return this.db.transaction(fn).immediate();
+    } catch (err) {
+      throw storeError(err, this.path);
+    }
+  }
+
+  /** PRAGMA data_version: moves with every commit by another connection, never with our own. */
+  changeCounter(): number {
+    this.dataVersion ??= this.db.prepare<[], number>('PRAGMA data_version').pluck();
+    return this.dataVersion.get() as number;
+  }
+
+  /**
+   * One read of the WAL-index header (WalIndexWatch). null when that cannot be told (no watch, or
+   * before changeCounter() has been read once, which makes SQLite open the -shm file).
+   */
+  commitStamp(): string | null {
+    if (this.walIndex === undefined) {
+      if (!this.dataVersion) return null;
+      this.walIndex = WalIndexWatch.find(this.path);
+    }
+    return this.walIndex === null ? null : this.walIndex.header();
+  }
+
+  summary(): KeystoreSummary {
+    return summarise(this.db);
+  }
+
+  backupTo(file: string, overwrite: boolean): Promise<KeystoreSummary> {
+    return backupDatabase(this.db, file, overwrite);
+  }
+
+  replaceWith(source: RestoreSource): Promise<void> {
+    return replaceDatabase(source, this.path);
+  }
+
+  close(): void {
+    this.walIndex?.close();
+    this.walIndex = null;
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,18 @@
+import type { MetaRepository } from '../keystore.js';
+import { translated } from './errors.js';
+import type { Db } from './open.js';
+
+export class MetaRepo implements MetaRepository {
+  constructor(private readonly db: Db, private readonly location: string) {}
+
+  get(key: string): string | undefined {
+    return this.db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?').get(key)?.value;
+  }
+
+  /** Sets `key` only if it has no value yet; returns the value in force afterwards. */
+  setIfAbsent(key: string, value: string): string {
+    // Written outside any transaction (the master key's fingerprint, on first use).
+    translated(this.location, () => this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO NOTHING').run(key, value));
+    return this.get(key)!;
+  }
+}
