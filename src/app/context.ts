@@ -22,7 +22,7 @@ export type KeystoreAccess = 'creates' | 'existing' | 'none';
 export class AppContext {
   private storeInstance: Keystore | undefined;
   private master: Buffer | undefined;
-  readonly db: DbLocation;
+  readonly location: DbLocation;
 
   constructor(
     readonly env: NodeJS.ProcessEnv,
@@ -30,11 +30,11 @@ export class AppContext {
     readonly now: () => number = Date.now,
     readonly access: KeystoreAccess = 'creates',
   ) {
-    this.db = resolveDbLocation(dbFlag, env);
+    this.location = resolveDbLocation(dbFlag, env);
   }
 
   get dbPath(): string {
-    return this.db.path;
+    return this.location.path;
   }
 
   /**
@@ -45,7 +45,7 @@ export class AppContext {
   get store(): Keystore {
     if (this.storeInstance) return this.storeInstance;
     if (this.access === 'none') throw new Error('this command declared that it does not use the keystore');
-    this.storeInstance = this.access === 'creates' || this.keystoreExists() ? openKeystore(this.db.path) : emptyKeystore();
+    this.storeInstance = this.access === 'creates' || this.keystoreExists() ? openKeystore(this.location.path) : emptyKeystore();
     return this.storeInstance;
   }
 
@@ -54,9 +54,9 @@ export class AppContext {
    * its first write; for a keystore named by --db or OCTO_DB that is not there, `keystore_missing`.
    */
   keystoreExists(): boolean {
-    if (existsSync(this.db.path)) return true;
-    if (this.db.source === 'default') return false;
-    throw keystoreMissing(this.db, defaultDbPath(this.env));
+    if (existsSync(this.location.path)) return true;
+    if (this.location.source === 'default') return false;
+    throw keystoreMissing(this.location, defaultDbPath(this.env));
   }
 
   /** $OCTO_ACTOR, else the OS user (SPEC §5). */
