@@ -13,9 +13,9 @@ import type {
  * The one stream, `keys.iterate`, is an Iterable of records that becomes an AsyncIterable; while it
  * is being read, nothing else may be asked of the same keystore (SQLite's connection is busy).
  *
- * Errors (store/errors.ts): inserts throw UniqueViolation naming the rule they would break;
- * `transaction` and the writes made outside one throw KeystoreUnavailable when the keystore cannot
- * be written now. Either leaves nothing written.
+ * Errors (store/errors.ts), never a driver's: an insert throws UniqueViolation naming the rule it
+ * would break; any call may throw KeystoreUnavailable when the keystore cannot be read or written
+ * now. A transaction that throws leaves nothing written.
  */
 export interface Keystore {
   readonly keys: KeysRepository;

@@ -1,5 +1,6 @@
 import type { AuditRepository } from '../keystore.js';
 import type { AuditEntry } from '../records.js';
+import { raiseStoreErrors } from './errors.js';
 import type { Db } from './open.js';
 
 interface AuditRow {
@@ -8,7 +9,7 @@ interface AuditRow {
 }
 
 export class AuditRepo implements AuditRepository {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db, private readonly location: string) {}
 
   record(e: AuditEntry): void {
     this.db.prepare(
@@ -39,3 +40,5 @@ export class AuditRepo implements AuditRepository {
     }));
   }
 }
+
+raiseStoreErrors(AuditRepo);

@@ -48,12 +48,25 @@ export function storeError(err: unknown, location: string): unknown {
   return err;
 }
 
-/** Runs `fn`, raising the store's error for a driver error (for the writes made outside a transaction). */
-export function translated<T>(location: string, fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    throw storeError(err, location);
+/**
+ * Makes every method of a repository class raise the store's errors, never the driver's, so that
+ * no method can forget to. Applied once per class at load; the wrapper takes fixed arguments (no
+ * rest array, no closure per call), since `serve` calls some of these methods per request.
+ * Generators translate their own errors: theirs are thrown while the caller iterates.
+ */
+export function raiseStoreErrors(repository: { prototype: object }): void {
+  const proto = repository.prototype as Record<string, unknown>;
+  for (const name of Object.getOwnPropertyNames(proto)) {
+    const method = Object.getOwnPropertyDescriptor(proto, name)?.value as unknown;
+    if (name === 'constructor' || typeof method !== 'function' || method.constructor.name === 'GeneratorFunction') continue;
+    if (method.length > 4) throw new Error(`${name} takes more arguments than raiseStoreErrors passes`);
+    proto[name] = function (this: { location: string }, a: unknown, b: unknown, c: unknown, d: unknown): unknown {
+      try {
+        return method.call(this, a, b, c, d);
+      } catch (err) {
+        throw storeError(err, this.location);
+      }
+    };
   }
 }
 

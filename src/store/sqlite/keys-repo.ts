@@ -3,7 +3,7 @@ import type { ChannelType, KeyRecord, KeyState, SubjectRef, SubjectType } from '
 import type { Statement } from 'better-sqlite3';
 import type { KeysRepository } from '../keystore.js';
 import type { KeyFilter, NewKey } from '../records.js';
-import { translated } from './errors.js';
+import { raiseStoreErrors, storeError } from './errors.js';
 import type { Db } from './open.js';
 
 interface KeyRow {
@@ -79,8 +79,7 @@ export class KeysRepo implements KeysRepository {
                         scopes, rate_limit, rate_window_s, created_at, expires_at, replaces)
       VALUES (@id, @kind, @name, @env, @workspace_id, @channel_id, @waba_id, @hash, @secret_sealed, @masked,
               @scopes, @rate_limit, @rate_window_s, @created_at, @expires_at, @replaces)`);
-    const statement = this.insertStatement;
-    translated(this.location, () => statement.run({
+    this.insertStatement.run({
       id: k.id,
       kind: k.kind,
       name: k.name,
@@ -97,7 +96,7 @@ export class KeysRepo implements KeysRepository {
       created_at: k.createdAt,
       expires_at: k.expiresAt,
       replaces: k.replaces,
-    }));
+    });
   }
 
   findByHash(hash: Buffer): KeyRecord | undefined {
@@ -148,7 +147,12 @@ export class KeysRepo implements KeysRepository {
       args.push(filter.workspaceId);
     }
     const sql = `${SELECT} ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY k.created_at, k.id`;
-    for (const r of this.db.prepare<string[], KeyRow>(sql).iterate(...args)) yield toRecord(r);
+    // The caller's own errors are not thrown in here: what is caught is the driver's, reading.
+    try {
+      for (const r of this.db.prepare<string[], KeyRow>(sql).iterate(...args)) yield toRecord(r);
+    } catch (err) {
+      throw storeError(err, this.location);
+    }
   }
 
   /** First half of a rotation: the old key leaves the active state (and the one-active index). */
@@ -175,8 +179,10 @@ export class KeysRepo implements KeysRepository {
 
   /** Batched last-used times: one transaction for many keys; never moves a time backwards. */
   touchLastUsed(entries: Iterable<[string, number]>): void {
-    translated(this.location, this.db.transaction(() => {
+    this.db.transaction(() => {
       for (const [id, at] of entries) this.touch.run({ at, id });
-    }));
+    })();
   }
 }
+
+raiseStoreErrors(KeysRepo);

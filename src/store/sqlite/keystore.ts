@@ -37,7 +37,7 @@ export class SqliteKeystore implements Keystore {
   }
 
   get audit(): AuditRepo {
-    return (this.auditRepo ??= new AuditRepo(this.db));
+    return (this.auditRepo ??= new AuditRepo(this.db, this.path));
   }
 
   get meta(): MetaRepo {
@@ -68,8 +68,12 @@ export class SqliteKeystore implements Keystore {
 
   /** PRAGMA data_version: moves with every commit by another connection, never with our own. */
   changeCounter(): number {
-    this.dataVersion ??= this.db.prepare<[], number>('PRAGMA data_version').pluck();
-    return this.dataVersion.get() as number;
+    try {
+      this.dataVersion ??= this.db.prepare<[], number>('PRAGMA data_version').pluck();
+      return this.dataVersion.get() as number;
+    } catch (err) {
+      throw storeError(err, this.path);
+    }
   }
 
   /**
@@ -85,7 +89,11 @@ export class SqliteKeystore implements Keystore {
   }
 
   summary(): KeystoreSummary {
-    return summarise(this.db);
+    try {
+      return summarise(this.db);
+    } catch (err) {
+      throw storeError(err, this.path);
+    }
   }
 
   backupTo(file: string, overwrite: boolean): Promise<KeystoreSummary> {

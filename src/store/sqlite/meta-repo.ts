@@ -1,5 +1,5 @@
 import type { MetaRepository } from '../keystore.js';
-import { translated } from './errors.js';
+import { raiseStoreErrors } from './errors.js';
 import type { Db } from './open.js';
 
 export class MetaRepo implements MetaRepository {
@@ -11,8 +11,9 @@ export class MetaRepo implements MetaRepository {
 
   /** Sets `key` only if it has no value yet; returns the value in force afterwards. */
   setIfAbsent(key: string, value: string): string {
-    // Written outside any transaction (the master key's fingerprint, on first use).
-    translated(this.location, () => this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO NOTHING').run(key, value));
+    this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO NOTHING').run(key, value);
     return this.get(key)!;
   }
 }
+
+raiseStoreErrors(MetaRepo);

@@ -1,6 +1,6 @@
 import type { Channel, ChannelType, Platform, SubjectType, Waba, Workspace } from '../../core/model.js';
 import type { SubjectRefMatch, SubjectsRepository } from '../keystore.js';
-import { translated } from './errors.js';
+import { raiseStoreErrors } from './errors.js';
 import type { Db } from './open.js';
 
 interface WorkspaceRow { id: string; name: string; platform: Platform; created_at: number }
@@ -26,22 +26,22 @@ export class SubjectsRepo implements SubjectsRepository {
   }
 
   addWorkspace(w: Workspace): void {
-    translated(this.location, () => this.db.prepare('INSERT INTO workspaces (id, name, platform, created_at) VALUES (?, ?, ?, ?)')
-      .run(w.id, w.name, w.platform, w.createdAt));
+    this.db.prepare('INSERT INTO workspaces (id, name, platform, created_at) VALUES (?, ?, ?, ?)')
+      .run(w.id, w.name, w.platform, w.createdAt);
   }
 
   addWaba(w: Waba): void {
-    translated(this.location, () => this.db.prepare('INSERT INTO wabas (id, name, workspace_id, created_at) VALUES (?, ?, ?, ?)')
-      .run(w.id, w.name, w.workspaceId, w.createdAt));
+    this.db.prepare('INSERT INTO wabas (id, name, workspace_id, created_at) VALUES (?, ?, ?, ?)')
+      .run(w.id, w.name, w.workspaceId, w.createdAt);
   }
 
   addChannel(c: Channel): void {
-    translated(this.location, () => this.db.prepare('INSERT INTO channels (id, name, workspace_id, type, waba_id, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(c.id, c.name, c.workspaceId, c.type, c.wabaId, c.createdAt));
+    this.db.prepare('INSERT INTO channels (id, name, workspace_id, type, waba_id, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(c.id, c.name, c.workspaceId, c.type, c.wabaId, c.createdAt);
   }
 
   /** Rows whose id or name is exactly `ref`, else whose id starts with it (for unique prefixes). */
-  findRef(type: SubjectType, ref: string): { exact: { id: string; name: string } | undefined; byPrefix: { id: string; name: string }[] } {
+  findRef(type: SubjectType, ref: string): SubjectRefMatch {
     const table = TABLE[type];
     // An id match wins over a name match (a keystore from before names were kept apart from ids may
     // hold a name that is another subject's id).
@@ -103,3 +103,5 @@ export class SubjectsRepo implements SubjectsRepository {
     return this.db.prepare<string[], ChannelRow>(sql).all(...args).map(toChannel);
   }
 }
+
+raiseStoreErrors(SubjectsRepo);

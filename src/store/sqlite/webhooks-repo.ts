@@ -1,6 +1,6 @@
 import type { WebhooksRepository } from '../keystore.js';
 import type { AttemptRecord, DeliveryRecord, DeliveryStatus, WebhookRecord, WebhookSecretRow } from '../records.js';
-import { storeError, translated } from './errors.js';
+import { raiseStoreErrors } from './errors.js';
 import type { Db } from './open.js';
 
 interface WebhookRow { id: string; url: string; events: string; workspace_id: string | null; created_at: number; removed_at: number | null }
@@ -42,8 +42,8 @@ export class WebhooksRepo implements WebhooksRepository {
   }
 
   insert(w: Omit<WebhookRecord, 'removedAt'>): void {
-    translated(this.location, () => this.db.prepare('INSERT INTO webhooks (id, url, events, workspace_id, created_at) VALUES (?, ?, ?, ?, ?)')
-      .run(w.id, w.url, JSON.stringify(w.events), w.workspaceId, w.createdAt));
+    this.db.prepare('INSERT INTO webhooks (id, url, events, workspace_id, created_at) VALUES (?, ?, ?, ?, ?)')
+      .run(w.id, w.url, JSON.stringify(w.events), w.workspaceId, w.createdAt);
   }
 
   /** A removed endpoint is found only with `includeRemoved` (its deliveries stay listable). */
@@ -73,8 +73,8 @@ export class WebhooksRepo implements WebhooksRepository {
   }
 
   insertSecret(webhookId: string, s: Omit<WebhookSecretRow, 'expiresAt'>): void {
-    translated(this.location, () => this.db.prepare('INSERT INTO webhook_secrets (webhook_id, generation, secret_sealed, masked, created_at) VALUES (?, ?, ?, ?, ?)')
-      .run(webhookId, s.generation, s.sealed, s.masked, s.createdAt));
+    this.db.prepare('INSERT INTO webhook_secrets (webhook_id, generation, secret_sealed, masked, created_at) VALUES (?, ?, ?, ?, ?)')
+      .run(webhookId, s.generation, s.sealed, s.masked, s.createdAt);
   }
 
   /** The secrets that sign at `now`, the current (newest) first. */
@@ -107,12 +107,7 @@ export class WebhooksRepo implements WebhooksRepository {
   }
 
   insertDelivery(d: DeliveryRecord): void {
-    // Inline, no closure: `serve` inserts a delivery per event and endpoint.
-    try {
-      this.addDelivery.run(d);
-    } catch (err) {
-      throw storeError(err, this.location);
-    }
+    this.addDelivery.run(d);
   }
 
   /** Pending deliveries due at `now` on endpoints not removed, oldest due first. */
@@ -157,3 +152,5 @@ export class WebhooksRepo implements WebhooksRepository {
       .all(deliveryId).map((r) => ({ deliveryId: r.delivery_id, at: r.at, code: r.code, error: r.error, durationMs: r.duration_ms }));
   }
 }
+
+raiseStoreErrors(WebhooksRepo);
