@@ -1,34 +1,19 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SubjectType } from '../../src/core/model.js';
 import { KeystoreUnavailable, NotAKeystore, UniqueViolation, type UniqueRule } from '../../src/store/errors.js';
 import type { Keystore } from '../../src/store/keystore.js';
 import type { NewKey } from '../../src/store/records.js';
-import { SqliteKeystore } from '../../src/store/sqlite/keystore.js';
+import type { SqliteKeystore } from '../../src/store/sqlite/keystore.js';
+import { tempStores } from '../helpers/temp-store.js';
 
 /** The store's own errors, raised by real SQLite: what app/ reads instead of driver codes. */
-const dirs: string[] = [];
-const stores: SqliteKeystore[] = [];
-afterEach(() => {
-  stores.splice(0).forEach((s) => s.close());
-  dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true }));
-});
-
-function tempPath(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'octo-errors-'));
-  dirs.push(dir);
-  return join(dir, 'keystore.db');
-}
-
-function open(path = tempPath()): SqliteKeystore {
-  const store = SqliteKeystore.open(path);
-  stores.push(store);
-  return store;
-}
+const { tempDir, open: openAt } = tempStores('octo-errors-');
+const tempPath = () => join(tempDir(), 'keystore.db');
+const open = (path = tempPath()) => openAt(path);
 
 let serial = 0;
 function key(subject: { type: SubjectType; id: string } | null, over: Partial<NewKey> = {}): NewKey {
@@ -102,7 +87,7 @@ describe('UniqueViolation names the rule a write would break', () => {
     const path = tempPath();
     open(path).subjects.addWorkspace({ id: 'acme', name: 'Acme', platform: 'intercom', createdAt: 1 });
     const url = (p: string) => JSON.stringify(pathToFileURL(join(import.meta.dirname, '..', '..', 'dist', 'store', p)).href);
-    const script = join(dirs[0]!, 'race.mjs');
+    const script = join(dirname(path), 'race.mjs');
     writeFileSync(script, `
       import { SqliteKeystore } from ${url('sqlite/keystore.js')};
       import { UniqueViolation } from ${url('errors.js')};

@@ -1,35 +1,18 @@
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, symlinkSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readSync, symlinkSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CommitWatch } from '../../src/store/keystore.js';
 import { SqliteKeystore } from '../../src/store/sqlite/keystore.js';
 import { WalIndexWatch } from '../../src/store/sqlite/wal-index.js';
+import { tempStores } from '../helpers/temp-store.js';
 
 /**
  * The verifier skips PRAGMA data_version while the WAL-index header is unchanged: every commit by
  * any connection, in this process or another, must still be seen, including after the WAL restarts.
  */
-const dirs: string[] = [];
-const stores: SqliteKeystore[] = [];
-afterEach(() => {
-  stores.splice(0).forEach((s) => s.close());
-  dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true }));
-});
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'octo-wal-'));
-  dirs.push(dir);
-  return dir;
-}
-
-function open(path: string): SqliteKeystore {
-  const store = SqliteKeystore.open(path);
-  stores.push(store);
-  return store;
-}
+const { tempDir, open } = tempStores('octo-wal-');
 
 /** A reader of commits, as the verifier is, after its first look: data_version read, a stamp seen. */
 function watched(store: SqliteKeystore) {
