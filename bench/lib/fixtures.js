@@ -33,7 +33,7 @@ function seedFiller(ctx, count) {
   const now = Date.now();
   const batch = 50_000;
   for (let start = 0; start < count; start += batch) {
-    store.write(() => {
+    store.transaction(() => {
       for (let i = start; i < Math.min(count, start + batch); i++) {
         const hash = createHash('sha256').update(`filler-${i}-${now}`).digest();
         store.keys.insert({
