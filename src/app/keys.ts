@@ -3,14 +3,14 @@ import { newId } from '../core/ids.js';
 import { generateKey, hashKey, maskKey, prefixFor, type KeyKind } from '../core/key-format.js';
 import type { RateLimit } from '../core/duration.js';
 import { keyAcceptance } from '../core/key-acceptance.js';
-import { keyView, type KeyRecord, type KeyStatus, type KeyView, type SubjectType } from '../core/model.js';
+import { keyLabel, keyView, type KeyRecord, type KeyStatus, type KeyView, type SubjectType } from '../core/model.js';
 import { checkName } from '../core/names.js';
 import { ADMIN_SCOPE, normaliseScopes, validateScopes } from '../core/scopes.js';
 import { open, seal } from '../core/secret-box.js';
 import type { NewKey } from '../store/keys-repo.js';
 import { recordChange } from './audit.js';
 import type { AppContext } from './context.js';
-import { heirOf, replacementCommand } from './key-hints.js';
+import { heirOf, replacementCommand, replacementHint, shellWord } from './key-hints.js';
 import { resolveKeyId, resolveSubjectId } from './resolve.js';
 
 export type CreateKeyInput =
@@ -236,7 +236,7 @@ function notRotatable(ctx: AppContext, key: KeyRecord, now: number): ConflictErr
     `${key.id} is ${keyAcceptance(key, now).status}${key.replacedBy ? ` (replaced by ${key.replacedBy})` : ''}: only an active or expired key can be rotated`,
     heir
       ? `rotate the key in use now instead: \`octo keys rotate ${heir.id}\``
-      : `issue a new one: \`${replacementCommand(ctx.store, key)}\``,
+      : replacementHint(ctx.store, key),
   );
 }
 
@@ -250,4 +250,28 @@ export function revokeKey(ctx: AppContext, ref: string, reason: string | null): 
     recordChange(ctx, 'key.revoke', { keyId: key.id, subjectType: key.subject?.type, subjectId: key.subject?.id }, reason ? { reason } : null);
   });
   return ctx.store.keys.findById(key.id)!;
+}
+
+/**
+ * Renames a bearer key. Workspace, channel and WABA keys have no name of their own (their subject
+ * names them), so the hint points at renaming the subject instead.
+ */
+export function renameKey(ctx: AppContext, ref: string, newName: string): { key: KeyRecord; previousName: string } {
+  const name = checkName(newName, 'key');
+  const id = resolveKeyId(ctx, ref);
+  return ctx.store.write(() => {
+    const key = ctx.store.keys.findById(id)!;
+    if (key.kind !== 'bearer') {
+      const subject = key.subject!;
+      throw new OctoError('wrong_kind', `${key.id} is a ${keyLabel(key.kind, key.channelType)}: it has no name of its own, its ${subject.type} "${subject.name}" names it`, {
+        hint: `rename the ${subject.type} instead: \`octo ${subject.type}s rename ${subject.id} ${shellWord(name)}\``,
+      });
+    }
+    const previousName = key.name!;
+    if (previousName !== name) {
+      ctx.store.keys.rename(key.id, name);
+      recordChange(ctx, 'key.rename', { keyId: key.id }, { before: previousName, after: name });
+    }
+    return { key: ctx.store.keys.findById(id)!, previousName };
+  });
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { getKey, listKeys, revealKey, revokeKey, rotateKey, scopeKey } from '../app/keys.js';
+import { getKey, listKeys, renameKey, revealKey, revokeKey, rotateKey, scopeKey } from '../app/keys.js';
 import { parseDuration } from '../core/duration.js';
 import { UsageError } from '../core/errors.js';
 import type { KeyKind } from '../core/key-format.js';
@@ -88,6 +88,18 @@ export function registerKeys(keys: Command, session: Session): void {
       out.info(grace > 0
         ? `The old key is accepted until ${formatTime(rotated.replaced.graceUntil)}; update your integration before then.`
         : 'The old key is no longer accepted; update your integration now.');
+    }));
+
+  keys.command('rename <key-id> <new-name>')
+    .description(`rename a bearer key (${KEY_REF}); other keys are named by their subject`)
+    .addHelpText('after', '\nExample:\n  $ octo keys rename key_4fQ "CI pipeline (staging)"\n' + keyRefHelp('octo keys rename - "leaked, to revoke" < leaked.txt'))
+    .action(act(session, async (ref: string, name: string) => {
+      const { key, previousName } = renameKey(session.ctx, await keyArg(session.prompt, ref), name);
+      const view = keyView(key, session.ctx.now());
+      if (out.json) return out.document({ key: view });
+      out.info(out.e.green('✔ ') + (previousName === view.name
+        ? `${view.id} is already named "${view.name}".`
+        : `Renamed ${view.id} "${previousName}" to ${out.e.bold(`"${view.name}"`)}.`));
     }));
 
   keys.command('revoke <key-id>')

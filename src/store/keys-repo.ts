@@ -152,6 +152,16 @@ export class KeysRepo {
     return r && toRecord(r);
   }
 
+  /** Every key of a subject, whatever its state, oldest first. */
+  forSubject(subjectType: SubjectType, subjectId: string): KeyRecord[] {
+    return this.db.prepare<[string], KeyRow>(`${SELECT} WHERE k.${SUBJECT_COLUMN[subjectType]} = ? ORDER BY k.created_at, k.id`)
+      .all(subjectId).map(toRecord);
+  }
+
+  rename(id: string, name: string): void {
+    this.db.prepare('UPDATE keys SET name = ? WHERE id = ?').run(name, id);
+  }
+
   /** The sealed secret of a workspace, channel or WABA key (null for bearer keys). */
   sealedSecret(id: string): Buffer | null {
     return this.db.prepare<[string], { secret_sealed: Buffer | null }>('SELECT secret_sealed FROM keys WHERE id = ?')

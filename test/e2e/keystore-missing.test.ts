@@ -39,13 +39,20 @@ const EXISTING: Record<string, ExistingRow> = {
     empty: { code: 1, error: 'not_found' },
   },
   backup: { args: (sb) => ['backup', join(sb.dir, 'backup.db')], empty: { code: 1, error: 'not_found' } },
-  // Changes to a key or webhook that must already be there: nothing to change in a new keystore.
+  // Changes to a key, subject or webhook that must already be there: nothing to change in a new keystore.
   'keys scope': { args: () => ['keys', 'scope', 'key_abc', '--add', 'posts:read'], empty: { code: 1, error: 'not_found' } },
   'keys rotate': { args: () => ['keys', 'rotate', 'key_abc'], empty: { code: 1, error: 'not_found' } },
   'keys revoke': { args: () => ['keys', 'revoke', 'key_abc', '--yes'], empty: { code: 1, error: 'not_found' } },
   'webhooks remove': { args: () => ['webhooks', 'remove', 'wh_abc', '--yes'], empty: { code: 1, error: 'not_found' } },
   'webhooks rotate-secret': { args: () => ['webhooks', 'rotate-secret', 'wh_abc'], empty: { code: 1, error: 'not_found' } },
   'webhooks test': { args: () => ['webhooks', 'test', 'wh_abc'], empty: { code: 1, error: 'not_found' } },
+  'keys rename': { args: () => ['keys', 'rename', 'key_abc', 'CI'], empty: { code: 1, error: 'not_found' } },
+  'workspaces rename': { args: () => ['workspaces', 'rename', 'acme', 'Acme'], empty: { code: 1, error: 'not_found' } },
+  'workspaces remove': { args: () => ['workspaces', 'remove', 'acme', '--yes'], empty: { code: 1, error: 'not_found' } },
+  'wabas rename': { args: () => ['wabas', 'rename', 'wa1', 'WABA'], empty: { code: 1, error: 'not_found' } },
+  'wabas remove': { args: () => ['wabas', 'remove', 'wa1', '--yes'], empty: { code: 1, error: 'not_found' } },
+  'channels rename': { args: () => ['channels', 'rename', 'sms1', 'SMS'], empty: { code: 1, error: 'not_found' } },
+  'channels remove': { args: () => ['channels', 'remove', 'sms1', '--yes'], empty: { code: 1, error: 'not_found' } },
 };
 
 describe('only a command that adds something creates a keystore', () => {
