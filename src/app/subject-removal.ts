@@ -6,9 +6,7 @@ import { recordChange } from './audit.js';
 import type { AppContext } from './context.js';
 import { revokeKey } from './keys.js';
 import { resolveSubjectId } from './resolve.js';
-import { getSubject, type Subject } from './subjects.js';
-
-const PLURAL: Record<SubjectType, string> = { workspace: 'workspaces', waba: 'wabas', channel: 'channels' };
+import { getSubject, PLURAL, type Subject } from './subjects.js';
 
 /** The reason recorded on each key that a removal revokes. */
 export const REMOVAL_REASON = 'subject removed';

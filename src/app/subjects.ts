@@ -20,9 +20,10 @@ function checkId(id: string | undefined, prefix: 'ws' | 'waba' | 'ch'): string {
   return id;
 }
 
-const PLURAL: Record<SubjectType, string> = { workspace: 'workspaces', waba: 'wabas', channel: 'channels' };
-/** How checkName's errors call each subject's name. */
-const NAME_OF: Record<SubjectType, string> = { workspace: 'workspace', waba: 'WABA', channel: 'channel' };
+/** The command group of each type of subject (`octo workspaces …`). */
+export const PLURAL: Record<SubjectType, string> = { workspace: 'workspaces', waba: 'wabas', channel: 'channels' };
+/** Each type of subject as a person calls it. */
+export const SUBJECT_WORD: Record<SubjectType, string> = { workspace: 'workspace', waba: 'WABA', channel: 'channel' };
 
 /**
  * Inserts a subject unless another of its type has this id or name, or has as its id this name or
@@ -63,7 +64,7 @@ export function addWorkspace(ctx: AppContext, input: { name: string; platform: s
   }
   const ws: Workspace = {
     id: checkId(input.id, 'ws'),
-    name: checkName(input.name, NAME_OF.workspace),
+    name: checkName(input.name, SUBJECT_WORD.workspace),
     platform: input.platform as Platform,
     createdAt: ctx.now(),
   };
@@ -77,7 +78,7 @@ export function addWorkspace(ctx: AppContext, input: { name: string; platform: s
 export function addWaba(ctx: AppContext, input: { name: string; workspace: string; id?: string }): Waba {
   const waba: Waba = {
     id: checkId(input.id, 'waba'),
-    name: checkName(input.name, NAME_OF.waba),
+    name: checkName(input.name, SUBJECT_WORD.waba),
     workspaceId: resolveSubjectId(ctx, 'workspace', input.workspace),
     createdAt: ctx.now(),
   };
@@ -109,7 +110,7 @@ export function addChannel(
   }
   const channel: Channel = {
     id: checkId(input.id, 'ch'),
-    name: checkName(input.name, NAME_OF.channel),
+    name: checkName(input.name, SUBJECT_WORD.channel),
     workspaceId,
     type,
     wabaId,
@@ -139,7 +140,7 @@ export function getSubject(ctx: AppContext, type: SubjectType, id: string): Subj
  * processes renaming to one name at once, the second gets the conflict.
  */
 export function renameSubject(ctx: AppContext, type: SubjectType, ref: string, newName: string): { subject: Subject; previousName: string } {
-  const name = checkName(newName, NAME_OF[type]);
+  const name = checkName(newName, SUBJECT_WORD[type]);
   return ctx.store.write(() => {
     const id = resolveSubjectId(ctx, type, ref);
     const previousName = getSubject(ctx, type, id).name;

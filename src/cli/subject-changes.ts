@@ -1,11 +1,13 @@
 import type { Command } from 'commander';
 import { planRemoval, removeSubject } from '../app/subject-removal.js';
-import { renameSubject, type Subject } from '../app/subjects.js';
+import { PLURAL, renameSubject, SUBJECT_WORD as WORD, type Subject } from '../app/subjects.js';
 import { keyView, toIso, type SubjectType } from '../core/model.js';
 import { act, type Session } from './session.js';
 
-const PLURAL: Record<SubjectType, string> = { workspace: 'workspaces', waba: 'wabas', channel: 'channels' };
-const WORD: Record<SubjectType, string> = { workspace: 'workspace', waba: 'WABA', channel: 'channel' };
+
+const DEPENDANTS: Record<SubjectType, string> = {
+  workspace: 'channels, WABAs or webhook endpoints, or ', waba: 'WhatsApp numbers, or ', channel: '',
+};
 
 /** A subject as `add`, `rename` and `remove` print it under --json (`{"workspace": {...}}`, ...). */
 export function subjectView(s: Subject): Record<string, unknown> {
@@ -32,7 +34,7 @@ export function registerSubjectChanges(group: Command, type: SubjectType, sessio
     }));
 
   group.command('remove <id>')
-    .description(`remove a ${WORD[type]}; refused while it has ${type === 'workspace' ? 'channels, WABAs, webhook endpoints' : type === 'waba' ? 'WhatsApp numbers' : 'nothing else'}${type === 'channel' ? '' : ' or'} keys still accepted (asks to confirm on a terminal unless --yes)`)
+    .description(`remove a ${WORD[type]}; refused while it has ${DEPENDANTS[type]}keys still accepted (asks to confirm on a terminal unless --yes)`)
     .option('--revoke-keys', `revoke the ${WORD[type]}'s keys that are still accepted, then remove it`)
     .addHelpText('after', `
 Nothing is deleted: the ${WORD[type]} stays in the keystore as removed (its id and name stay taken),
