@@ -27,11 +27,16 @@ export const SUBJECT_WORD: Record<SubjectType, string> = { workspace: 'workspace
 
 /**
  * Inserts a subject unless another of its type has this id or name, or has as its id this name or
- * as its name this id: any of these would make `--workspace X` pick one of two. Run inside the write
- * transaction, so two processes adding at once cannot both pass. The error names the subject that
- * exists, by its real id.
+ * as its name this id: any of these would make `--workspace X` pick one of two, or unless one of
+ * its `parents` was removed. Run inside the write transaction, so two processes adding (or adding
+ * and removing) at once cannot both pass. The error names the subject that exists, by its real id.
  */
-function insertUnique(ctx: AppContext, what: SubjectType, subject: { id: string; name: string }, idGiven: boolean, insert: () => void): void {
+function insertUnique(
+  ctx: AppContext, what: SubjectType, subject: { id: string; name: string }, idGiven: boolean, insert: () => void,
+  parents: [SubjectType, string][] = [],
+): void {
+  // Resolved again here: a parent removed since it was resolved must not get a new child.
+  for (const [type, id] of parents) resolveSubjectId(ctx, type, id);
   const existing = ctx.store.subjects.clash(what, subject.id, subject.name);
   if (existing) throw clashError(what, subject, idGiven, existing);
   insert();
@@ -83,7 +88,7 @@ export function addWaba(ctx: AppContext, input: { name: string; workspace: strin
     createdAt: ctx.now(),
   };
   ctx.store.write(() => {
-    insertUnique(ctx, 'waba', waba, input.id !== undefined, () => ctx.store.subjects.addWaba(waba));
+    insertUnique(ctx, 'waba', waba, input.id !== undefined, () => ctx.store.subjects.addWaba(waba), [['workspace', waba.workspaceId]]);
     recordChange(ctx, 'waba.add', { subjectType: 'waba', subjectId: waba.id }, { name: waba.name, workspace: waba.workspaceId });
   });
   return waba;
@@ -117,7 +122,8 @@ export function addChannel(
     createdAt: ctx.now(),
   };
   ctx.store.write(() => {
-    insertUnique(ctx, 'channel', channel, input.id !== undefined, () => ctx.store.subjects.addChannel(channel));
+    insertUnique(ctx, 'channel', channel, input.id !== undefined, () => ctx.store.subjects.addChannel(channel),
+      [['workspace', workspaceId], ...(wabaId ? [['waba', wabaId] as [SubjectType, string]] : [])]);
     recordChange(ctx, 'channel.add', { subjectType: 'channel', subjectId: channel.id }, {
       name: channel.name, type, workspace: workspaceId, waba: wabaId,
     });

@@ -222,4 +222,21 @@ describe('remove', () => {
     expect(JSON.parse(only.stdout)).toMatchObject({ valid: true });
     expect(JSON.parse(only.stdout).warnings).toBeUndefined();
   });
+
+  it('a channel added while its workspace is removed: one of the two wins, cleanly, and no channel is left under a removed workspace', async () => {
+    for (const round of [1, 2, 3]) {
+      const ws = `ws${round}`;
+      await sb.json(['workspaces', 'add', `W${round}`, '--platform', 'intercom', '--id', ws]);
+      const [add, remove] = await Promise.all([
+        sb.run(['channels', 'add', `Line ${round}`, '--workspace', ws, '--type', 'sms', '--json']),
+        sb.run(['workspaces', 'remove', ws, '--yes', '--json']),
+      ]);
+      expect([add.code, remove.code].sort()).toEqual([0, 1]);
+      const loser = add.code === 1 ? add : remove;
+      expect(['not_found', 'has_dependants']).toContain(errorOf(loser.stderr).code);
+      const channels = (await sb.json<{ channels: { workspace: { id: string } }[] }>(['channels', 'list'])).channels;
+      const workspaces = (await sb.json<{ workspaces: { id: string }[] }>(['workspaces', 'list'])).workspaces.map((w) => w.id);
+      expect(channels.every((c) => workspaces.includes(c.workspace.id))).toBe(true);
+    }
+  });
 });
