@@ -74,14 +74,13 @@ export interface StatusRequest {
   serverSource: VerifierProbe['source'];
   /** How soon counts as expiring soon, in seconds, and as written. */
   expiringWithin: { seconds: number; text: string };
-  /** Whether a clipboard is there; a function, so that the use case need not know the UI's tools. */
-  clipboard: () => Promise<boolean>;
+  /** How long each probe (clipboard, verifier) may take. */
+  timeoutMs: number;
+  /** Whether a clipboard answers within the time; a function, so that the use case need not know the UI's tools. */
+  clipboard: (timeoutMs: number) => Promise<boolean>;
 }
 
 export async function collectStatus(ctx: AppContext, request: StatusRequest): Promise<StatusReport> {
-  // The two probes wait on other processes; the keystore is read meanwhile.
-  const verifier = probeVerifier(request.server, request.serverSource);
-  const clipboard = request.clipboard();
   const problems: OctoError[] = [];
   const { keystore, look } = openKeystore(ctx, problems);
   let keys: KeyCounts | null = null;
@@ -98,7 +97,10 @@ export async function collectStatus(ctx: AppContext, request: StatusRequest): Pr
     look?.store.close();
   }
   const master_key = masterKeyStatus(ctx.env, recorded, problems);
-  const probe = await verifier;
+  // One after the other, and after the keystore, whose reads block, as loading the clipboard's
+  // modules does: the probe's timeout and latency then measure the verifier alone.
+  const clipboard = await request.clipboard(request.timeoutMs);
+  const probe = await probeVerifier(request.server, request.serverSource, request.timeoutMs);
   if (!probe.up && request.serverSource === '--server') problems.push(verifierDown(probe));
   return {
     ok: problems.length === 0,
@@ -106,7 +108,7 @@ export async function collectStatus(ctx: AppContext, request: StatusRequest): Pr
     master_key,
     keys,
     expiring: { within: request.expiringWithin.text, keys: expiring },
-    clipboard: { available: await clipboard },
+    clipboard: { available: clipboard },
     verifier: probe,
     problems: problems.map((p) => ({ code: p.code, message: p.message, hint: p.hint ?? null })),
   };

@@ -1,3 +1,4 @@
+import { formatDuration } from '../core/duration.js';
 import { OctoError, UsageError } from '../core/errors.js';
 
 /** Where `octo serve` listens unless told otherwise (SPEC §6). */
@@ -11,7 +12,7 @@ export interface VerifierProbe {
   /** The HTTP status it answered, or null when nothing answered. */
   status: number | null;
   latency_ms: number | null;
-  /** Why it is not up: `connection refused`, `timed out after 1000 ms`, `answered 503`; null when up. */
+  /** Why it is not up: `connection refused`, `timed out after 1s`, `answered 503`; null when up. */
   error: string | null;
 }
 
@@ -28,10 +29,10 @@ export function verifierUrl(server: string): URL {
 }
 
 /**
- * One GET /healthz with a short timeout: is a verifier answering there, and how fast. Never
+ * One GET /healthz, given `timeoutMs` to answer: is a verifier answering there, and how fast. Never
  * throws for a verifier that is down; that is an answer.
  */
-export async function probeVerifier(server: URL, source: VerifierProbe['source'], timeoutMs = 1000): Promise<VerifierProbe> {
+export async function probeVerifier(server: URL, source: VerifierProbe['source'], timeoutMs: number): Promise<VerifierProbe> {
   const url = new URL('/healthz', server);
   const shown = server.origin;
   const started = performance.now();
@@ -48,7 +49,7 @@ export async function probeVerifier(server: URL, source: VerifierProbe['source']
 
 function failure(err: unknown, timeoutMs: number): string {
   const name = (err as Error).name;
-  if (name === 'TimeoutError' || name === 'AbortError') return `timed out after ${timeoutMs} ms`;
+  if (name === 'TimeoutError' || name === 'AbortError') return `timed out after ${formatDuration(timeoutMs / 1000)}`;
   const cause = (err as { cause?: { code?: string; message?: string } }).cause;
   if (cause?.code === 'ECONNREFUSED') return 'connection refused';
   if (cause?.code === 'ENOTFOUND' || cause?.code === 'EAI_AGAIN') return 'host not found';

@@ -21,7 +21,7 @@ export async function copyToClipboard(text: string, printCommand: string): Promi
  * on the clipboard. What is read is dropped unseen. A tool that has not answered within
  * `timeoutMs` counts as no clipboard.
  */
-export async function clipboardAvailable(timeoutMs = 1000): Promise<boolean> {
+export async function clipboardAvailable(timeoutMs: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<boolean>((resolve) => {
     timer = setTimeout(() => resolve(false), timeoutMs);

@@ -2,7 +2,8 @@ import Database from 'better-sqlite3';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppContext } from '../../src/app/context.js';
@@ -250,12 +251,15 @@ describe('octo status: where nothing exists yet', () => {
     expect(existsSync(join(process.cwd(), 'postgres:'))).toBe(false);
   });
 
-  it('an invalid --server is a usage error', async () => {
+  it('an invalid --server or --timeout is a usage error', async () => {
     for (const server of ['not a url', 'ftp://127.0.0.1/']) {
       const r = await sb.run(['status', '--server', server, '--json'], { env: bare });
       expect(r.code).toBe(2);
       expect(JSON.parse(r.stderr)).toMatchObject({ error: { code: 'usage', message: `invalid --server "${server}"` } });
     }
+    const r = await sb.run(['status', '--timeout', '1.5s', '--json'], { env: bare });
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stderr)).toMatchObject({ error: { code: 'invalid_duration', message: 'invalid duration for --timeout: "1.5s"' } });
   });
 });
 
@@ -359,10 +363,11 @@ describe('octo status: the verifier', () => {
   it('a running `octo serve` is up, with its latency', async () => {
     const serve = await startServe(sb);
     try {
-      const { r, report } = await status(sb, ['--server', serve.url]);
+      // A generous time to answer: what is tested is that an answer is seen, not how fast.
+      const { r, report } = await status(sb, ['--server', serve.url, '--timeout', '20s']);
       expect(r.code, r.stderr).toBe(0);
       expect(report.verifier).toEqual({ url: serve.url, source: '--server', up: true, status: 200, latency_ms: expect.any(Number), error: null });
-      const human = await sb.run(['status', '--server', serve.url], { env: HEADLESS });
+      const human = await sb.run(['status', '--server', serve.url, '--timeout', '20s'], { env: HEADLESS });
       expect(human.stdout).toMatch(new RegExp(`^Verifier    up at ${serve.url} \\(from --server\\), \\d+ ms$`, 'm'));
     } finally {
       await serve.stop();
@@ -382,6 +387,40 @@ describe('octo status: the verifier', () => {
     expect(human.code).toBe(1);
     expect(human.stdout).toContain(`Verifier    down at ${url} (from --server): connection refused\n`);
     expect(human.stderr).toBe(`error: cannot reach the verifier at ${url} (connection refused)\nhint: start it with \`octo serve\`, or pass the URL it printed to --server\n`);
+  });
+});
+
+describe('octo status: a verifier that answers wrong, or not at all', () => {
+  const sb = new Sandbox();
+  sb.env.OCTO_DB = undefined;
+  const sockets = new Set<Socket>();
+  let silent: Server;
+  let failing: HttpServer;
+  const urlOf = (server: Server | HttpServer) => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  beforeAll(async () => {
+    // Accepts connections and never answers.
+    silent = createServer((socket) => sockets.add(socket));
+    failing = createHttpServer((_req, res) => res.writeHead(503, { 'content-type': 'application/json' }).end('{"code":"keystore_unavailable"}'));
+    await Promise.all([silent, failing].map((s) => new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve))));
+  });
+  afterAll(async () => {
+    for (const socket of sockets) socket.destroy();
+    await Promise.all([silent, failing].map((s) => new Promise((resolve) => s.close(resolve))));
+    sb.cleanup();
+  });
+
+  it('no answer within --timeout is down, timed out', async () => {
+    const { r, report } = await status(sb, ['--server', urlOf(silent), '--timeout', '1s']);
+    expect(r.code).toBe(1);
+    expect(report.verifier).toMatchObject({ up: false, status: null, error: 'timed out after 1s' });
+    expect(report.problems.map((p) => p.code)).toEqual(['server_unreachable']);
+  });
+
+  it('an answer other than 200 is down, with the status', async () => {
+    const { r, report } = await status(sb, ['--server', urlOf(failing), '--timeout', '20s']);
+    expect(r.code).toBe(1);
+    expect(report.verifier).toMatchObject({ up: false, status: 503, error: 'answered 503', latency_ms: expect.any(Number) });
+    expect(report.problems).toEqual([expect.objectContaining({ code: 'server_error', message: `the verifier at ${urlOf(failing)} answered GET /healthz with 503` })]);
   });
 });
 
@@ -406,10 +445,10 @@ describe('octo status: the clipboard', () => {
     owner = spawn('xsel', ['--clipboard', '--input'], { env, stdio: ['pipe', 'ignore', 'ignore'] });
     owner.stdin!.end('what the user copied');
     await new Promise((resolve) => owner!.on('exit', resolve));
-    const { r, report } = await status(sb, [], { DISPLAY: xvfb.display });
+    const { r, report } = await status(sb, ['--timeout', '20s'], { DISPLAY: xvfb.display });
     expect(r.code, r.stderr).toBe(0);
     expect(report.clipboard).toEqual({ available: true });
-    const human = await sb.run(['status'], { env: { ...HEADLESS, DISPLAY: xvfb.display } });
+    const human = await sb.run(['status', '--timeout', '20s'], { env: { ...HEADLESS, DISPLAY: xvfb.display } });
     expect(human.stdout).toMatch(/^Clipboard   available$/m);
     for (const text of [r.stdout, human.stdout, human.stderr]) expect(text).not.toContain('what the user copied');
     const pasted = execFileSync('xsel', ['--clipboard', '--output'], { env, timeout: 5000 });
