@@ -1,5 +1,6 @@
 import { formatDuration } from '../core/duration.js';
 import type { KeyRecord } from '../core/model.js';
+import { shellWord } from '../core/shell-word.js';
 import type { Keystore } from '../store/keystore.js';
 
 /**
@@ -45,9 +46,4 @@ export function replacementHint(store: Keystore, key: KeyRecord): string {
     return `its ${key.subject.type} ${key.subject.id} was removed, so no key replaces it: see \`octo audit --key ${key.id}\``;
   }
   return `issue a new one: \`${replacementCommand(store, key)}\``;
-}
-
-/** A word a POSIX shell reads back as `text`, so a hint can be pasted as it is. */
-export function shellWord(text: string): string {
-  return /^[A-Za-z0-9_./:@%+=,-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }

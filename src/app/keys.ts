@@ -7,10 +7,11 @@ import { keyLabel, keyView, type KeyRecord, type KeyStatus, type KeyView, type S
 import { checkName } from '../core/names.js';
 import { ADMIN_SCOPE, normaliseScopes, validateScopes } from '../core/scopes.js';
 import { open, seal } from '../core/secret-box.js';
+import { shellWord } from '../core/shell-word.js';
 import type { NewKey } from '../store/keys-repo.js';
 import { recordChange } from './audit.js';
 import type { AppContext } from './context.js';
-import { heirOf, replacementCommand, replacementHint, shellWord } from './key-hints.js';
+import { heirOf, replacementCommand, replacementHint } from './key-hints.js';
 import { resolveKeyId, resolveSubjectId } from './resolve.js';
 
 export type CreateKeyInput =
