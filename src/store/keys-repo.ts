@@ -96,6 +96,28 @@ function toRecord(r: KeyRow): KeyRecord {
   };
 }
 
+/** The SELECT of `iterate` for a filter (exported so a test can ask SQLite how it runs it). */
+export function listQuery(filter: KeyFilter): { sql: string; args: (string | number)[] } {
+  const where: string[] = [];
+  const args: (string | number)[] = [];
+  if (filter.kind) { where.push('k.kind = ?'); args.push(filter.kind); }
+  if (filter.states) { where.push(`k.state IN (${filter.states.map(() => '?').join(', ')})`); args.push(...filter.states); }
+  if (filter.workspaceId) {
+    where.push('COALESCE(k.workspace_id, c.workspace_id, b.workspace_id) = ?');
+    args.push(filter.workspaceId);
+  }
+  if (filter.nameContains !== undefined) {
+    // LIKE, with its wildcards escaped: `--name 100%` means the characters 100%.
+    where.push(`COALESCE(k.name, w.name, c.name, b.name) LIKE ? ESCAPE '\\'`);
+    args.push(`%${filter.nameContains.replace(/[\\%_]/g, '\\$&')}%`);
+  }
+  const sort = filter.sort ?? { by: 'created', descending: false };
+  const order = ORDER_BY[sort.by].replaceAll('#', sort.descending ? 'DESC' : 'ASC');
+  let sql = `${SELECT} ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY ${order}`;
+  if (filter.limit !== undefined) { sql += ' LIMIT ?'; args.push(filter.limit); }
+  return { sql, args };
+}
+
 const SUBJECT_COLUMN: Record<SubjectType, string> = { workspace: 'workspace_id', channel: 'channel_id', waba: 'waba_id' };
 
 export class KeysRepo {
@@ -181,23 +203,7 @@ export class KeysRepo {
    * (index keys_created).
    */
   *iterate(filter: KeyFilter = {}): IterableIterator<KeyRecord> {
-    const where: string[] = [];
-    const args: (string | number)[] = [];
-    if (filter.kind) { where.push('k.kind = ?'); args.push(filter.kind); }
-    if (filter.states) { where.push(`k.state IN (${filter.states.map(() => '?').join(', ')})`); args.push(...filter.states); }
-    if (filter.workspaceId) {
-      where.push('COALESCE(k.workspace_id, c.workspace_id, b.workspace_id) = ?');
-      args.push(filter.workspaceId);
-    }
-    if (filter.nameContains !== undefined) {
-      // LIKE, with its wildcards escaped: `--name 100%` means the characters 100%.
-      where.push(`COALESCE(k.name, w.name, c.name, b.name) LIKE ? ESCAPE '\\'`);
-      args.push(`%${filter.nameContains.replace(/[\\%_]/g, '\\$&')}%`);
-    }
-    const sort = filter.sort ?? { by: 'created', descending: false };
-    const order = ORDER_BY[sort.by].replaceAll('#', sort.descending ? 'DESC' : 'ASC');
-    let sql = `${SELECT} ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY ${order}`;
-    if (filter.limit !== undefined) { sql += ' LIMIT ?'; args.push(filter.limit); }
+    const { sql, args } = listQuery(filter);
     for (const r of this.db.prepare<(string | number)[], KeyRow>(sql).iterate(...args)) yield toRecord(r);
   }
 
