@@ -3,7 +3,7 @@ import { newId } from '../core/ids.js';
 import { generateKey, hashKey, maskKey, prefixFor, type KeyKind } from '../core/key-format.js';
 import type { RateLimit } from '../core/duration.js';
 import { keyAcceptance } from '../core/key-acceptance.js';
-import { keyLabel, keyView, type KeyRecord, type KeyStatus, type KeyView, type SubjectType } from '../core/model.js';
+import { keyLabel, keyView, type KeyRecord, type KeySort, type KeyStatus, type KeyView, type SubjectType } from '../core/model.js';
 import { checkName } from '../core/names.js';
 import { ADMIN_SCOPE, normaliseScopes, validateScopes } from '../core/scopes.js';
 import { open, seal } from '../core/secret-box.js';
@@ -35,7 +35,14 @@ export interface IssuedKey {
 
 const SUBJECT_OF: Record<Exclude<KeyKind, 'bearer'>, SubjectType> = { workspace: 'workspace', channel: 'channel', waba: 'waba' };
 
-export function createKey(ctx: AppContext, input: CreateKeyInput): IssuedKey {
+/**
+ * What to do with a new key's secret inside the transaction that stores the key (write it to a
+ * dotenv file): if it throws, the key is not created, or the rotation not made, so a secret that
+ * could not be kept never leaves a key nobody holds.
+ */
+export type KeepSecret = (secret: string) => void;
+
+export function createKey(ctx: AppContext, input: CreateKeyInput, keep?: KeepSecret): IssuedKey {
   if (input.kind === 'bearer') {
     const name = checkName(input.name, 'key', 'a bearer key needs a name of 1 to 200 printable characters: pass --name NAME, e.g. --name "Production Server"');
     const scopes = normaliseScopes(validateScopes(input.scopes ?? []));
@@ -46,7 +53,7 @@ export function createKey(ctx: AppContext, input: CreateKeyInput): IssuedKey {
       createdAt: now,
       expiresAt: input.expiresInSeconds === undefined ? null : now + input.expiresInSeconds * 1000,
       replaces: null,
-    }, 'key.create');
+    }, 'key.create', { keep });
   }
   const subjectType = SUBJECT_OF[input.kind];
   const ref = input.kind === 'workspace' ? input.workspace : input.kind === 'channel' ? input.channel : input.waba;
@@ -65,7 +72,7 @@ export function createKey(ctx: AppContext, input: CreateKeyInput): IssuedKey {
   return issue(ctx, {
     kind: input.kind, name: null, env: null, subjectType, subjectId, scopes: null,
     rateLimit: input.rateLimit ?? null, createdAt: ctx.now(), expiresAt: null, replaces: null,
-  }, 'key.create');
+  }, 'key.create', { keep });
 }
 
 type KeyShape = Pick<
@@ -81,7 +88,7 @@ function issue(
   ctx: AppContext,
   shape: KeyShape,
   action: string,
-  hooks: { before?: () => void; after?: (id: string) => void } = {},
+  hooks: { before?: () => void; after?: (id: string) => void; keep?: KeepSecret | undefined } = {},
 ): IssuedKey {
   const id = newId('key');
   const secret = generateKey(prefixFor(shape.kind, shape.env));
@@ -104,6 +111,7 @@ function issue(
       ...(shape.replaces ? { replaces: shape.replaces } : {}),
     });
     hooks.after?.(id);
+    hooks.keep?.(secret);
   });
   return { key: ctx.store.keys.findById(id)!, secret };
 }
@@ -126,17 +134,32 @@ export interface KeyListFilter {
   kind?: KeyKind;
   status?: KeyStatus;
   workspace?: string;
+  /** A part of the name (a bearer key's, else its subject's), case ignored. */
+  name?: string;
+  sort?: KeySort;
+  limit?: number;
 }
 
-/** Streams key views; `expired` is derived at read time, so it is filtered here, not in SQL. */
+/**
+ * Streams key views. Filters, order and limit are the store's (SQL), except `status`: expiry is
+ * derived at read time (keyAcceptance), so a status is checked here and the limit counted here.
+ */
 export function* listKeys(ctx: AppContext, filter: KeyListFilter): IterableIterator<KeyView> {
   const workspaceId = filter.workspace ? resolveSubjectId(ctx, 'workspace', filter.workspace) : undefined;
   // Expiry is derived: an expired key is stored active, or rotated with its grace not yet over.
   const states = filter.status === undefined ? undefined : filter.status === 'expired' ? ['active' as const, 'rotated' as const] : [filter.status];
   const now = ctx.now();
-  for (const key of ctx.store.keys.iterate({ kind: filter.kind, states, workspaceId })) {
+  let left = filter.limit ?? Infinity;
+  const rows = ctx.store.keys.iterate({
+    kind: filter.kind, states, workspaceId, nameContains: filter.name, sort: filter.sort,
+    limit: filter.status === undefined ? filter.limit : undefined,
+  });
+  for (const key of rows) {
     const view = keyView(key, now);
-    if (filter.status === undefined || view.status === filter.status) yield view;
+    if (filter.status !== undefined && view.status !== filter.status) continue;
+    yield view;
+    // Returning closes the statement: the rows after the last one shown are never read.
+    if (--left === 0) return;
   }
 }
 
@@ -206,7 +229,7 @@ export interface RotatedKey extends IssuedKey {
  * Issues a successor with the same subject, name, scopes, environment, rate limit and lifetime, and
  * retires the old key, which stays accepted until `graceSeconds` have passed (default: none).
  */
-export function rotateKey(ctx: AppContext, ref: string, graceSeconds = 0): RotatedKey {
+export function rotateKey(ctx: AppContext, ref: string, graceSeconds = 0, keep?: KeepSecret): RotatedKey {
   const old = getKey(ctx, ref);
   const now = ctx.now();
   if (old.state !== 'active') throw notRotatable(ctx, old, now);
@@ -227,6 +250,7 @@ export function rotateKey(ctx: AppContext, ref: string, graceSeconds = 0): Rotat
       if (!ctx.store.keys.retire(old.id, now + graceSeconds * 1000)) throw notRotatable(ctx, getKey(ctx, old.id), now);
     },
     after: (successor) => ctx.store.keys.linkSuccessor(old.id, successor),
+    keep,
   });
   return { ...issued, replaced: ctx.store.keys.findById(old.id)! };
 }

@@ -3,6 +3,7 @@ import { resolveSubjectId } from '../app/resolve.js';
 import { addChannel, addWaba, addWorkspace, listChannels, listWabas, listWorkspaces } from '../app/subjects.js';
 import { CHANNEL_TYPES, PLATFORMS, type ChannelType } from '../core/model.js';
 import { printTable } from '../ui/table.js';
+import { addListingOptions } from './listing-options.js';
 import { addOptions, checkOptions, variantsTaking, type OptionTable } from './option-rules.js';
 import { act, type Session } from './session.js';
 import { registerSubjectChanges, subjectView } from './subject-changes.js';
@@ -39,11 +40,12 @@ export function registerSubjects(program: Command, session: Session): void {
       if (out.json) out.document({ workspace: subjectView(ws) });
       else out.line(`Added workspace ${out.c.bold(ws.name)} (${ws.id}, ${ws.platform})`);
     }));
-  workspaces.command('list')
-    .description('every workspace with its Workspace API Key, or "No API key generated"')
+  addListingOptions(workspaces.command('list')
+    .description('every workspace with its Workspace API Key, or "No API key generated"'))
     .action(act(session, async () => {
       const list = listWorkspaces(session.ctx);
       if (out.json) return out.document({ workspaces: list });
+      if (out.quiet) return out.ids(list.map((w) => w.id));
       if (list.length === 0) return out.info('No workspaces yet. Add one with `octo workspaces add NAME --platform intercom`.');
       await printTable(out, [{ title: 'WORKSPACE', fit: 'truncate' }, 'ID', 'PLATFORM', 'API KEY', 'KEY ID'],
         list.map((w) => [w.name, w.id, w.platform, w.key ? w.key.masked : out.c.dim(NO_KEY), w.key?.id ?? '']));
@@ -60,12 +62,13 @@ export function registerSubjects(program: Command, session: Session): void {
       if (out.json) out.document({ waba: subjectView(waba) });
       else out.line(`Added WABA ${out.c.bold(waba.name)} (${waba.id})`);
     }));
-  wabas.command('list')
+  addListingOptions(wabas.command('list')
     .description('every WABA with its WhatsApp Business API Key')
-    .option('--workspace <ws>', 'only this workspace')
+    .option('--workspace <ws>', 'only this workspace'))
     .action(act(session, async (opts: Record<string, unknown>) => {
       const list = listWabas(session.ctx, { workspace: opts.workspace as string | undefined });
       if (out.json) return out.document({ wabas: list });
+      if (out.quiet) return out.ids(list.map((b) => b.id));
       if (list.length === 0) return out.info(addFirst(session, opts, 'WABAs', (ws) => `octo wabas add NAME --workspace ${ws}`));
       await printTable(out, [{ title: 'WABA', fit: 'truncate' }, 'ID', { title: 'WORKSPACE', fit: 'truncate' }, 'API KEY', 'KEY ID'],
         list.map((b) => [b.name, b.id, b.workspace.name, b.key ? b.key.masked : out.c.dim(NO_KEY), b.key?.id ?? '']));
@@ -89,12 +92,13 @@ export function registerSubjects(program: Command, session: Session): void {
       if (out.json) out.document({ channel: subjectView(ch) });
       else out.line(`Added ${ch.type} channel ${out.c.bold(ch.name)} (${ch.id})`);
     }));
-  channels.command('list')
+  addListingOptions(channels.command('list')
     .description('every channel with the key that serves it')
-    .option('--workspace <ws>', 'only this workspace')
+    .option('--workspace <ws>', 'only this workspace'))
     .action(act(session, async (opts: Record<string, unknown>) => {
       const list = listChannels(session.ctx, { workspace: opts.workspace as string | undefined });
       if (out.json) return out.document({ channels: list });
+      if (out.quiet) return out.ids(list.map((ch) => ch.id));
       if (list.length === 0) return out.info(addFirst(session, opts, 'channels', (ws) => `octo channels add NAME --workspace ${ws} --type sms`));
       await printTable(out, [
         { title: 'CHANNEL', fit: 'truncate' }, 'ID', { title: 'TYPE', drop: 3 }, { title: 'WORKSPACE', fit: 'truncate', drop: 2 },

@@ -12,6 +12,7 @@ import { DEFAULT_TOLERANCE_S } from '../core/webhook-signature.js';
 import { copyToClipboard } from '../ui/clipboard.js';
 import { printDeliveries, printTestResult, printVerdict, printWebhooks } from '../ui/render-webhooks.js';
 import { formatTime } from '../ui/time.js';
+import { addListingOptions, parseLimit } from './listing-options.js';
 import { act, type Session } from './session.js';
 
 type Opts = Record<string, unknown>;
@@ -37,11 +38,12 @@ export function registerWebhooks(program: Command, session: Session): void {
       out.info(`Verify deliveries with this secret; show it again with \`octo webhooks secret ${view.id} --print\`.`);
     }));
 
-  webhooks.command('list')
-    .description('every endpoint (secrets masked)')
+  addListingOptions(webhooks.command('list')
+    .description('every endpoint (secrets masked)'))
     .action(act(session, async () => {
       const list = listWebhooks(session.ctx);
       if (out.json) return out.document({ webhooks: list });
+      if (out.quiet) return out.ids(list.map((w) => w.id));
       await printWebhooks(out, list);
     }));
 
@@ -134,14 +136,13 @@ Exit codes: 0 valid, 1 invalid (malformed_header, bad_signature, timestamp_out_o
       printVerdict(out, verdict, Number(tolerance));
     }));
 
-  webhooks.command('deliveries <id>')
+  addListingOptions(webhooks.command('deliveries <id>')
     .description("an endpoint's deliveries, newest first, with every attempt's status code and time")
-    .option('--limit <n>', 'at most N deliveries', '50')
+    .option('--limit <n>', 'at most N deliveries (default: 50)', parseLimit))
     .action(act(session, async (ref: string, opts: Opts) => {
-      const limit = String(opts.limit);
-      if (!/^[1-9][0-9]{0,5}$/.test(limit)) throw new UsageError(`invalid --limit "${limit}"`, 'pass a whole number from 1, e.g. --limit 20');
-      const deliveries = listDeliveries(session.ctx, ref, Number(limit));
+      const deliveries = listDeliveries(session.ctx, ref, (opts.limit as number | undefined) ?? 50);
       if (out.json) return out.document({ deliveries });
+      if (out.quiet) return out.ids(deliveries.map((d) => d.id));
       await printDeliveries(out, deliveries, ref);
     }));
 }
