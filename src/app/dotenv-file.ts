@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { setEnvVar, isEnvName, type EnvChange } from '../core/dotenv.js';
 import { OctoError, UsageError } from '../core/errors.js';
 import { tempBeside } from '../store/private-files.js';
-import { shellWord } from './key-hints.js';
+import { shellWord } from '../core/shell-word.js';
 
 /** Where `--dotenv FILE --env-var NAME` puts a secret: checked before any key is made. */
 export interface EnvTarget {

@@ -15,7 +15,8 @@ async function world(sb: Sandbox): Promise<void> {
   await sb.json(['channels', 'add', '+1 555 0100', '--workspace', 'acme', '--type', 'whatsapp', '--waba', 'wa1', '--id', 'wa-num']);
 }
 
-const audit = async (sb: Sandbox, ...args: string[]) => (await sb.json<{ events: AuditEvent[] }>(['audit', ...args])).events;
+// `octo audit` lists newest first; these tests read a history in the order it happened.
+const audit = async (sb: Sandbox, ...args: string[]) => (await sb.json<{ events: AuditEvent[] }>(['audit', ...args])).events.reverse();
 
 describe('rename', () => {
   let sb: Sandbox;
