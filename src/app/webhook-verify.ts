@@ -1,5 +1,6 @@
 import { UsageError } from '../core/errors.js';
-import { signingKeyOf, verifyStandardSignature } from '../core/standard-webhooks.js';
+import { signingKeyOf } from '../core/standard-secret.js';
+import { verifyStandardSignature } from '../core/standard-webhooks.js';
 import type { WebhookScheme } from '../core/webhook-model.js';
 import { verifySignature, type SignatureVerdict } from '../core/webhook-signature.js';
 import type { AppContext } from './context.js';

@@ -3,7 +3,7 @@ import { newId } from '../core/ids.js';
 import { generateKey, prefixFor } from '../core/key-format.js';
 import { toIso } from '../core/model.js';
 import { open, seal } from '../core/secret-box.js';
-import { presentSecret } from '../core/standard-webhooks.js';
+import { presentSecret } from '../core/standard-secret.js';
 import { parseEventList } from '../core/webhook-events.js';
 import { DEFAULT_SCHEME, type WebhookScheme, type WebhookView } from '../core/webhook-model.js';
 import type { WebhookRecord } from '../store/webhooks-repo.js';

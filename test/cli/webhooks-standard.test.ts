@@ -79,6 +79,26 @@ describe('webhooks add --scheme', () => {
   });
 });
 
+describe('keys scan finds a leaked whsec_ secret', () => {
+  interface Scanned { findings: { masked: string; key_id: string; kind: string; status: string; accepted: boolean; action: string | null }[] }
+  it('as the endpoint\'s webhook secret, masked as written, judged like an octo_wh_ one', async () => {
+    const { webhook, secret } = await addStandard();
+    writeFileSync(join(sb.dir, 'leak.env'), `WEBHOOK_SECRET=${secret}\n`);
+    const scan = () => sb.run(['keys', 'scan', join(sb.dir, 'leak.env'), '--json']);
+    const live = await scan();
+    expect(live.code).toBe(1);
+    expect((JSON.parse(live.stdout) as Scanned).findings).toEqual([expect.objectContaining({
+      masked: `whsec_…${secret.slice(-8)}`, key_id: webhook.id, kind: 'webhook_secret', status: 'active', accepted: true,
+      action: `octo webhooks rotate-secret ${webhook.id} --grace 0`,
+    })]);
+    expect(live.stdout + live.stderr).not.toContain(secret.slice(6, 40));
+    await sb.json(['webhooks', 'rotate-secret', webhook.id, '--grace', '0']);
+    const ended = await scan();
+    expect(ended.code).toBe(0);
+    expect((JSON.parse(ended.stdout) as Scanned).findings).toEqual([expect.objectContaining({ key_id: webhook.id, status: 'rotated', accepted: false })]);
+  });
+});
+
 describe('deliveries that the standardwebhooks library verifies unchanged', () => {
   it('sends webhook-id (the delivery id), webhook-timestamp and webhook-signature, and X-Octo-Event', async () => {
     const { webhook, secret } = await addStandard();

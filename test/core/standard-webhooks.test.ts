@@ -1,8 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
-import {
-  maskStandardSecret, presentSecret, signingKeyOf, standardSecret, standardSignature, verifyStandardSignature,
-} from '../../src/core/standard-webhooks.js';
+import { maskStandardSecret, presentSecret, signingKeyOf, standardSecret } from '../../src/core/standard-secret.js';
+import { standardSignature, verifyStandardSignature } from '../../src/core/standard-webhooks.js';
 import { signatureHeader, verifySignature } from '../../src/core/webhook-signature.js';
 
 // The oracle is the standardwebhooks library, not the module under test.
