@@ -98,5 +98,9 @@ const KEY_SHAPED = new RegExp(KEY_PATTERN_SOURCE, 'g');
  * carry a key, such as an error message.
  */
 export function maskKeysIn(text: string): string {
-  return text.includes('oct') ? text.replace(KEY_SHAPED, (key) => maskKey(key)) : text;
+  const masked = text.includes('oct') ? text.replace(KEY_SHAPED, (key) => maskKey(key)) : text;
+  return masked.includes('whsec_') ? masked.replace(WHSEC_SHAPED, (secret) => maskStandardSecret(secret)) : masked;
 }
+
+/** Any `whsec_` secret, octo's or another provider's (their keys are at least 24 bytes: 32 characters). */
+const WHSEC_SHAPED = /whsec_[A-Za-z0-9+/]{32,}={0,2}/g;

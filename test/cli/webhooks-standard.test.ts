@@ -72,6 +72,16 @@ describe('webhooks add --scheme', () => {
     expect(human.stdout + human.stderr).not.toContain(secret.slice(6, 40));
   });
 
+  it('never echoes a whsec_ secret in an error, even when it is passed where an id belongs', async () => {
+    const { secret } = await addStandard();
+    for (const json of [[], ['--json']]) {
+      const r = await sb.run(['webhooks', 'test', secret, ...json]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`whsec_…${secret.slice(-8)}`);
+      expect(r.stderr).not.toContain(secret.slice(6, 40));
+    }
+  });
+
   it('refuses a scheme it does not know (exit 2), naming both', async () => {
     const r = await sb.run(['webhooks', 'add', receiver.url, '--scheme', 'svix', '--json']);
     expect([r.code, r.stdout]).toEqual([2, '']);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseRawDiff } from '../../src/app/scan-staged.js';
-import { findKeys, looksBinary, mayHoldKey } from '../../src/core/find-keys.js';
+import { findKeys, looksBinary, mayHoldKey, maskKeysIn } from '../../src/core/find-keys.js';
 import { generateKey, maskKey, PREFIXES } from '../../src/core/key-format.js';
 import { standardSecret } from '../../src/core/standard-secret.js';
 import { keyBreaches, roughDuration, type KeyPolicy } from '../../src/core/key-policy.js';
@@ -57,6 +57,17 @@ describe('findKeys', () => {
     ['an unknown prefix', 'oct_prod_' + live.slice(9)],
     ['no key at all', 'octopus oct_ octo_ october'],
   ])('does not report %s', (_name, text) => expect(findKeys(text)).toEqual([]));
+});
+
+describe('maskKeysIn, whsec_ secrets', () => {
+  const whsec = standardSecret(generateKey('octo_wh_'));
+  const svix = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
+  it.each([
+    ["octo's", `no webhook with id "${whsec}"`, `no webhook with id "whsec_…${whsec.slice(-8)}"`],
+    ["another provider's", `x ${svix} y`, `x whsec_…${svix.slice(-8)} y`],
+    ['beside an octo key', `${live} ${whsec}`, `${maskKey(live)} whsec_…${whsec.slice(-8)}`],
+    ['a prefix alone', 'secrets start whsec_', 'secrets start whsec_'],
+  ])('masks %s', (_name, text, expected) => expect(maskKeysIn(text)).toBe(expected));
 });
 
 describe('file sniffing', () => {
