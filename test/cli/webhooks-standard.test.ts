@@ -4,7 +4,7 @@ import { Webhook } from 'standardwebhooks';
 import Stripe from 'stripe';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Sandbox } from '../helpers/cli.js';
-import { Receiver, type Received } from '../helpers/receiver.js';
+import { answerIfVerified, Receiver, type Received } from '../helpers/receiver.js';
 
 /**
  * The two signature schemes, each checked by the receivers' own libraries, unchanged: the
@@ -39,16 +39,6 @@ function standardVerify(secret: string, req: Received): unknown {
 const stripe = new Stripe('sk_test_octo');
 const stripeVerify = (secret: string, req: Received) =>
   stripe.webhooks.constructEvent(req.body, String(req.headers['x-octo-signature']), secret);
-
-/** Answers as a real handler would: 204 when its library accepts the delivery, else 400. */
-const answerIfVerified = (verify: (req: Received) => unknown) => (_n: number, req: Received) => {
-  try {
-    verify(req);
-    return 204;
-  } catch {
-    return 400;
-  }
-};
 
 describe('webhooks add --scheme', () => {
   it('presents a standard-webhooks secret as whsec_ (base64 of the octo_wh_ secret), the same in add, secret --print and list', async () => {

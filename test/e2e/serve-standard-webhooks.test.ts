@@ -2,7 +2,7 @@ import { Webhook } from 'standardwebhooks';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Sandbox } from '../helpers/cli.js';
-import { Receiver, type Received } from '../helpers/receiver.js';
+import { answerIfVerified, Receiver } from '../helpers/receiver.js';
 import { request, startServe, type RunningServe } from '../helpers/serve.js';
 
 /**
@@ -18,15 +18,6 @@ describe('octo serve delivers in both signature schemes', () => {
   let serve: RunningServe;
   let channelKey = '';
   const endpoints = { standard: { id: '', secret: '' }, octo: { id: '', secret: '' } };
-
-  const answerIfVerified = (verify: (req: Received) => unknown) => (_n: number, req: Received) => {
-    try {
-      verify(req);
-      return 204;
-    } catch {
-      return 400;
-    }
-  };
 
   beforeAll(async () => {
     standard = await Receiver.start();
