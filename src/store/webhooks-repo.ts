@@ -1,4 +1,4 @@
-import type { DeliveryStatus } from '../core/webhook-model.js';
+import type { DeliveryStatus, WebhookScheme } from '../core/webhook-model.js';
 import type { Db } from './open.js';
 
 export type { DeliveryStatus };
@@ -9,6 +9,7 @@ export interface WebhookRecord {
   url: string;
   events: string[];
   workspaceId: string | null;
+  scheme: WebhookScheme;
   createdAt: number;
   removedAt: number | null;
 }
@@ -41,7 +42,9 @@ export interface AttemptRecord {
   durationMs: number;
 }
 
-interface WebhookRow { id: string; url: string; events: string; workspace_id: string | null; created_at: number; removed_at: number | null }
+interface WebhookRow {
+  id: string; url: string; events: string; workspace_id: string | null; scheme: WebhookScheme; created_at: number; removed_at: number | null;
+}
 interface SecretRow { generation: number; secret_sealed: Buffer; masked: string; created_at: number; expires_at: number | null }
 interface DeliveryRow {
   id: string; webhook_id: string; event_id: string; event_type: string; payload: string; status: DeliveryStatus;
@@ -51,7 +54,7 @@ interface AttemptRow { delivery_id: string; at: number; code: number | null; err
 
 const toWebhook = (r: WebhookRow): WebhookRecord => ({
   id: r.id, url: r.url, events: JSON.parse(r.events) as string[], workspaceId: r.workspace_id,
-  createdAt: r.created_at, removedAt: r.removed_at,
+  scheme: r.scheme, createdAt: r.created_at, removedAt: r.removed_at,
 });
 const toSecret = (r: SecretRow): WebhookSecretRow => ({
   generation: r.generation, sealed: r.secret_sealed, masked: r.masked, createdAt: r.created_at, expiresAt: r.expires_at,
@@ -79,9 +82,10 @@ export class WebhooksRepo {
       VALUES (@id, @webhookId, @eventId, @eventType, @payload, @status, @attempts, @nextAttemptAt, @createdAt)`);
   }
 
-  insert(w: Omit<WebhookRecord, 'removedAt'>): void {
-    this.db.prepare('INSERT INTO webhooks (id, url, events, workspace_id, created_at) VALUES (?, ?, ?, ?, ?)')
-      .run(w.id, w.url, JSON.stringify(w.events), w.workspaceId, w.createdAt);
+  /** Without a scheme, the keystore's default (`octo`). */
+  insert(w: Omit<WebhookRecord, 'removedAt' | 'scheme'> & { scheme?: WebhookScheme }): void {
+    this.db.prepare('INSERT INTO webhooks (id, url, events, workspace_id, scheme, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(w.id, w.url, JSON.stringify(w.events), w.workspaceId, w.scheme ?? 'octo', w.createdAt);
   }
 
   /** A removed endpoint is found only with `includeRemoved` (its deliveries stay listable). */

@@ -174,7 +174,7 @@ describe('octo webhooks verify', () => {
   ])('%s', async (_name, args, input, code, reason) => {
     const r = await verify(args(), input === 'SECRET' ? `${secret}\n` : input);
     expect(r.code).toBe(code);
-    expect(JSON.parse(r.stdout)).toEqual({ valid: code === 0, reason });
+    expect(JSON.parse(r.stdout)).toEqual({ valid: code === 0, reason, scheme: 'octo' });
   });
 
   it('says bad_signature for a tampered body, in words without --json', async () => {
