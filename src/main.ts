@@ -1,6 +1,7 @@
 import type { CommanderError } from 'commander';
 import { isOctoError, UsageError, type ExitCode } from './core/errors.js';
 import { Session } from './cli/session.js';
+import { formatInArgs } from './ui/formats.js';
 import { Output } from './ui/output.js';
 
 /**
@@ -14,7 +15,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   const args = argv.slice(2);
   // Known before commander parses, so that even a parse error is printed in the requested form.
   const out = await Output.create({
-    json: args.includes('--json'),
+    json: args.includes('--json') || formatInArgs(args) === 'json',
     color: !args.includes('--no-color'),
     debug: args.includes('--debug'),
     env,

@@ -34,9 +34,10 @@ export interface AuditView {
   detail: Record<string, unknown> | null;
 }
 
-export function listAudit(ctx: AppContext, filter: { keyId?: string; sinceSeconds?: number }): AuditView[] {
+/** Newest first, as a log is read: `--limit 20` is the last twenty changes. */
+export function listAudit(ctx: AppContext, filter: { keyId?: string; sinceSeconds?: number; limit?: number }): AuditView[] {
   const since = filter.sinceSeconds === undefined ? undefined : ctx.now() - filter.sinceSeconds * 1000;
-  return ctx.store.audit.list({ keyId: filter.keyId, since }).map((e: AuditEntry) => ({
+  return ctx.store.audit.list({ keyId: filter.keyId, since, newestFirst: true, limit: filter.limit }).map((e: AuditEntry) => ({
     at: toIso(e.at)!,
     actor: e.actor,
     action: e.action,

@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
+import { isPostgresUrl, maskDbUrl } from '../core/db-url.js';
 import { OctoError } from '../core/errors.js';
+import { shellWord } from '../core/shell-word.js';
 import { masterKeyFingerprint, wrongMasterKey } from '../core/secret-box.js';
 import type { Keystore } from '../store/keystore.js';
 import { loadMasterKey } from '../store/master-key.js';
@@ -45,6 +47,7 @@ export class AppContext {
   get store(): Keystore {
     if (this.storeInstance) return this.storeInstance;
     if (this.access === 'none') throw new Error('this command declared that it does not use the keystore');
+    refusePostgres(this.location);
     this.storeInstance = this.access === 'creates' || this.keystoreExists() ? openKeystore(this.location.path) : emptyKeystore();
     return this.storeInstance;
   }
@@ -54,6 +57,7 @@ export class AppContext {
    * its first write; for a keystore named by --db or OCTO_DB that is not there, `keystore_missing`.
    */
   keystoreExists(): boolean {
+    refusePostgres(this.location);
     if (existsSync(this.location.path)) return true;
     if (this.location.source === 'default') return false;
     throw keystoreMissing(this.location, defaultDbPath(this.env));
@@ -92,13 +96,19 @@ function keystoreMissing(db: DbLocation, defaultPath: string): OctoError {
   const create = db.source === '--db'
     ? `octo workspaces add Acme --platform intercom --db ${path}`
     : `OCTO_DB=${path} octo workspaces add Acme --platform intercom`;
-  return new OctoError('keystore_missing', `no keystore at ${db.path} (named by ${db.source})`, {
+  return new OctoError('keystore_missing', `no keystore at ${maskDbUrl(db.path)} (named by ${db.source})`, {
     hint: `check ${db.source === '--db' ? 'the path' : `OCTO_DB, or unset it to use the default keystore (${defaultPath})`}; ` +
       `to start a new keystore there, run a command that adds something, e.g. \`${create}\``,
   });
 }
 
-/** A path as one shell word, so that the hint's command can be pasted as it is. */
-function shellWord(text: string): string {
-  return /^[\w./~:@%+-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+/**
+ * SPEC §11's PostgreSQL keystore is not built yet: a URL must not be taken for a file name (which
+ * would create a folder called `postgres:`), and its password is never shown.
+ */
+function refusePostgres(db: DbLocation): void {
+  if (!isPostgresUrl(db.path)) return;
+  throw new OctoError('keystore_unsupported', `${maskDbUrl(db.path)} (named by ${db.source}) is a PostgreSQL keystore, which this version of octo cannot open yet`, {
+    hint: 'use a keystore file: pass --db PATH (or set OCTO_DB to a path)',
+  });
 }

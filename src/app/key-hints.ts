@@ -1,5 +1,6 @@
 import { formatDuration } from '../core/duration.js';
 import type { KeyRecord } from '../core/model.js';
+import { shellWord } from '../core/shell-word.js';
 import type { Keystore } from '../store/keystore.js';
 
 /**
@@ -35,7 +36,14 @@ export function replacementCommand(store: Keystore, key: KeyRecord): string {
   ].join(' ');
 }
 
-/** A word a POSIX shell reads back as `text`, so a hint can be pasted as it is. */
-export function shellWord(text: string): string {
-  return /^[A-Za-z0-9_./:@%+=,-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+/**
+ * What to do about a key that nothing replaces now: the command that issues one like it, or, when
+ * its subject was removed (no key can be made for it again), where its story is told.
+ */
+export function replacementHint(store: Keystore, key: KeyRecord): string {
+  const subject = key.subject && store.subjects.findRef(key.subject.type, key.subject.id).exact;
+  if (key.subject && subject?.removedAt != null) {
+    return `its ${key.subject.type} ${key.subject.id} was removed, so no key replaces it: see \`octo audit --key ${key.id}\``;
+  }
+  return `issue a new one: \`${replacementCommand(store, key)}\``;
 }

@@ -3,15 +3,16 @@ import { newId } from '../core/ids.js';
 import { generateKey, hashKey, maskKey, prefixFor, type KeyKind } from '../core/key-format.js';
 import type { RateLimit } from '../core/duration.js';
 import { keyAcceptance } from '../core/key-acceptance.js';
-import { keyView, type KeyRecord, type KeyStatus, type KeyView, type SubjectType } from '../core/model.js';
+import { keyLabel, keyView, type KeyRecord, type KeySort, type KeyStatus, type KeyView, type SubjectType } from '../core/model.js';
 import { checkName } from '../core/names.js';
 import { ADMIN_SCOPE, normaliseScopes, validateScopes } from '../core/scopes.js';
 import { open, seal } from '../core/secret-box.js';
+import { shellWord } from '../core/shell-word.js';
 import { UniqueViolation } from '../store/errors.js';
 import type { NewKey } from '../store/records.js';
 import { recordChange } from './audit.js';
 import type { AppContext } from './context.js';
-import { heirOf, replacementCommand } from './key-hints.js';
+import { heirOf, replacementCommand, replacementHint } from './key-hints.js';
 import { resolveKeyId, resolveSubjectId } from './resolve.js';
 
 export type CreateKeyInput =
@@ -35,7 +36,14 @@ export interface IssuedKey {
 
 const SUBJECT_OF: Record<Exclude<KeyKind, 'bearer'>, SubjectType> = { workspace: 'workspace', channel: 'channel', waba: 'waba' };
 
-export function createKey(ctx: AppContext, input: CreateKeyInput): IssuedKey {
+/**
+ * What to do with a new key's secret inside the transaction that stores the key (write it to a
+ * dotenv file): if it throws, the key is not created, or the rotation not made, so a secret that
+ * could not be kept never leaves a key nobody holds.
+ */
+export type KeepSecret = (secret: string) => void;
+
+export function createKey(ctx: AppContext, input: CreateKeyInput, keep?: KeepSecret): IssuedKey {
   if (input.kind === 'bearer') {
     const name = checkName(input.name, 'key', 'a bearer key needs a name of 1 to 200 printable characters: pass --name NAME, e.g. --name "Production Server"');
     const scopes = normaliseScopes(validateScopes(input.scopes ?? []));
@@ -46,7 +54,7 @@ export function createKey(ctx: AppContext, input: CreateKeyInput): IssuedKey {
       createdAt: now,
       expiresAt: input.expiresInSeconds === undefined ? null : now + input.expiresInSeconds * 1000,
       replaces: null,
-    }, 'key.create');
+    }, 'key.create', { keep });
   }
   const subjectType = SUBJECT_OF[input.kind];
   const ref = input.kind === 'workspace' ? input.workspace : input.kind === 'channel' ? input.channel : input.waba;
@@ -65,7 +73,7 @@ export function createKey(ctx: AppContext, input: CreateKeyInput): IssuedKey {
   return issue(ctx, {
     kind: input.kind, name: null, env: null, subjectType, subjectId, scopes: null,
     rateLimit: input.rateLimit ?? null, createdAt: ctx.now(), expiresAt: null, replaces: null,
-  }, 'key.create');
+  }, 'key.create', { keep });
 }
 
 type KeyShape = Pick<
@@ -81,7 +89,7 @@ function issue(
   ctx: AppContext,
   shape: KeyShape,
   action: string,
-  hooks: { before?: () => void; after?: (id: string) => void } = {},
+  hooks: { before?: () => void; after?: (id: string) => void; keep?: KeepSecret | undefined } = {},
 ): IssuedKey {
   const id = newId('key');
   const secret = generateKey(prefixFor(shape.kind, shape.env));
@@ -99,6 +107,7 @@ function issue(
         ...(shape.replaces ? { replaces: shape.replaces } : {}),
       });
       hooks.after?.(id);
+      hooks.keep?.(secret);
     });
   } catch (err) {
     // Another process gave the subject its key first; the transaction is rolled back.
@@ -128,17 +137,32 @@ export interface KeyListFilter {
   kind?: KeyKind;
   status?: KeyStatus;
   workspace?: string;
+  /** A part of the name (a bearer key's, else its subject's), case ignored. */
+  name?: string;
+  sort?: KeySort;
+  limit?: number;
 }
 
-/** Streams key views; `expired` is derived at read time, so it is filtered here, not in SQL. */
+/**
+ * Streams key views. Filters, order and limit are the store's (SQL), except `status`: expiry is
+ * derived at read time (keyAcceptance), so a status is checked here and the limit counted here.
+ */
 export function* listKeys(ctx: AppContext, filter: KeyListFilter): IterableIterator<KeyView> {
   const workspaceId = filter.workspace ? resolveSubjectId(ctx, 'workspace', filter.workspace) : undefined;
   // Expiry is derived: an expired key is stored active, or rotated with its grace not yet over.
   const states = filter.status === undefined ? undefined : filter.status === 'expired' ? ['active' as const, 'rotated' as const] : [filter.status];
   const now = ctx.now();
-  for (const key of ctx.store.keys.iterate({ kind: filter.kind, states, workspaceId })) {
+  let left = filter.limit ?? Infinity;
+  const rows = ctx.store.keys.iterate({
+    kind: filter.kind, states, workspaceId, nameContains: filter.name, sort: filter.sort,
+    limit: filter.status === undefined ? filter.limit : undefined,
+  });
+  for (const key of rows) {
     const view = keyView(key, now);
-    if (filter.status === undefined || view.status === filter.status) yield view;
+    if (filter.status !== undefined && view.status !== filter.status) continue;
+    yield view;
+    // Returning closes the statement: the rows after the last one shown are never read.
+    if (--left === 0) return;
   }
 }
 
@@ -208,7 +232,7 @@ export interface RotatedKey extends IssuedKey {
  * Issues a successor with the same subject, name, scopes, environment, rate limit and lifetime, and
  * retires the old key, which stays accepted until `graceSeconds` have passed (default: none).
  */
-export function rotateKey(ctx: AppContext, ref: string, graceSeconds = 0): RotatedKey {
+export function rotateKey(ctx: AppContext, ref: string, graceSeconds = 0, keep?: KeepSecret): RotatedKey {
   const old = getKey(ctx, ref);
   const now = ctx.now();
   if (old.state !== 'active') throw notRotatable(ctx, old, now);
@@ -229,6 +253,7 @@ export function rotateKey(ctx: AppContext, ref: string, graceSeconds = 0): Rotat
       if (!ctx.store.keys.retire(old.id, now + graceSeconds * 1000)) throw notRotatable(ctx, getKey(ctx, old.id), now);
     },
     after: (successor) => ctx.store.keys.linkSuccessor(old.id, successor),
+    keep,
   });
   return { ...issued, replaced: ctx.store.keys.findById(old.id)! };
 }
@@ -239,7 +264,7 @@ function notRotatable(ctx: AppContext, key: KeyRecord, now: number): ConflictErr
     `${key.id} is ${keyAcceptance(key, now).status}${key.replacedBy ? ` (replaced by ${key.replacedBy})` : ''}: only an active or expired key can be rotated`,
     heir
       ? `rotate the key in use now instead: \`octo keys rotate ${heir.id}\``
-      : `issue a new one: \`${replacementCommand(ctx.store, key)}\``,
+      : replacementHint(ctx.store, key),
   );
 }
 
@@ -253,4 +278,28 @@ export function revokeKey(ctx: AppContext, ref: string, reason: string | null): 
     recordChange(ctx, 'key.revoke', { keyId: key.id, subjectType: key.subject?.type, subjectId: key.subject?.id }, reason ? { reason } : null);
   });
   return ctx.store.keys.findById(key.id)!;
+}
+
+/**
+ * Renames a bearer key. Workspace, channel and WABA keys have no name of their own (their subject
+ * names them), so the hint points at renaming the subject instead.
+ */
+export function renameKey(ctx: AppContext, ref: string, newName: string): { key: KeyRecord; previousName: string } {
+  const name = checkName(newName, 'key');
+  const id = resolveKeyId(ctx, ref);
+  return ctx.store.transaction(() => {
+    const key = ctx.store.keys.findById(id)!;
+    if (key.kind !== 'bearer') {
+      const subject = key.subject!;
+      throw new OctoError('wrong_kind', `${key.id} is a ${keyLabel(key.kind, key.channelType)}: it has no name of its own, its ${subject.type} "${subject.name}" names it`, {
+        hint: `rename the ${subject.type} instead: \`octo ${subject.type}s rename ${subject.id} ${shellWord(name)}\``,
+      });
+    }
+    const previousName = key.name!;
+    if (previousName !== name) {
+      ctx.store.keys.rename(key.id, name);
+      recordChange(ctx, 'key.rename', { keyId: key.id }, { before: previousName, after: name });
+    }
+    return { key: ctx.store.keys.findById(id)!, previousName };
+  });
 }

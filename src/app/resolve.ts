@@ -13,8 +13,11 @@ const SUBJECT_WORDS: Record<SubjectType, { plural: string; flag: string }> = {
 /** A subject given by id, name, or a unique id prefix. */
 export function resolveSubjectId(ctx: AppContext, type: SubjectType, ref: string): string {
   const { exact, byPrefix } = ctx.store.subjects.findRef(type, ref);
-  if (exact) return exact.id;
   const words = SUBJECT_WORDS[type];
+  if (exact?.removedAt != null) {
+    throw new NotFoundError(`the ${type} "${exact.name}" (${exact.id}) was removed`, `its keys and history stay in \`octo keys list\` and \`octo audit\`; see the ${words.plural} there are with \`octo ${words.plural} list\``);
+  }
+  if (exact) return exact.id;
   if (byPrefix.length === 1) return byPrefix[0]!.id;
   if (byPrefix.length > 1) {
     throw new UsageError(
@@ -66,7 +69,7 @@ function notAKeyHint(ctx: AppContext, value: string): string {
   }
   for (const type of ['workspace', 'channel', 'waba'] as const) {
     const subject = ctx.store.subjects.findRef(type, value).exact;
-    if (!subject) continue;
+    if (!subject || subject.removedAt !== null) continue;
     const waba = type === 'channel' ? ctx.store.subjects.channel(subject.id)?.wabaId : null;
     const key = waba ? ctx.store.keys.activeFor('waba', waba) : ctx.store.keys.activeFor(type, subject.id);
     return key

@@ -1,6 +1,6 @@
 import type { Finding, ScanResult, ScanStats } from '../core/leak-model.js';
 import { findKeys, looksBinary, mayHoldKey, type KeyMatch } from '../core/find-keys.js';
-import { hashKey, maskKey } from '../core/key-format.js';
+import { hashKey } from '../core/key-format.js';
 import { keyAcceptance } from '../core/key-acceptance.js';
 import type { KeyRecord } from '../core/model.js';
 import type { AppContext } from './context.js';
@@ -85,7 +85,7 @@ function findingMaker(ctx: AppContext, keystore: boolean): { toFinding: (file: s
       found = lookUp(m);
       seen.set(m.key, found);
     }
-    const base = { file, line: m.line, column: m.column, masked: maskKey(m.key) };
+    const base = { file, line: m.line, column: m.column, masked: m.masked };
     if (found === null) return { ...base, key_id: null, kind: m.info.kind, status: 'unknown', accepted: false, action: null };
     const { accepted, status } = keyAcceptance(found.record, now);
     return { ...base, key_id: found.id, kind: found.kind, status, accepted, action: accepted ? actionFor(found, status === 'rotated') : null };

@@ -8,6 +8,7 @@ import {
 import { recordChange } from './audit.js';
 import type { AppContext } from './context.js';
 import { resolveSubjectId } from './resolve.js';
+import type { SubjectRow } from '../store/records.js';
 
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
@@ -19,25 +20,39 @@ function checkId(id: string | undefined, prefix: 'ws' | 'waba' | 'ch'): string {
   return id;
 }
 
-const PLURAL: Record<SubjectType, string> = { workspace: 'workspaces', waba: 'wabas', channel: 'channels' };
+/** The command group of each type of subject (`octo workspaces …`). */
+export const PLURAL: Record<SubjectType, string> = { workspace: 'workspaces', waba: 'wabas', channel: 'channels' };
+/** Each type of subject as a person calls it. */
+export const SUBJECT_WORD: Record<SubjectType, string> = { workspace: 'workspace', waba: 'WABA', channel: 'channel' };
 
 /**
  * Inserts a subject unless another of its type has this id or name, or has as its id this name or
- * as its name this id: any of these would make `--workspace X` pick one of two. Run inside the write
- * transaction, so two processes adding at once cannot both pass. The error names the subject that
- * exists, by its real id.
+ * as its name this id: any of these would make `--workspace X` pick one of two, or unless one of
+ * its `parents` was removed. Run inside the write transaction, so two processes adding (or adding
+ * and removing) at once cannot both pass. The error names the subject that exists, by its real id.
  */
-function insertUnique(ctx: AppContext, what: SubjectType, subject: { id: string; name: string }, idGiven: boolean, insert: () => void): void {
+function insertUnique(
+  ctx: AppContext, what: SubjectType, subject: { id: string; name: string }, idGiven: boolean, insert: () => void,
+  parents: [SubjectType, string][] = [],
+): void {
+  // Resolved again here: a parent removed since it was resolved must not get a new child.
+  for (const [type, id] of parents) resolveSubjectId(ctx, type, id);
   const existing = ctx.store.subjects.clash(what, subject.id, subject.name);
   if (existing) throw clashError(what, subject, idGiven, existing);
   insert();
 }
 
-function clashError(what: SubjectType, wanted: { id: string; name: string }, idGiven: boolean, existing: { id: string; name: string }): ConflictError {
-  const them = `the ${what} "${existing.name}" (${existing.id})`;
-  const list = `see them with \`octo ${PLURAL[what]} list\``;
+function clashError(what: SubjectType, wanted: { id: string; name: string }, idGiven: boolean, existing: SubjectRow, renaming = false): ConflictError {
+  const them = `the ${what} "${existing.name}" (${existing.id}${existing.removedAt === null ? '' : ', removed'})`;
+  // A tombstone keeps its id and name, so that key listings and the audit log name one subject each.
+  const list = existing.removedAt === null
+    ? `see them with \`octo ${PLURAL[what]} list\``
+    : 'a removed subject keeps its id and name, so that its keys and audit history name only it';
   if (idGiven && existing.id === wanted.id) return new ConflictError(`${them} already has the id "${wanted.id}"`, `choose another --id; ${list}`);
-  if (existing.name === wanted.name) return new ConflictError(`${them} already has the name "${wanted.name}"`, `choose another name, or use that one (--${what} ${existing.id}); ${list}`);
+  if (existing.name === wanted.name) {
+    const useIt = renaming || existing.removedAt !== null ? '' : `, or use that one (--${what} ${existing.id})`;
+    return new ConflictError(`${them} already has the name "${wanted.name}"`, `choose another name${useIt}; ${list}`);
+  }
   if (existing.id === wanted.name) {
     return new ConflictError(`the name "${wanted.name}" is the id of ${them}: --${what} ${wanted.name} would select that one`, `choose another name; ${list}`);
   }
@@ -54,7 +69,7 @@ export function addWorkspace(ctx: AppContext, input: { name: string; platform: s
   }
   const ws: Workspace = {
     id: checkId(input.id, 'ws'),
-    name: checkName(input.name, 'workspace'),
+    name: checkName(input.name, SUBJECT_WORD.workspace),
     platform: input.platform as Platform,
     createdAt: ctx.now(),
   };
@@ -68,12 +83,12 @@ export function addWorkspace(ctx: AppContext, input: { name: string; platform: s
 export function addWaba(ctx: AppContext, input: { name: string; workspace: string; id?: string }): Waba {
   const waba: Waba = {
     id: checkId(input.id, 'waba'),
-    name: checkName(input.name, 'WABA'),
+    name: checkName(input.name, SUBJECT_WORD.waba),
     workspaceId: resolveSubjectId(ctx, 'workspace', input.workspace),
     createdAt: ctx.now(),
   };
   ctx.store.transaction(() => {
-    insertUnique(ctx, 'waba', waba, input.id !== undefined, () => ctx.store.subjects.addWaba(waba));
+    insertUnique(ctx, 'waba', waba, input.id !== undefined, () => ctx.store.subjects.addWaba(waba), [['workspace', waba.workspaceId]]);
     recordChange(ctx, 'waba.add', { subjectType: 'waba', subjectId: waba.id }, { name: waba.name, workspace: waba.workspaceId });
   });
   return waba;
@@ -100,19 +115,49 @@ export function addChannel(
   }
   const channel: Channel = {
     id: checkId(input.id, 'ch'),
-    name: checkName(input.name, 'channel'),
+    name: checkName(input.name, SUBJECT_WORD.channel),
     workspaceId,
     type,
     wabaId,
     createdAt: ctx.now(),
   };
   ctx.store.transaction(() => {
-    insertUnique(ctx, 'channel', channel, input.id !== undefined, () => ctx.store.subjects.addChannel(channel));
+    insertUnique(ctx, 'channel', channel, input.id !== undefined, () => ctx.store.subjects.addChannel(channel),
+      [['workspace', workspaceId], ...(wabaId ? [['waba', wabaId] as [SubjectType, string]] : [])]);
     recordChange(ctx, 'channel.add', { subjectType: 'channel', subjectId: channel.id }, {
       name: channel.name, type, workspace: workspaceId, waba: wabaId,
     });
   });
   return channel;
+}
+
+export type Subject = Workspace | Waba | Channel;
+
+/** A live subject by id (resolved already); a tombstone is not one. */
+export function getSubject(ctx: AppContext, type: SubjectType, id: string): Subject {
+  const subjects = ctx.store.subjects;
+  const found = type === 'workspace' ? subjects.workspace(id) : type === 'waba' ? subjects.waba(id) : subjects.channel(id);
+  return found!;
+}
+
+/**
+ * Renames a subject under the rules of `add`: one name per subject of a type, and never another
+ * subject's id (it may take its own). Resolved and checked inside the write transaction, so of two
+ * processes renaming to one name at once, the second gets the conflict.
+ */
+export function renameSubject(ctx: AppContext, type: SubjectType, ref: string, newName: string): { subject: Subject; previousName: string } {
+  const name = checkName(newName, SUBJECT_WORD[type]);
+  return ctx.store.transaction(() => {
+    const id = resolveSubjectId(ctx, type, ref);
+    const previousName = getSubject(ctx, type, id).name;
+    if (previousName !== name) {
+      const existing = ctx.store.subjects.renameClash(type, id, name);
+      if (existing) throw clashError(type, { id, name }, false, existing, true);
+      ctx.store.subjects.rename(type, id, name);
+      recordChange(ctx, `${type}.rename`, { subjectType: type, subjectId: id }, { before: previousName, after: name });
+    }
+    return { subject: getSubject(ctx, type, id), previousName };
+  });
 }
 
 /** Which --waba to pass for a number of this workspace: its WABAs by id, or how to add the first. */

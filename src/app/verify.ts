@@ -5,7 +5,7 @@ import { FixedWindowLimiter, type RateLimiter } from '../core/rate-limit.js';
 import { verdictView, type VerdictView } from '../core/verdict-view.js';
 import type { Keystore } from '../store/keystore.js';
 import type { AppContext } from './context.js';
-import { heirOf, replacementCommand } from './key-hints.js';
+import { heirOf, replacementHint } from './key-hints.js';
 import { KeystoreLookup } from './keystore-lookup.js';
 import { UsageRecorder } from './usage-recorder.js';
 
@@ -32,7 +32,7 @@ export function dryRun(lookup: KeystoreLookup, request: DryRunRequest, now: numb
     const heir = heirOf(lookup.store, verdict.key);
     view.hint = heir
       ? `use ${heir.id}, the key in use now${heir.kind === 'bearer' ? '' : ` (\`octo keys copy ${heir.id} --print\`)`}`
-      : `issue a new one: \`${replacementCommand(lookup.store, verdict.key)}\``;
+      : replacementHint(lookup.store, verdict.key);
   }
   return view;
 }

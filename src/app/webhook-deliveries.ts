@@ -87,7 +87,10 @@ export function recordOutcome(
 export function attemptDelivery(ctx: AppContext, delivery: DeliveryRecord, opts: { timeoutMs: number; signal?: AbortSignal }): Promise<AttemptOutcome> {
   const webhook = ctx.store.webhooks.find(delivery.webhookId, { includeRemoved: true })!;
   return postSigned(
-    { url: webhook.url, deliveryId: delivery.id, eventType: delivery.eventType, payload: delivery.payload, secrets: signingSecrets(ctx, webhook.id) },
+    {
+      url: webhook.url, deliveryId: delivery.id, eventType: delivery.eventType, payload: delivery.payload,
+      secrets: signingSecrets(ctx, webhook.id), scheme: webhook.scheme,
+    },
     { timeoutMs: opts.timeoutMs, now: ctx.now, ...(opts.signal ? { signal: opts.signal } : {}) },
   );
 }

@@ -1,4 +1,6 @@
 import { performance } from 'node:perf_hooks';
+import { standardSignature } from '../core/standard-webhooks.js';
+import type { WebhookScheme } from '../core/webhook-model.js';
 import { SIGNATURE_HEADER, signatureHeader } from '../core/webhook-signature.js';
 
 /** The outcome of one POST: the receiver's status, or why there was none (code null). */
@@ -19,6 +21,28 @@ export interface SignedPost {
   /** The exact body bytes; a retry sends the same ones, signed again with a fresh `t`. */
   payload: string;
   secrets: readonly string[];
+  scheme: WebhookScheme;
+}
+
+/**
+ * The headers that identify and sign a delivery. The standard scheme's own three replace
+ * X-Octo-Delivery (its `webhook-id` is the same id, stable across retries) and X-Octo-Signature;
+ * X-Octo-Event stays in both, so a receiver can route without parsing the body.
+ */
+export function signedHeaders(post: SignedPost, t: number): Record<string, string> {
+  if (post.scheme === 'standard-webhooks') {
+    return {
+      'X-Octo-Event': post.eventType,
+      'webhook-id': post.deliveryId,
+      'webhook-timestamp': String(t),
+      'webhook-signature': standardSignature(post.secrets, post.deliveryId, t, post.payload),
+    };
+  }
+  return {
+    'X-Octo-Event': post.eventType,
+    'X-Octo-Delivery': post.deliveryId,
+    [SIGNATURE_HEADER]: signatureHeader(post.secrets, t, post.payload),
+  };
 }
 
 /**
@@ -43,9 +67,7 @@ export async function postSigned(
       headers: {
         'Content-Type': 'application/json',
         'User-Agent': 'octo-webhooks/1',
-        'X-Octo-Event': post.eventType,
-        'X-Octo-Delivery': post.deliveryId,
-        [SIGNATURE_HEADER]: signatureHeader(post.secrets, Math.floor(at / 1000), post.payload),
+        ...signedHeaders(post, Math.floor(at / 1000)),
       },
       body: post.payload,
     });

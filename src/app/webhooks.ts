@@ -1,17 +1,17 @@
 import { UsageError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
-import { generateKey, maskKey, prefixFor } from '../core/key-format.js';
+import { generateKey, prefixFor } from '../core/key-format.js';
 import { toIso } from '../core/model.js';
 import { open, seal } from '../core/secret-box.js';
+import { presentSecret } from '../core/standard-secret.js';
 import { parseEventList } from '../core/webhook-events.js';
-import type { WebhookView } from '../core/webhook-model.js';
-import { verifySignature, type SignatureVerdict } from '../core/webhook-signature.js';
+import { DEFAULT_SCHEME, type WebhookScheme, type WebhookView } from '../core/webhook-model.js';
 import type { WebhookRecord } from '../store/records.js';
 import { recordChange } from './audit.js';
 import type { AppContext } from './context.js';
 import { pickUniqueId, resolveSubjectId } from './resolve.js';
 
-/* Endpoints and their signing secrets: add, list, remove, reveal, rotate, verify. */
+/* Endpoints and their signing secrets: add, list, remove, reveal, rotate. */
 
 export function webhookView(ctx: AppContext, w: WebhookRecord): WebhookView {
   const secrets = ctx.store.webhooks.validSecrets(w.id, ctx.now());
@@ -20,6 +20,7 @@ export function webhookView(ctx: AppContext, w: WebhookRecord): WebhookView {
     url: w.url,
     events: w.events,
     workspace: w.workspaceId,
+    scheme: w.scheme,
     created_at: toIso(w.createdAt)!,
     masked: secrets[0]?.masked ?? '',
     previous_secret_until: toIso(secrets[1]?.expiresAt ?? null),
@@ -52,22 +53,30 @@ function auditUrl(url: string): string {
 /** A secret row's id for the sealing AAD: a sealed secret copied onto another row does not open. */
 export const secretRowId = (webhookId: string, generation: number) => `${webhookId}#${generation}`;
 
-function newSecret(ctx: AppContext, webhookId: string, generation: number) {
-  const secret = generateKey(prefixFor('webhook_secret'));
-  const row = { generation, sealed: seal(ctx.masterKey(), secret, secretRowId(webhookId, generation)), masked: maskKey(secret), createdAt: ctx.now() };
+/**
+ * A new `octo_wh_` secret, sealed: that is what is stored and what `keys scan` matches, whatever
+ * the scheme. It is returned, and masked, in the form the endpoint's scheme presents it.
+ */
+function newSecret(ctx: AppContext, webhook: Pick<WebhookRecord, 'id' | 'scheme'>, generation: number) {
+  const plain = generateKey(prefixFor('webhook_secret'));
+  const { secret, masked } = presentSecret(webhook.scheme, plain);
+  const row = { generation, sealed: seal(ctx.masterKey(), plain, secretRowId(webhook.id, generation)), masked, createdAt: ctx.now() };
   return { secret, row };
 }
 
-export function addWebhook(ctx: AppContext, input: { url: string; events?: string; workspace?: string }): { webhook: WebhookRecord; secret: string } {
+export function addWebhook(
+  ctx: AppContext, input: { url: string; events?: string; workspace?: string; scheme?: WebhookScheme },
+): { webhook: WebhookRecord; secret: string } {
   const url = checkUrl(input.url);
   const events = parseEventList(input.events);
   const workspaceId = input.workspace === undefined ? null : resolveSubjectId(ctx, 'workspace', input.workspace);
-  const webhook: WebhookRecord = { id: newId('wh'), url, events, workspaceId, createdAt: ctx.now(), removedAt: null };
-  const { secret, row } = newSecret(ctx, webhook.id, 1);
+  const scheme = input.scheme ?? DEFAULT_SCHEME;
+  const webhook: WebhookRecord = { id: newId('wh'), url, events, workspaceId, scheme, createdAt: ctx.now(), removedAt: null };
+  const { secret, row } = newSecret(ctx, webhook, 1);
   ctx.store.transaction(() => {
     ctx.store.webhooks.insert(webhook);
     ctx.store.webhooks.insertSecret(webhook.id, row);
-    recordChange(ctx, 'webhook.add', { subjectType: 'webhook', subjectId: webhook.id }, { url: auditUrl(url), events, workspace: workspaceId });
+    recordChange(ctx, 'webhook.add', { subjectType: 'webhook', subjectId: webhook.id }, { url: auditUrl(url), events, workspace: workspaceId, scheme });
   });
   return { webhook, secret };
 }
@@ -92,7 +101,7 @@ export function removeWebhook(ctx: AppContext, ref: string): { webhook: WebhookR
   return { webhook: ctx.store.webhooks.find(webhook.id, { includeRemoved: true })!, cancelled };
 }
 
-/** The plaintexts that sign at `now`, the current one first. */
+/** The `octo_wh_` plaintexts that sign at `now`, the current one first (each scheme keys its HMAC with their bytes). */
 export function signingSecrets(ctx: AppContext, webhookId: string): string[] {
   const rows = ctx.store.webhooks.validSecrets(webhookId, ctx.now());
   return rows.map((r) => open(ctx.masterKey(), r.sealed, secretRowId(webhookId, r.generation)));
@@ -100,7 +109,7 @@ export function signingSecrets(ctx: AppContext, webhookId: string): string[] {
 
 export function revealSecret(ctx: AppContext, ref: string): { webhook: WebhookRecord; secret: string } {
   const webhook = getWebhook(ctx, ref);
-  return { webhook, secret: signingSecrets(ctx, webhook.id)[0]! };
+  return { webhook, secret: presentSecret(webhook.scheme, signingSecrets(ctx, webhook.id)[0]!).secret };
 }
 
 /**
@@ -116,7 +125,7 @@ export function rotateSecret(ctx: AppContext, ref: string, graceSeconds: number)
   ctx.store.transaction(() => {
     // The generation is read inside the transaction, so two racing rotations cannot both take it.
     const generation = ctx.store.webhooks.latestGeneration(webhook.id) + 1;
-    const fresh = newSecret(ctx, webhook.id, generation);
+    const fresh = newSecret(ctx, webhook, generation);
     secret = fresh.secret;
     ctx.store.webhooks.retireSecrets(webhook.id, now, graceUntil);
     ctx.store.webhooks.insertSecret(webhook.id, fresh.row);
@@ -125,20 +134,4 @@ export function rotateSecret(ctx: AppContext, ref: string, graceSeconds: number)
     });
   });
   return { webhook, secret, previousUntil: graceSeconds > 0 ? graceUntil : null };
-}
-
-export interface VerifyWebhookInput {
-  header: string;
-  rawBody: Buffer;
-  /** A secret given directly (`--secret-stdin`), or an endpoint whose valid secrets are used. */
-  secret?: string;
-  webhook?: string;
-  toleranceS: number;
-}
-
-export function verifyDelivery(ctx: AppContext, input: VerifyWebhookInput): SignatureVerdict {
-  const secrets = input.secret !== undefined ? [input.secret] : signingSecrets(ctx, getWebhook(ctx, input.webhook!).id);
-  return verifySignature({
-    header: input.header, rawBody: input.rawBody, secrets, now: Math.floor(ctx.now() / 1000), toleranceS: input.toleranceS,
-  });
 }

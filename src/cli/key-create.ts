@@ -7,6 +7,7 @@ import type { KeyKind } from '../core/key-format.js';
 import { KEY_KINDS, keyView, type KeyView } from '../core/model.js';
 import { ALL_SCOPES } from '../core/scopes.js';
 import type { Choice } from '../ui/prompts.js';
+import { DOTENV_OPTIONS, dotenvSink, dotenvView, printEnvWrite } from './dotenv-option.js';
 import { addOptions, checkOptions, variantsTaking, type OptionTable } from './option-rules.js';
 import { act, type Session } from './session.js';
 
@@ -29,6 +30,7 @@ export const CREATE_OPTIONS: OptionTable<KeyKind> = {
     { flags: '--test', description: 'a test key (oct_test_) instead of a live one', appliesTo: ['bearer'] },
     { flags: '--expires-in <duration>', description: 'expire after DURATION, e.g. 90d', appliesTo: ['bearer'] },
     { flags: '--rate-limit <n/window>', description: 'at most N requests per window, e.g. 100/1m', appliesTo: KEY_KINDS },
+    ...DOTENV_OPTIONS.map((o) => ({ ...o, appliesTo: KEY_KINDS })),
   ],
 };
 
@@ -52,15 +54,23 @@ Examples:
   $ octo keys create channel --channel "Support line"
   $ octo keys create waba --waba "Acme WABA"
   $ octo keys create bearer --name "Production Server" --scope posts:read --scope posts:write --expires-in 90d
+  $ octo keys create channel --channel "Support line" --dotenv .env.local --env-var SMS_KEY
 
 A bearer key without --scope has full access. An option the kind does not take is a usage error.
-The whole key is printed once on stdout; bearer keys cannot be shown again.`)
+The whole key is printed once on stdout (with --dotenv: written to the file instead, never
+printed); bearer keys cannot be shown again.`)
     .action(act(session, async (kindArg: string | undefined, opts: Opts) => {
+      const sink = await dotenvSink(opts);
       const input = await createInput(session, kindArg, opts);
-      const issued = createKey(session.ctx, input);
+      const issued = createKey(session.ctx, input, sink?.keep);
       const view = keyView(issued.key, session.ctx.now());
-      if (out.json) return out.document({ key: view, secret: issued.secret });
+      if (out.json) return out.document(sink ? { key: view, dotenv: dotenvView(sink.written()) } : { key: view, secret: issued.secret });
       out.info(out.e.green('✔ ') + `Created ${view.label} ${out.e.bold(view.id)} ` + (view.subject ? `for ${view.subject.type} ${view.subject.name}` : bearerSummary(session, view)));
+      if (sink) {
+        printEnvWrite(out, sink.written(), opts.dotenv as string);
+        if (view.kind === 'bearer') out.info(out.e.yellow(`octo keeps no copy of a bearer key: ${opts.dotenv as string} holds the only one.`));
+        return;
+      }
       out.line(issued.secret);
       out.info(view.kind === 'bearer'
         ? out.e.yellow('This is the only time this key is shown. Store it in a secrets manager now.')

@@ -1,14 +1,16 @@
 import type { Command } from 'commander';
-import { getKey, listKeys, revealKey, revokeKey, rotateKey, scopeKey } from '../app/keys.js';
+import { getKey, listKeys, renameKey, revealKey, revokeKey, rotateKey, scopeKey } from '../app/keys.js';
 import { parseDuration } from '../core/duration.js';
 import { UsageError } from '../core/errors.js';
 import type { KeyKind } from '../core/key-format.js';
-import { KEY_KINDS, KEY_STATUSES, keyView, toIso, type KeyStatus } from '../core/model.js';
+import { KEY_KINDS, KEY_SORTS, KEY_STATUSES, keyView, toIso, type KeySort, type KeyStatus } from '../core/model.js';
 import { copyToClipboard } from '../ui/clipboard.js';
 import { formatTime } from '../ui/time.js';
 import { printKeyDetails, printKeyTable } from '../ui/render-keys.js';
+import { DOTENV_OPTIONS, dotenvSink, dotenvView, printEnvWrite } from './dotenv-option.js';
 import { registerKeyCreate } from './key-create.js';
 import { KEY_REF, keyArg, keyRefHelp } from './key-arg.js';
+import { addListingOptions, parseLimit } from './listing-options.js';
 import { act, type Session } from './session.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -20,16 +22,28 @@ export function registerKeys(keys: Command, session: Session): void {
 
   registerKeyCreate(keys, session);
 
-  keys.command('list')
-    .description('list keys (masked, never the secret)')
+  addListingOptions(keys.command('list')
+    .description('list keys (masked, never the secret), oldest first unless --sort says otherwise')
     .option('--kind <kind>', `only this kind: ${KEY_KINDS.join(', ')}`)
     .option('--status <status>', `only this status: ${KEY_STATUSES.join(', ')}`)
     .option('--workspace <ws>', 'only keys of this workspace and its channels and WABAs')
+    .option('--name <text>', "only keys whose name (or subject's name) contains TEXT, ignoring case")
+    .option('--sort <field>', `${KEY_SORTS.join(', ')} (default: created); a leading - reverses it, e.g. --sort -created for the newest first`)
+    .option('--limit <n>', 'at most N keys', parseLimit))
+    .addHelpText('after', `
+Examples:
+  $ octo keys list --status active --sort -last-used --limit 10
+  $ octo keys list --kind bearer --name ci -q | xargs -n1 octo keys revoke --yes
+  $ octo keys list --format csv > keys.csv`)
     .action(act(session, async (opts: Opts) => {
       const kind = oneOf(opts.kind as string | undefined, KEY_KINDS, '--kind') as KeyKind | undefined;
       const status = oneOf(opts.status as string | undefined, KEY_STATUSES, '--status') as KeyStatus | undefined;
-      const found = listKeys(session.ctx, { kind, status, workspace: opts.workspace as string | undefined });
+      const found = listKeys(session.ctx, {
+        kind, status, workspace: opts.workspace as string | undefined, name: opts.name as string | undefined,
+        sort: parseKeySort(opts.sort as string | undefined), limit: opts.limit as number | undefined,
+      });
       if (out.json) await out.streamDocument('keys', found);
+      else if (out.quiet) await out.ids(map(found, (k) => k.id));
       else await printKeyTable(out, found);
     }));
 
@@ -73,21 +87,38 @@ export function registerKeys(keys: Command, session: Session): void {
       out.info(out.e.green('✔ ') + `${view.id} now has ${view.scopes === null ? 'full access' : 'the scopes ' + view.scopes.join(', ')}.`);
     }));
 
-  keys.command('rotate <key-id>')
+  const rotate = keys.command('rotate <key-id>')
     .description('issue a successor with the same subject and scopes, and retire the old key')
-    .option('--grace <duration>', 'keep accepting the old key for DURATION, e.g. 24h (default: none)')
+    .option('--grace <duration>', 'keep accepting the old key for DURATION, e.g. 24h (default: none)');
+  for (const o of DOTENV_OPTIONS) rotate.option(o.flags, o.description);
+  rotate
     .addHelpText('after', keyRefHelp('octo keys rotate - --grace 1h < leaked.txt'))
     .action(act(session, async (ref: string, opts: Opts) => {
       const grace = opts.grace ? parseDuration(opts.grace as string, '--grace') : 0;
-      const rotated = rotateKey(session.ctx, await keyArg(session.prompt, ref), grace);
+      const sink = await dotenvSink(opts);
+      const rotated = rotateKey(session.ctx, await keyArg(session.prompt, ref), grace, sink?.keep);
       const now = session.ctx.now();
       const view = keyView(rotated.key, now);
-      if (out.json) return out.document({ key: view, secret: rotated.secret, replaced: keyView(rotated.replaced, now) });
+      const replaced = keyView(rotated.replaced, now);
+      if (out.json) return out.document(sink ? { key: view, dotenv: dotenvView(sink.written()), replaced } : { key: view, secret: rotated.secret, replaced });
       out.info(out.e.green('✔ ') + `Rotated ${rotated.replaced.id} → ${out.e.bold(view.id)} (${view.label})`);
-      out.line(rotated.secret);
+      if (sink) printEnvWrite(out, sink.written(), opts.dotenv as string);
+      else out.line(rotated.secret);
       out.info(grace > 0
         ? `The old key is accepted until ${formatTime(rotated.replaced.graceUntil)}; update your integration before then.`
         : 'The old key is no longer accepted; update your integration now.');
+    }));
+
+  keys.command('rename <key-id> <new-name>')
+    .description(`rename a bearer key (${KEY_REF}); other keys are named by their subject`)
+    .addHelpText('after', '\nExample:\n  $ octo keys rename key_4fQ "CI pipeline (staging)"\n' + keyRefHelp('octo keys rename - "leaked, to revoke" < leaked.txt'))
+    .action(act(session, async (ref: string, name: string) => {
+      const { key, previousName } = renameKey(session.ctx, await keyArg(session.prompt, ref), name);
+      const view = keyView(key, session.ctx.now());
+      if (out.json) return out.document({ key: view });
+      out.info(out.e.green('✔ ') + (previousName === view.name
+        ? `${view.id} is already named "${view.name}".`
+        : `Renamed ${view.id} "${previousName}" to ${out.e.bold(`"${view.name}"`)}.`));
     }));
 
   keys.command('revoke <key-id>')
@@ -107,6 +138,21 @@ export function registerKeys(keys: Command, session: Session): void {
       if (out.json) return out.document({ key: view });
       out.info(out.e.green('✔ ') + `Revoked ${view.id} (${view.masked}).`);
     }));
+}
+
+/** `--sort last-used` or `--sort -last-used` (descending). */
+function parseKeySort(value: string | undefined): KeySort | undefined {
+  if (value === undefined) return undefined;
+  const descending = value.startsWith('-');
+  const by = descending ? value.slice(1) : value;
+  if (!(KEY_SORTS as readonly string[]).includes(by)) {
+    throw new UsageError(`invalid --sort "${value}"`, `pass one of: ${KEY_SORTS.join(', ')}, with - in front for the reverse order (e.g. --sort -created: the newest first)`);
+  }
+  return { by: by as KeySort['by'], descending };
+}
+
+function* map<T, U>(items: Iterable<T>, f: (item: T) => U): Generator<U> {
+  for (const item of items) yield f(item);
 }
 
 function oneOf(value: string | undefined, allowed: readonly string[], flag: string): string | undefined {

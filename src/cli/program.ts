@@ -20,6 +20,7 @@ const GROUPS: Record<string, () => Promise<Register>> = {
   serve: () => import('./serve.js').then((m) => m.registerServe),
   backup: () => import('./backup.js').then((m) => m.registerBackup),
   restore: () => import('./backup.js').then((m) => m.registerBackup),
+  status: () => import('./status.js').then((m) => m.registerStatus),
 };
 
 const KEY_COMMANDS: Record<string, () => Promise<Register>> = {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { AppContext, type KeystoreAccess } from '../app/context.js';
 import type { ExitCode } from '../core/errors.js';
+import { listingMode, type Format } from '../ui/formats.js';
 import { Output } from '../ui/output.js';
 import { Prompter } from '../ui/prompts.js';
 import { keystoreAccess } from './keystore-access.js';
@@ -11,6 +12,9 @@ export interface GlobalOptions {
   color?: boolean;
   yes?: boolean;
   debug?: boolean;
+  /** A listing's `--format` and `-q/--quiet` (see listing-options.ts). */
+  format?: Format;
+  quiet?: boolean;
 }
 
 /**
@@ -33,6 +37,8 @@ export class Session {
   configure(opts: GlobalOptions, command: string): void {
     this.opts = opts;
     this.access = keystoreAccess(command);
+    // `--format json` needs nothing here: main read it from argv, as --json, before commander parsed.
+    this.out.useListing(listingMode({ json: opts.json === true, format: opts.format, quiet: opts.quiet }));
   }
 
   get yes(): boolean {

@@ -1,10 +1,12 @@
 import type { Command } from 'commander';
 import { resolveSubjectId } from '../app/resolve.js';
 import { addChannel, addWaba, addWorkspace, listChannels, listWabas, listWorkspaces } from '../app/subjects.js';
-import { CHANNEL_TYPES, PLATFORMS, toIso, type ChannelType } from '../core/model.js';
+import { CHANNEL_TYPES, PLATFORMS, type ChannelType } from '../core/model.js';
 import { printTable } from '../ui/table.js';
+import { addListingOptions } from './listing-options.js';
 import { addOptions, checkOptions, variantsTaking, type OptionTable } from './option-rules.js';
 import { act, type Session } from './session.js';
+import { registerSubjectChanges, subjectView } from './subject-changes.js';
 
 const NO_KEY = 'No API key generated';
 
@@ -35,15 +37,15 @@ export function registerSubjects(program: Command, session: Session): void {
       const platform = (opts.platform as string | undefined) ?? await session.prompt.select('Which platform?',
         PLATFORMS.map((p) => ({ name: p, value: p as string })), { what: 'the platform', flag: '--platform intercom|hubspot' });
       const ws = addWorkspace(session.ctx, { name, platform, id: opts.id as string | undefined });
-      const view = { id: ws.id, name: ws.name, platform: ws.platform, created_at: toIso(ws.createdAt) };
-      if (out.json) out.document({ workspace: view });
+      if (out.json) out.document({ workspace: subjectView(ws) });
       else out.line(`Added workspace ${out.c.bold(ws.name)} (${ws.id}, ${ws.platform})`);
     }));
-  workspaces.command('list')
-    .description('every workspace with its Workspace API Key, or "No API key generated"')
+  addListingOptions(workspaces.command('list')
+    .description('every workspace with its Workspace API Key, or "No API key generated"'))
     .action(act(session, async () => {
       const list = listWorkspaces(session.ctx);
       if (out.json) return out.document({ workspaces: list });
+      if (out.quiet) return out.ids(list.map((w) => w.id));
       if (list.length === 0) return out.info('No workspaces yet. Add one with `octo workspaces add NAME --platform intercom`.');
       await printTable(out, [{ title: 'WORKSPACE', fit: 'truncate' }, 'ID', 'PLATFORM', 'API KEY', 'KEY ID'],
         list.map((w) => [w.name, w.id, w.platform, w.key ? w.key.masked : out.c.dim(NO_KEY), w.key?.id ?? '']));
@@ -57,16 +59,16 @@ export function registerSubjects(program: Command, session: Session): void {
     .action(act(session, async (name: string, opts: Record<string, unknown>) => {
       const workspace = (opts.workspace as string | undefined) ?? await askWorkspace(session);
       const waba = addWaba(session.ctx, { name, workspace, id: opts.id as string | undefined });
-      const view = { id: waba.id, name: waba.name, workspace: waba.workspaceId, created_at: toIso(waba.createdAt) };
-      if (out.json) out.document({ waba: view });
+      if (out.json) out.document({ waba: subjectView(waba) });
       else out.line(`Added WABA ${out.c.bold(waba.name)} (${waba.id})`);
     }));
-  wabas.command('list')
+  addListingOptions(wabas.command('list')
     .description('every WABA with its WhatsApp Business API Key')
-    .option('--workspace <ws>', 'only this workspace')
+    .option('--workspace <ws>', 'only this workspace'))
     .action(act(session, async (opts: Record<string, unknown>) => {
       const list = listWabas(session.ctx, { workspace: opts.workspace as string | undefined });
       if (out.json) return out.document({ wabas: list });
+      if (out.quiet) return out.ids(list.map((b) => b.id));
       if (list.length === 0) return out.info(addFirst(session, opts, 'WABAs', (ws) => `octo wabas add NAME --workspace ${ws}`));
       await printTable(out, [{ title: 'WABA', fit: 'truncate' }, 'ID', { title: 'WORKSPACE', fit: 'truncate' }, 'API KEY', 'KEY ID'],
         list.map((b) => [b.name, b.id, b.workspace.name, b.key ? b.key.masked : out.c.dim(NO_KEY), b.key?.id ?? '']));
@@ -87,16 +89,16 @@ export function registerSubjects(program: Command, session: Session): void {
           listWabas(session.ctx, { workspace }).map((b) => ({ name: `${b.name} (${b.id})`, value: b.id })), { what: 'the WABA', flag: '--waba WABA' });
       }
       const ch = addChannel(session.ctx, { name, workspace, type, waba, id: opts.id as string | undefined });
-      const view = { id: ch.id, name: ch.name, type: ch.type, workspace: ch.workspaceId, waba: ch.wabaId, created_at: toIso(ch.createdAt) };
-      if (out.json) out.document({ channel: view });
+      if (out.json) out.document({ channel: subjectView(ch) });
       else out.line(`Added ${ch.type} channel ${out.c.bold(ch.name)} (${ch.id})`);
     }));
-  channels.command('list')
+  addListingOptions(channels.command('list')
     .description('every channel with the key that serves it')
-    .option('--workspace <ws>', 'only this workspace')
+    .option('--workspace <ws>', 'only this workspace'))
     .action(act(session, async (opts: Record<string, unknown>) => {
       const list = listChannels(session.ctx, { workspace: opts.workspace as string | undefined });
       if (out.json) return out.document({ channels: list });
+      if (out.quiet) return out.ids(list.map((ch) => ch.id));
       if (list.length === 0) return out.info(addFirst(session, opts, 'channels', (ws) => `octo channels add NAME --workspace ${ws} --type sms`));
       await printTable(out, [
         { title: 'CHANNEL', fit: 'truncate' }, 'ID', { title: 'TYPE', drop: 3 }, { title: 'WORKSPACE', fit: 'truncate', drop: 2 },
@@ -104,6 +106,10 @@ export function registerSubjects(program: Command, session: Session): void {
       ],
         list.map((ch) => [ch.name, ch.id, ch.type, ch.workspace.name, ch.waba?.name ?? '', ch.key ? `${ch.key.masked} (${ch.key.label})` : out.c.dim(NO_KEY), ch.key?.id ?? '']));
     }));
+
+  registerSubjectChanges(workspaces, 'workspace', session);
+  registerSubjectChanges(wabas, 'waba', session);
+  registerSubjectChanges(channels, 'channel', session);
 }
 
 /**

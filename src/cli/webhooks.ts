@@ -1,17 +1,20 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { listDeliveries, testWebhook } from '../app/webhook-deliveries.js';
+import { verifyDelivery } from '../app/webhook-verify.js';
 import {
-  addWebhook, getWebhook, listWebhooks, removeWebhook, revealSecret, rotateSecret, verifyDelivery, webhookView,
+  addWebhook, getWebhook, listWebhooks, removeWebhook, revealSecret, rotateSecret, webhookView,
 } from '../app/webhooks.js';
 import { formatDuration, parseDuration } from '../core/duration.js';
 import { UsageError } from '../core/errors.js';
 import { toIso } from '../core/model.js';
 import { EVENT_TYPES, MESSAGE_EVENTS, parseEventType } from '../core/webhook-events.js';
+import { DEFAULT_SCHEME, parseScheme, WEBHOOK_SCHEMES } from '../core/webhook-model.js';
 import { DEFAULT_TOLERANCE_S } from '../core/webhook-signature.js';
 import { copyToClipboard } from '../ui/clipboard.js';
 import { printDeliveries, printTestResult, printVerdict, printWebhooks } from '../ui/render-webhooks.js';
 import { formatTime } from '../ui/time.js';
+import { addListingOptions, parseLimit } from './listing-options.js';
 import { act, type Session } from './session.js';
 
 type Opts = Record<string, unknown>;
@@ -22,26 +25,33 @@ export function registerWebhooks(program: Command, session: Session): void {
   const webhooks = program.command('webhooks').description('signed callbacks: endpoints, secrets, test sends, verification, deliveries');
 
   webhooks.command('add <url>')
-    .description('register an endpoint; prints its signing secret (octo_wh_…)')
+    .description('register an endpoint; prints its signing secret (octo_wh_…, or whsec_… for standard-webhooks)')
     .option('--events <list>', `comma list of ${MESSAGE_EVENTS.join(', ')} (default: all)`)
     .option('--workspace <ws>', 'only messages of this workspace (default: every workspace)')
-    .addHelpText('after', '\nExample:\n  $ octo webhooks add http://127.0.0.1:3000/webhooks --events message.sent,message.delivered --workspace Acme')
+    .option('--scheme <scheme>', `how deliveries are signed: ${WEBHOOK_SCHEMES.join(' (X-Octo-Signature) or ')} (webhook-signature)`, DEFAULT_SCHEME)
+    .addHelpText('after', `
+Examples:
+  $ octo webhooks add http://127.0.0.1:3000/webhooks --events message.sent,message.delivered --workspace Acme
+  $ octo webhooks add http://127.0.0.1:3000/webhooks --scheme standard-webhooks   # for Svix's or the standardwebhooks libraries`)
     .action(act(session, (url: string, opts: Opts) => {
       const { webhook, secret } = addWebhook(session.ctx, {
         url, events: opts.events as string | undefined, workspace: opts.workspace as string | undefined,
+        scheme: parseScheme(String(opts.scheme)),
       });
       const view = webhookView(session.ctx, webhook);
       if (out.json) return out.document({ webhook: view, secret });
-      out.info(out.e.green('✔ ') + `Added webhook ${out.e.bold(view.id)} → ${view.url} (${view.events.join(', ')})`);
+      const signed = view.scheme === DEFAULT_SCHEME ? '' : `, signed ${view.scheme}`;
+      out.info(out.e.green('✔ ') + `Added webhook ${out.e.bold(view.id)} → ${view.url} (${view.events.join(', ')}${signed})`);
       out.line(secret);
       out.info(`Verify deliveries with this secret; show it again with \`octo webhooks secret ${view.id} --print\`.`);
     }));
 
-  webhooks.command('list')
-    .description('every endpoint (secrets masked)')
+  addListingOptions(webhooks.command('list')
+    .description('every endpoint (secrets masked)'))
     .action(act(session, async () => {
       const list = listWebhooks(session.ctx);
       if (out.json) return out.document({ webhooks: list });
+      if (out.quiet) return out.ids(list.map((w) => w.id));
       await printWebhooks(out, list);
     }));
 
@@ -101,16 +111,20 @@ export function registerWebhooks(program: Command, session: Session): void {
     }));
 
   webhooks.command('verify')
-    .description('check an X-Octo-Signature header against a raw body: valid, or why not (exit 0 / 1)')
-    .option('--secret-stdin', 'read the signing secret from standard input')
+    .description("check a delivery's signature against its raw body: valid, or why not (exit 0 / 1)")
+    .option('--secret-stdin', 'read the signing secret from standard input (octo_wh_… or whsec_…)')
     .option('--endpoint <id>', "use the endpoint's stored secrets (both during a rotation grace)")
-    .requiredOption('--signature <header>', 'the X-Octo-Signature value, e.g. "t=1700000000,v1=5f…"')
+    .option('--scheme <scheme>', `${WEBHOOK_SCHEMES.join(' or ')} (default: the endpoint's; with --secret-stdin, standard-webhooks when --id or --timestamp is given)`)
+    .requiredOption('--signature <header>', 'the X-Octo-Signature value ("t=1700000000,v1=5f…"), or the webhook-signature value ("v1,K5oZ…=")')
+    .option('--id <webhook-id>', 'standard-webhooks: the webhook-id header')
+    .option('--timestamp <seconds>', 'standard-webhooks: the webhook-timestamp header')
     .requiredOption('--body <file>', 'the raw body, byte for byte as received (- for stdin, with --endpoint)')
     .option('--tolerance <seconds>', 'accepted clock skew either side of now, 0 to skip the check', String(DEFAULT_TOLERANCE_S))
     .addHelpText('after', `
 Examples:
   $ octo webhooks verify --endpoint wh_3kQ --signature "$SIG" --body body.json
   $ printf %s "$SECRET" | octo webhooks verify --secret-stdin --signature "$SIG" --body body.json
+  $ octo webhooks verify --endpoint wh_7Hd --id "$WEBHOOK_ID" --timestamp "$WEBHOOK_TIMESTAMP" --signature "$WEBHOOK_SIGNATURE" --body body.json
 
 Exit codes: 0 valid, 1 invalid (malformed_header, bad_signature, timestamp_out_of_tolerance), 2 usage.`)
     .action(act(session, async (opts: Opts) => {
@@ -120,13 +134,17 @@ Exit codes: 0 valid, 1 invalid (malformed_header, bad_signature, timestamp_out_o
       }
       const tolerance = String(opts.tolerance);
       if (!/^[0-9]{1,9}$/.test(tolerance)) throw new UsageError(`invalid --tolerance "${tolerance}"`, 'pass whole seconds, e.g. --tolerance 300');
+      const scheme = opts.scheme === undefined ? undefined : parseScheme(String(opts.scheme));
       const bodyPath = opts.body as string;
       if (bodyPath === '-' && endpoint === undefined) throw new UsageError('standard input already carries the secret', 'pass the body as a file: --body FILE');
       const rawBody = bodyPath === '-' ? await readStdin() : readBody(bodyPath);
       const secret = endpoint === undefined ? (await readStdin()).toString('utf8').trim() : undefined;
       if (secret === '') throw new UsageError('no secret on standard input', 'pipe it in: `octo webhooks secret ID --print | octo webhooks verify --secret-stdin …`');
       const verdict = verifyDelivery(session.ctx, {
-        header: opts.signature as string, rawBody, toleranceS: Number(tolerance),
+        signature: opts.signature as string, rawBody, toleranceS: Number(tolerance),
+        ...(scheme ? { scheme } : {}),
+        ...(opts.id !== undefined ? { id: String(opts.id) } : {}),
+        ...(opts.timestamp !== undefined ? { timestamp: String(opts.timestamp) } : {}),
         ...(secret !== undefined ? { secret } : { webhook: endpoint! }),
       });
       if (!verdict.valid) session.exitCode = 1;
@@ -134,14 +152,13 @@ Exit codes: 0 valid, 1 invalid (malformed_header, bad_signature, timestamp_out_o
       printVerdict(out, verdict, Number(tolerance));
     }));
 
-  webhooks.command('deliveries <id>')
+  addListingOptions(webhooks.command('deliveries <id>')
     .description("an endpoint's deliveries, newest first, with every attempt's status code and time")
-    .option('--limit <n>', 'at most N deliveries', '50')
+    .option('--limit <n>', 'at most N deliveries (default: 50)', parseLimit))
     .action(act(session, async (ref: string, opts: Opts) => {
-      const limit = String(opts.limit);
-      if (!/^[1-9][0-9]{0,5}$/.test(limit)) throw new UsageError(`invalid --limit "${limit}"`, 'pass a whole number from 1, e.g. --limit 20');
-      const deliveries = listDeliveries(session.ctx, ref, Number(limit));
+      const deliveries = listDeliveries(session.ctx, ref, (opts.limit as number | undefined) ?? 50);
       if (out.json) return out.document({ deliveries });
+      if (out.quiet) return out.ids(deliveries.map((d) => d.id));
       await printDeliveries(out, deliveries, ref);
     }));
 }

@@ -40,6 +40,17 @@ export function roughDuration(seconds: number): string {
   return `${s}s`;
 }
 
+/**
+ * The seconds left before an active key expires, when at most `within` are: what `keys check
+ * --expiring-within` flags and `octo status` lists as expiring soon. null otherwise (no expiry, or
+ * not active: an expired key is already refused).
+ */
+export function secondsToExpiry(key: Pick<KeyRecord, 'state' | 'expiresAt' | 'graceUntil'>, within: number, now: number): number | null {
+  if (key.expiresAt === null || keyAcceptance(key, now).status !== 'active') return null;
+  const left = (key.expiresAt - now) / 1000;
+  return left <= within ? left : null;
+}
+
 export function keyBreaches(key: KeyRecord, policy: KeyPolicy, now: number): RuleBreach[] {
   if (keyAcceptance(key, now).status !== 'active') return [];
   const breaches: RuleBreach[] = [];
@@ -47,11 +58,9 @@ export function keyBreaches(key: KeyRecord, policy: KeyPolicy, now: number): Rul
   if (age > policy.maxAge.seconds) {
     breaches.push({ rule: 'max-age', limit: policy.maxAge.text, detail: `created ${roughDuration(age)} ago` });
   }
-  if (policy.expiringWithin !== undefined && key.expiresAt !== null) {
-    const left = (key.expiresAt - now) / 1000;
-    if (left <= policy.expiringWithin.seconds) {
-      breaches.push({ rule: 'expiring-within', limit: policy.expiringWithin.text, detail: `expires in ${roughDuration(left)}` });
-    }
+  if (policy.expiringWithin !== undefined) {
+    const left = secondsToExpiry(key, policy.expiringWithin.seconds, now);
+    if (left !== null) breaches.push({ rule: 'expiring-within', limit: policy.expiringWithin.text, detail: `expires in ${roughDuration(left)}` });
   }
   if (policy.unusedFor !== undefined) {
     // A key never used counts from its creation: a new key is not "unused" on its first day.

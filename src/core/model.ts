@@ -44,6 +44,13 @@ export type KeyStatus = KeyState | 'expired';
 export const KEY_STATUSES: readonly KeyStatus[] = ['active', 'rotated', 'revoked', 'expired'];
 export const KEY_KINDS: readonly KeyKind[] = ['workspace', 'channel', 'waba', 'bearer'];
 
+/** The orders `keys list --sort` offers; `name` is a bearer key's name, else its subject's. */
+export const KEY_SORTS = ['created', 'last-used', 'name', 'expires'] as const;
+export interface KeySort {
+  by: (typeof KEY_SORTS)[number];
+  descending: boolean;
+}
+
 export interface KeyRecord {
   id: string;
   kind: KeyKind;

@@ -1,4 +1,20 @@
+import { UsageError } from './errors.js';
 import type { EventType } from './webhook-events.js';
+
+/**
+ * How an endpoint's deliveries are signed: `octo`, SPEC §9's `X-Octo-Signature: t=…,v1=<hex>`
+ * (what Stripe's libraries verify), or `standard-webhooks`, the `webhook-id`/`webhook-timestamp`/
+ * `webhook-signature` headers that Svix's and the `standardwebhooks` libraries verify.
+ */
+export const WEBHOOK_SCHEMES = ['octo', 'standard-webhooks'] as const;
+export type WebhookScheme = (typeof WEBHOOK_SCHEMES)[number];
+export const DEFAULT_SCHEME: WebhookScheme = 'octo';
+
+export function parseScheme(text: string, flag = '--scheme'): WebhookScheme {
+  const scheme = WEBHOOK_SCHEMES.find((s) => s === text);
+  if (scheme) return scheme;
+  throw new UsageError(`invalid ${flag} "${text}"`, `pass ${WEBHOOK_SCHEMES.map((s) => `${flag} ${s}`).join(' or ')}`, 'invalid_scheme');
+}
 
 /** The JSON shapes of SPEC §9 that the CLI prints (times ISO 8601), shared by app and ui. */
 export interface WebhookView {
@@ -7,8 +23,9 @@ export interface WebhookView {
   events: string[];
   /** The workspace id whose messages it receives; null for every workspace. */
   workspace: string | null;
+  scheme: WebhookScheme;
   created_at: string;
-  /** The current signing secret, masked. */
+  /** The current signing secret, masked, in the form the endpoint's scheme presents it. */
   masked: string;
   /** While a rotation grace runs, the previous secret also signs until then. */
   previous_secret_until: string | null;

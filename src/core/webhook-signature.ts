@@ -11,11 +11,14 @@ export const DEFAULT_TOLERANCE_S = 300;
 export type SignatureReason = 'malformed_header' | 'bad_signature' | 'timestamp_out_of_tolerance';
 export type SignatureVerdict = { valid: true; reason: null } | { valid: false; reason: SignatureReason };
 
-function hmac(secret: string, t: number, rawBody: string | Buffer): Buffer {
+/** An HMAC key: a secret as given (its UTF-8 bytes), or the bytes a `whsec_` secret stands for. */
+export type SigningKey = string | Buffer;
+
+function hmac(secret: SigningKey, t: number, rawBody: string | Buffer): Buffer {
   return createHmac('sha256', secret).update(`${t}.`, 'utf8').update(rawBody).digest();
 }
 
-export function signatureHeader(secrets: readonly string[], t: number, rawBody: string | Buffer): string {
+export function signatureHeader(secrets: readonly SigningKey[], t: number, rawBody: string | Buffer): string {
   return [`t=${t}`, ...secrets.map((s) => `v1=${hmac(s, t, rawBody).toString('hex')}`)].join(',');
 }
 
@@ -25,6 +28,11 @@ export interface ParsedSignature {
 }
 
 const DIGITS = /^[0-9]{1,15}$/; // below 2^53: any t reads exactly
+
+/** A timestamp as both schemes write it: whole unix seconds, digits only; null otherwise. */
+export function wholeSeconds(text: string): number | null {
+  return DIGITS.test(text) ? Number(text) : null;
+}
 const HEX64 = /^[0-9a-fA-F]{64}$/;
 
 /**
@@ -41,8 +49,9 @@ export function parseSignatureHeader(header: string): ParsedSignature | null {
     const key = item.slice(0, eq).trim();
     const value = item.slice(eq + 1).trim();
     if (key === 't') {
-      if (t !== undefined || !DIGITS.test(value)) return null;
-      t = Number(value);
+      const seconds = wholeSeconds(value);
+      if (t !== undefined || seconds === null) return null;
+      t = seconds;
     } else if (key === 'v1') {
       if (!HEX64.test(value)) return null;
       v1.push(Buffer.from(value, 'hex'));
@@ -55,7 +64,7 @@ export interface VerifyInput {
   header: string;
   rawBody: string | Buffer;
   /** Every secret that may have signed (the current one, and the previous one during a grace). */
-  secrets: readonly string[];
+  secrets: readonly SigningKey[];
   /** Unix seconds. */
   now: number;
   /** Seconds either side of `now`; 0 turns the timestamp check off (as Stripe's libraries do). */
@@ -70,14 +79,26 @@ export interface VerifyInput {
 export function verifySignature(input: VerifyInput): SignatureVerdict {
   const parsed = parseSignatureHeader(input.header);
   if (!parsed) return { valid: false, reason: 'malformed_header' };
-  // Every pair is compared (no early exit), each in constant time on equal-length buffers.
+  return judgeSignatures(parsed.v1, (secret) => hmac(secret, parsed.t, input.rawBody), { ...input, t: parsed.t });
+}
+
+/**
+ * The verdict once a header is read, the same for every scheme: some candidate matches what one of
+ * the secrets computes, then the time is within tolerance. Every pair is compared (no early exit),
+ * each in constant time on equal-length buffers.
+ */
+export function judgeSignatures(
+  candidates: readonly Buffer[],
+  expectedFor: (secret: SigningKey) => Buffer,
+  input: { secrets: readonly SigningKey[]; t: number; now: number; toleranceS?: number },
+): SignatureVerdict {
   let matched = false;
   for (const secret of input.secrets) {
-    const expected = hmac(secret, parsed.t, input.rawBody);
-    for (const candidate of parsed.v1) if (timingSafeEqual(candidate, expected)) matched = true;
+    const expected = expectedFor(secret);
+    for (const candidate of candidates) if (candidate.length === expected.length && timingSafeEqual(candidate, expected)) matched = true;
   }
   if (!matched) return { valid: false, reason: 'bad_signature' };
   const tolerance = input.toleranceS ?? DEFAULT_TOLERANCE_S;
-  if (tolerance > 0 && Math.abs(input.now - parsed.t) > tolerance) return { valid: false, reason: 'timestamp_out_of_tolerance' };
+  if (tolerance > 0 && Math.abs(input.now - input.t) > tolerance) return { valid: false, reason: 'timestamp_out_of_tolerance' };
   return { valid: true, reason: null };
 }

@@ -1,4 +1,4 @@
-import { OctoError } from '../core/errors.js';
+import { NotFoundError, OctoError } from '../core/errors.js';
 import type { SubjectType } from '../core/model.js';
 
 /*
@@ -38,6 +38,21 @@ export class UniqueViolation extends Error {
   ) {
     super(`unique rule broken: ${rule}${subjectType ? ` (${subjectType})` : ''}${constraint ? ` [${constraint}]` : ''}`);
     this.name = 'UniqueViolation';
+  }
+}
+
+/**
+ * An insert refused by the keystore because the workspace, WABA or channel it would hang under was
+ * removed (a tombstone) after the caller resolved it: another process removed it meanwhile. Nothing
+ * of the transaction is written. A not_found for the user, like a reference to a removed subject.
+ */
+export class ParentRemoved extends NotFoundError {
+  constructor(
+    /** The keystore's own words for what was refused, e.g. "the subject of this key was removed". */
+    readonly detail: string,
+  ) {
+    super(`${detail} meanwhile (by another octo command); nothing was changed`, 'see what there is with `octo workspaces list`, `octo wabas list` or `octo channels list`');
+    this.name = 'ParentRemoved';
   }
 }
 

@@ -1,7 +1,8 @@
 import type { Channel, ChannelType, KeyRecord, SubjectType, Waba, Workspace } from '../core/model.js';
+import type { WebhookScheme } from '../core/webhook-model.js';
 import type {
-  AttemptRecord, AuditEntry, DeliveryRecord, DeliveryStatus, KeyFilter, KeystoreSummary, NewKey, WebhookRecord,
-  WebhookSecretRow,
+  AttemptRecord, AuditEntry, DeliveryRecord, DeliveryStatus, Dependants, KeyFilter, KeyStateRow, KeystoreSummary, NewKey, SubjectRow,
+  WebhookRecord, WebhookSecretRow,
 } from './records.js';
 
 /*
@@ -63,6 +64,17 @@ export interface Keystore {
   close(): void;
 }
 
+/**
+ * An existing keystore opened as it is, for a look that changes nothing (`octo status`): nothing
+ * created, no migration, so an older schema is reported as it is. Read `store` only where
+ * `schemaVersion` is above 0 (an empty file no command has set up yet has no tables).
+ */
+export interface KeystoreLook {
+  readonly store: Keystore;
+  /** The schema version as found. */
+  readonly schemaVersion: number;
+}
+
 /** A backup file opened for a restore: a checked, migrated private working copy of it. */
 export interface RestoreSource {
   /** The copy, into which the restore records itself before the copy goes live. */
@@ -82,8 +94,19 @@ export interface KeysRepository {
   activeFor(subjectType: SubjectType, subjectId: string): KeyRecord | undefined;
   /** The sealed secret of a workspace, channel or WABA key (null for bearer keys). */
   sealedSecret(id: string): Buffer | null;
-  /** Records oldest first, streamed, so that a listing of 100,000 keys never sits in memory whole. */
+  /** Every key of a subject, whatever its state, oldest first. */
+  forSubject(subjectType: SubjectType, subjectId: string): KeyRecord[];
+  rename(id: string, name: string): void;
+  /**
+   * Records (oldest first unless `filter.sort` says otherwise), streamed, so that a listing of
+   * 100,000 keys never sits in memory whole; `filter.limit` bounds what is read, not only shown.
+   */
   iterate(filter?: KeyFilter): Iterable<KeyRecord>;
+  /**
+   * Every key's id, kind and stored state fields, streamed (the same rule as `iterate` while it is
+   * read): counting a million keys reads these columns rather than the joined record.
+   */
+  states(): Iterable<KeyStateRow>;
   /** First half of a rotation: false when the key was no longer active (another process rotated or revoked it). */
   retire(id: string, graceUntil: number): boolean;
   /** Second half, once the successor exists. */
@@ -96,19 +119,35 @@ export interface KeysRepository {
 }
 
 export interface SubjectRefMatch {
-  exact: { id: string; name: string } | undefined;
-  byPrefix: { id: string; name: string }[];
+  exact: SubjectRow | undefined;
+  byPrefix: SubjectRow[];
 }
 
-/** Workspaces, WABAs and channels. Names are unique per subject type, so a name identifies one. */
+/**
+ * Workspaces, WABAs and channels. Names are unique per subject type, so a name identifies one.
+ * A removed subject stays as a tombstone that only references (findRef, clash, renameClash) and
+ * key records see: listings never return it, and the keystore refuses to attach a key, channel or
+ * WABA to it (ParentRemoved).
+ */
 export interface SubjectsRepository {
   addWorkspace(w: Workspace): void;
   addWaba(w: Waba): void;
   addChannel(c: Channel): void;
-  /** A subject by id or name (an id wins), else those whose id starts with `ref` (at most 11). */
+  /**
+   * A subject by id or name (an id wins; a tombstone too, so that the caller can say it was
+   * removed), else the live ones whose id starts with `ref` (at most 11).
+   */
   findRef(type: SubjectType, ref: string): SubjectRefMatch;
-  /** A subject whose id or name is this id or this name (id collisions first), if any. */
-  clash(type: SubjectType, id: string, name: string): { id: string; name: string } | undefined;
+  /** A subject (tombstones too) whose id or name is this id or this name (id collisions first), if any. */
+  clash(type: SubjectType, id: string, name: string): SubjectRow | undefined;
+  /** Another subject of `type` (tombstones too) whose id or name is `name`: renaming `id` to it would clash. */
+  renameClash(type: SubjectType, id: string, name: string): SubjectRow | undefined;
+  /** False when the subject is not there, or was removed meanwhile. */
+  rename(type: SubjectType, id: string, name: string): boolean;
+  /** Makes the subject a tombstone; false when it was removed already. */
+  markRemoved(type: SubjectType, id: string, at: number): boolean;
+  /** The live channels, WABAs and webhook endpoints under a workspace, or the numbers of a WABA. */
+  dependants(type: SubjectType, id: string): Dependants;
   workspace(id: string): Workspace | undefined;
   waba(id: string): Waba | undefined;
   channel(id: string): Channel | undefined;
@@ -119,8 +158,11 @@ export interface SubjectsRepository {
 
 export interface AuditRepository {
   record(e: AuditEntry): void;
-  /** Oldest first; with `keyId`, every event that touched that key (a rotation touches both). */
-  list(filter: { keyId?: string; since?: number }): (AuditEntry & { id: number })[];
+  /**
+   * Oldest first, or newest first with `newestFirst`, at most `limit`; with `keyId`, every event
+   * that touched that key (a rotation touches both).
+   */
+  list(filter: { keyId?: string; since?: number; newestFirst?: boolean; limit?: number }): (AuditEntry & { id: number })[];
 }
 
 export interface MetaRepository {
@@ -131,7 +173,8 @@ export interface MetaRepository {
 
 /** Webhook endpoints, their secrets, deliveries and attempts. */
 export interface WebhooksRepository {
-  insert(w: Omit<WebhookRecord, 'removedAt'>): void;
+  /** Without a scheme, the keystore's default (`octo`). */
+  insert(w: Omit<WebhookRecord, 'removedAt' | 'scheme'> & { scheme?: WebhookScheme }): void;
   /** A removed endpoint is found only with `includeRemoved` (its deliveries stay listable). */
   find(id: string, opts?: { includeRemoved?: boolean }): WebhookRecord | undefined;
   idsWithPrefix(prefix: string, opts?: { includeRemoved?: boolean }, limit?: number): string[];

@@ -17,11 +17,30 @@ export function loadMasterKey(env: NodeJS.ProcessEnv, path: string): Buffer {
     return decode(readFileSync(path, 'utf8'), path);
   } catch (err) {
     if (err instanceof OctoError) throw err;
-    throw new OctoError('master_key_unreadable', `cannot read or create the master key file ${path}`, {
-      hint: 'set OCTO_MASTER_KEY to base64 of 32 bytes (e.g. `openssl rand -base64 32`) or fix the file permissions',
-    });
+    throw new OctoError('master_key_unreadable', `cannot read or create the master key file ${path}`, { hint: UNREADABLE_HINT });
   }
 }
+
+export type MasterKeySource = 'OCTO_MASTER_KEY' | 'file';
+
+/**
+ * The master key where one exists, creating nothing (`octo status`): from $OCTO_MASTER_KEY, else
+ * the file at `path`; null when neither is there. The same errors as loadMasterKey for a key that
+ * is not base64 of 32 bytes or a file that cannot be read.
+ */
+export function findMasterKey(env: NodeJS.ProcessEnv, path: string): { key: Buffer; source: MasterKeySource } | null {
+  if (fromEnv(env)) return { key: decode(env.OCTO_MASTER_KEY!, 'OCTO_MASTER_KEY'), source: 'OCTO_MASTER_KEY' };
+  if (!existsSync(path)) return null;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new OctoError('master_key_unreadable', `cannot read the master key file ${path}`, { hint: UNREADABLE_HINT });
+  }
+  return { key: decode(text, path), source: 'file' };
+}
+
+const UNREADABLE_HINT = 'set OCTO_MASTER_KEY to base64 of 32 bytes (e.g. `openssl rand -base64 32`) or fix the file permissions';
 
 /** Whether a master key exists to load, so that a command which only reads need not create one. */
 export function masterKeyExists(env: NodeJS.ProcessEnv, path: string): boolean {

@@ -1,4 +1,4 @@
-import type { Keystore, RestoreSource } from './keystore.js';
+import type { Keystore, KeystoreLook, RestoreSource } from './keystore.js';
 import { backupExists, openRestoreSource } from './sqlite/backup.js';
 import { SqliteKeystore } from './sqlite/keystore.js';
 
@@ -8,6 +8,17 @@ import { SqliteKeystore } from './sqlite/keystore.js';
 export function openKeystore(location: string): Keystore {
   return SqliteKeystore.open(location);
 }
+
+/**
+ * The existing keystore at `location` as it is, changing nothing (`octo status`): the same refusals
+ * as openKeystore for what is not a keystore, but no file made and no migration.
+ */
+export function lookAtKeystore(location: string): KeystoreLook {
+  return SqliteKeystore.asIs(location);
+}
+
+/** The schema version this octo writes: an older keystore is migrated by the next command that opens it. */
+export const SCHEMA_VERSION = SqliteKeystore.schemaVersion;
 
 /** An empty keystore in memory, with the current schema: what a read sees where none exists yet. */
 export function emptyKeystore(): Keystore {

@@ -1,6 +1,6 @@
 import type { KeyEnv, KeyKind } from '../core/key-format.js';
-import type { KeyState, SubjectType } from '../core/model.js';
-import type { DeliveryStatus } from '../core/webhook-model.js';
+import type { KeyRecord, KeySort, KeyState, SubjectType } from '../core/model.js';
+import type { DeliveryStatus, WebhookScheme } from '../core/webhook-model.js';
 
 /* What the keystore stores and hands back, in octo's words, whatever the backend. Times are epoch milliseconds. */
 
@@ -29,6 +29,24 @@ export interface KeyFilter {
   /** Stored states to include; `expired` is derived, so the app filters it after reading. */
   states?: KeyState[];
   workspaceId?: string;
+  /** Keys whose name, or subject's name for a workspace, channel or WABA key, contains this (ASCII case ignored). */
+  nameContains?: string;
+  /** Default: created, oldest first. */
+  sort?: KeySort;
+  limit?: number;
+}
+
+/** A key's id, kind and the stored fields its status is derived from (keyAcceptance): what `octo status` counts. */
+export type KeyStateRow = Pick<KeyRecord, 'id' | 'kind' | 'state' | 'expiresAt' | 'graceUntil'>;
+
+/** A subject as a reference names it; `removedAt` is set for a tombstone (a removed subject). */
+export interface SubjectRow { id: string; name: string; removedAt: number | null }
+
+/** What still hangs off a subject: live channels, WABAs and webhook endpoints. */
+export interface Dependants {
+  channels: { id: string; name: string }[];
+  wabas: { id: string; name: string }[];
+  webhooks: { id: string; url: string }[];
 }
 
 export interface AuditEntry {
@@ -47,6 +65,7 @@ export interface WebhookRecord {
   url: string;
   events: string[];
   workspaceId: string | null;
+  scheme: WebhookScheme;
   createdAt: number;
   removedAt: number | null;
 }

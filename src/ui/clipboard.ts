@@ -14,3 +14,22 @@ export async function copyToClipboard(text: string, printCommand: string): Promi
     });
   }
 }
+
+/**
+ * Whether `keys copy` would find a clipboard, asked the way it would use one (clipboardy picks the
+ * same tool: pbcopy, xsel, wl-clipboard, the Windows one) but by reading, so that nothing is put
+ * on the clipboard. What is read is dropped unseen. A tool that has not answered within
+ * `timeoutMs` counts as no clipboard.
+ */
+export async function clipboardAvailable(timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  const read = import('clipboardy').then(({ default: clipboard }) => clipboard.read()).then(() => true, () => false);
+  try {
+    return await Promise.race([read, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

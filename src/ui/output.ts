@@ -3,6 +3,7 @@ import { writeSync } from 'node:fs';
 import { OctoError } from '../core/errors.js';
 import { maskKeysIn } from '../core/find-keys.js';
 import { colorChoice, loadPainters, PLAIN, type Painters } from './colors.js';
+import type { ListForm } from './formats.js';
 
 export interface OutputOptions {
   json: boolean;
@@ -28,6 +29,10 @@ export class Output {
   private out: NodeJS.WriteStream | undefined;
   private err: NodeJS.WriteStream | undefined;
   private readerGone = false;
+  /** How listings write their rows (`--format`); see tableLayout. */
+  private listForm: ListForm = 'auto';
+  /** `-q/--quiet`: a listing prints its ids only, and messages for the person are left out. */
+  private quietMode = false;
 
   constructor(opts: OutputOptions, painters: Painters = { stdout: PLAIN, stderr: PLAIN }) {
     this.json = opts.json;
@@ -79,10 +84,42 @@ export class Output {
    * tab-separated rows for other programs.
    */
   get terminalColumns(): number | null {
-    if (!this.stdout.isTTY) return null;
+    return this.stdout.isTTY ? this.tableWidth() : null;
+  }
+
+  /** $COLUMNS, else the terminal's width, else 80 (a table asked for off a terminal). */
+  private tableWidth(): number {
     const fromEnv = Number(this.env.COLUMNS);
     if (Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv;
     return this.stdout.columns > 0 ? this.stdout.columns : 80;
+  }
+
+  /** What the listing options of this command asked for (`--format`, `-q`); once, before it runs. */
+  useListing(mode: 'json' | 'quiet' | ListForm): void {
+    this.quietMode = mode === 'quiet';
+    if (mode !== 'json' && mode !== 'quiet') this.listForm = mode;
+  }
+
+  get quiet(): boolean {
+    return this.quietMode;
+  }
+
+  /**
+   * How a table is written: a width to fit (a table with borders), null for tab-separated rows, or
+   * `csv`. Without --format: a table on a terminal, TSV off one.
+   */
+  get tableLayout(): number | null | 'csv' {
+    switch (this.listForm) {
+      case 'auto': return this.terminalColumns;
+      case 'table': return this.tableWidth();
+      case 'tsv': return null;
+      case 'csv': return 'csv';
+    }
+  }
+
+  /** `-q`: one id per line and nothing else, for `xargs`. */
+  async ids(ids: Iterable<string>): Promise<void> {
+    await this.streamLines(ids);
   }
 
   get colorOn(): boolean {
@@ -182,7 +219,7 @@ export class Output {
 
   /** A message for the person on stderr (never data; silent under --json). */
   info(text: string): void {
-    if (!this.json) this.stderr.write(text + '\n');
+    if (!this.json && !this.quietMode) this.stderr.write(text + '\n');
   }
 
   warn(text: string): void {

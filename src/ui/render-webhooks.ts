@@ -1,5 +1,5 @@
 import type { ChalkInstance } from 'chalk';
-import type { DeliveryView, DispatchLog, TestResult, WebhookView } from '../core/webhook-model.js';
+import type { DeliveryView, DispatchLog, TestResult, WebhookScheme, WebhookView } from '../core/webhook-model.js';
 import type { SignatureVerdict } from '../core/webhook-signature.js';
 import type { Output } from './output.js';
 import { printTable } from './table.js';
@@ -9,12 +9,13 @@ export async function printWebhooks(out: Output, list: WebhookView[]): Promise<v
   if (list.length === 0) return out.info('No webhooks yet. Add one with `octo webhooks add URL`.');
   await printTable(out, [
     'ID', { title: 'URL', fit: 'wrap' }, { title: 'EVENTS', fit: 'words' }, { title: 'WORKSPACE', fit: 'truncate', drop: 1 },
-    { title: 'SECRET', fit: 'words' }, { title: 'CREATED', fit: 'wrap', drop: 2 },
+    { title: 'SCHEME', fit: 'wrap' }, { title: 'SECRET', fit: 'words' }, { title: 'CREATED', fit: 'wrap', drop: 2 },
   ], list.map((w) => [
     w.id,
     w.url,
     w.events.join('\n'),
     w.workspace ?? out.c.dim('all'),
+    w.scheme,
     w.masked + (w.previous_secret_until ? out.c.yellow(`\n+ previous until ${formatTime(w.previous_secret_until)}`) : ''),
     formatTime(w.created_at),
   ]));
@@ -40,19 +41,22 @@ export function printTestResult(out: Output, r: TestResult, timeoutS: number, en
   if (!r.ok) out.info(out.e.dim('hint: ') + `a delivery succeeds only on a 2xx answer; see \`octo webhooks deliveries ${endpoint}\``);
 }
 
+const MALFORMED: Record<WebhookScheme, string> = {
+  octo: 'the header is not t=<unix seconds>,v1=<64 hex>[,v1=…]',
+  'standard-webhooks': 'webhook-signature is not v1,<base64 of 32 bytes>[ v1,…], or webhook-id is empty, or webhook-timestamp is not unix seconds',
+};
 const WHY: Record<string, string> = {
-  malformed_header: 'the header is not t=<unix seconds>,v1=<64 hex>[,v1=…]',
   bad_signature: 'no v1 signature matches this body with the secret (tampered body, or another secret)',
   timestamp_out_of_tolerance: 'the signature is authentic but its time is too far from now (replay, or clock skew)',
 };
 
-export function printVerdict(out: Output, verdict: SignatureVerdict, toleranceS: number): void {
+export function printVerdict(out: Output, verdict: SignatureVerdict & { scheme: WebhookScheme }, toleranceS: number): void {
   if (verdict.valid) {
-    out.line(out.c.green('valid') + (toleranceS > 0 ? ` (signed within ${toleranceS}s of now)` : ''));
+    out.line(out.c.green('valid') + ` (${verdict.scheme}${toleranceS > 0 ? `, signed within ${toleranceS}s of now` : ''})`);
     return;
   }
   out.line(out.c.red('invalid') + `: ${verdict.reason}`);
-  out.info(WHY[verdict.reason]!);
+  out.info(verdict.reason === 'malformed_header' ? MALFORMED[verdict.scheme] : WHY[verdict.reason]!);
 }
 
 /** A delivery attempt in `octo serve`'s human log (under --json the entry is printed as it is). */

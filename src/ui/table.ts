@@ -1,3 +1,4 @@
+import { csvLine } from './csv.js';
 import type { Output } from './output.js';
 import { loadTextWidth, type TextWidth } from './text-width.js';
 
@@ -24,12 +25,20 @@ export const FLOOR = 10;
  * cli-table3's layout grew faster than the row count, and `keys list` over 100,000 keys had not
  * finished after 10 minutes). Off a terminal (`columns` null): tab-separated rows under a header
  * row, no borders, nothing cut, and no colour unless FORCE_COLOR asks for it (a CI log that renders
- * colour); see tsvCell for tabs and newlines inside a cell.
+ * colour); see tsvCell for tabs and newlines inside a cell. `--format` chooses one of them, or CSV
+ * (see csv.ts), whatever stdout is.
  */
 export async function printTable(
-  out: Output, head: (string | Column)[], rows: string[][], columns: number | null = out.terminalColumns,
+  out: Output, head: (string | Column)[], rows: string[][], columns: number | null | 'csv' = out.tableLayout,
 ): Promise<void> {
   const cols = head.map((h) => (typeof h === 'string' ? { title: h } : h));
+  if (columns === 'csv') {
+    await out.streamLines((function* () {
+      yield csvLine(cols.map((c) => c.title));
+      for (const row of rows) yield csvLine(cols.map((_, i) => row[i] ?? ''));
+    })());
+    return;
+  }
   if (columns === null) {
     await out.streamLines((function* () {
       yield cols.map((c) => tsvCell(c.title)).join('\t');

@@ -60,7 +60,7 @@ describe('octo webhooks add, list, secret, remove', () => {
     const audit = await sb.run(['audit', '--json']);
     const events = (JSON.parse(audit.stdout) as { events: { action: string; subject: { type: string; id: string } | null }[] }).events;
     expect(events.filter((e) => e.subject?.type === 'webhook').map((e) => [e.action, e.subject!.id])).toEqual([
-      ['webhook.add', webhook.id], ['webhook.rotate_secret', webhook.id], ['webhook.remove', webhook.id],
+      ['webhook.remove', webhook.id], ['webhook.rotate_secret', webhook.id], ['webhook.add', webhook.id],
     ]);
     const raw = readFileSync(sb.db).toString('latin1') + audit.stdout;
     for (const s of [secret, rotated.secret]) expect(raw).not.toContain(s.slice(8, 40));
@@ -174,7 +174,7 @@ describe('octo webhooks verify', () => {
   ])('%s', async (_name, args, input, code, reason) => {
     const r = await verify(args(), input === 'SECRET' ? `${secret}\n` : input);
     expect(r.code).toBe(code);
-    expect(JSON.parse(r.stdout)).toEqual({ valid: code === 0, reason });
+    expect(JSON.parse(r.stdout)).toEqual({ valid: code === 0, reason, scheme: 'octo' });
   });
 
   it('says bad_signature for a tampered body, in words without --json', async () => {

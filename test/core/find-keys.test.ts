@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseRawDiff } from '../../src/app/scan-staged.js';
-import { findKeys, looksBinary, mayHoldKey } from '../../src/core/find-keys.js';
-import { generateKey, PREFIXES } from '../../src/core/key-format.js';
+import { findKeys, looksBinary, mayHoldKey, maskKeysIn } from '../../src/core/find-keys.js';
+import { generateKey, maskKey, PREFIXES } from '../../src/core/key-format.js';
+import { standardSecret } from '../../src/core/standard-secret.js';
 import { keyBreaches, roughDuration, type KeyPolicy } from '../../src/core/key-policy.js';
 import type { KeyRecord } from '../../src/core/model.js';
 
@@ -29,6 +30,23 @@ describe('findKeys', () => {
     expect(findKeys(text).map((m) => [m.line, m.column])).toEqual(where);
   });
 
+  it('finds a webhook secret in its whsec_ form, as the octo_wh_ secret it stands for, masked as written', () => {
+    const secret = generateKey('octo_wh_');
+    const whsec = standardSecret(secret);
+    const found = findKeys(`${live}\nWEBHOOK_SECRET=${whsec}\n${ws}`);
+    expect(found.map((m) => [m.key, m.masked, m.line, m.column])).toEqual([
+      [live, maskKey(live), 1, 1], [secret, `whsec_…${whsec.slice(-8)}`, 2, 16], [ws, maskKey(ws), 3, 1],
+    ]);
+    expect(found[1]!.info.kind).toBe('webhook_secret');
+  });
+
+  it.each([
+    ['a whsec_ of another provider', `whsec_${Buffer.alloc(32, 7).toString('base64')}`],
+    ['a whsec_ of an octo_wh_ secret with a typo', standardSecret(generateKey('octo_wh_').slice(0, -1) + '_')],
+    ['a whsec_ of an API key (not a webhook secret)', standardSecret(live)],
+    ['a whsec_ inside a longer token', standardSecret(generateKey('octo_wh_')) + 'A'],
+  ])('does not report %s', (_name, text) => expect(findKeys(text)).toEqual([]));
+
   it.each([
     ['a one-character typo (checksum)', typo],
     ['a placeholder', 'oct_live_' + 'x'.repeat(38)],
@@ -41,6 +59,17 @@ describe('findKeys', () => {
   ])('does not report %s', (_name, text) => expect(findKeys(text)).toEqual([]));
 });
 
+describe('maskKeysIn, whsec_ secrets', () => {
+  const whsec = standardSecret(generateKey('octo_wh_'));
+  const svix = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
+  it.each([
+    ["octo's", `no webhook with id "${whsec}"`, `no webhook with id "whsec_…${whsec.slice(-8)}"`],
+    ["another provider's", `x ${svix} y`, `x whsec_…${svix.slice(-8)} y`],
+    ['beside an octo key', `${live} ${whsec}`, `${maskKey(live)} whsec_…${whsec.slice(-8)}`],
+    ['a prefix alone', 'secrets start whsec_', 'secrets start whsec_'],
+  ])('masks %s', (_name, text, expected) => expect(maskKeysIn(text)).toBe(expected));
+});
+
 describe('file sniffing', () => {
   it.each([
     ['text', Buffer.from('hello\nworld'), false],
@@ -49,7 +78,7 @@ describe('file sniffing', () => {
     ['empty', Buffer.alloc(0), false],
   ])('looksBinary: %s → %s', (_name, bytes, binary) => expect(looksBinary(bytes)).toBe(binary));
   it.each([
-    [`k=${live}`, true], [`k=${ws}`, true], ['nothing here', false], ['octopus', false],
+    [`k=${live}`, true], [`k=${ws}`, true], [`k=${standardSecret(generateKey('octo_wh_'))}`, true], ['nothing here', false], ['octopus', false],
   ])('mayHoldKey(%j) → %s', (text, may) => expect(mayHoldKey(Buffer.from(text))).toBe(may));
 });
 

@@ -12,8 +12,9 @@ describe('audit --key: every event that touched the key', () => {
   let other: Issued;
   afterAll(() => sb.cleanup());
 
+  // Oldest first here, to read as a story: audit itself lists the newest first.
   const history = async (ref: string) =>
-    (await sb.json<{ events: AuditEvent[] }>(['audit', '--key', ref])).events.map((e) => [e.action, e.key_id, e.detail?.replaces ?? null]);
+    (await sb.json<{ events: AuditEvent[] }>(['audit', '--key', ref])).events.map((e) => [e.action, e.key_id, e.detail?.replaces ?? null]).reverse();
 
   beforeAll(async () => {
     await sb.json(['workspaces', 'add', 'Acme', '--platform', 'intercom', '--id', 'acme']);

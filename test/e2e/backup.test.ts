@@ -124,7 +124,7 @@ describe('octo restore', () => {
     expect(now.tables.keys).toEqual(backedUp.tables.keys);
     expect(now.tables.audit!.slice(0, -1)).toEqual(backedUp.tables.audit);
     const { events } = await sb.json<{ events: { action: string; actor: string; detail: { file: string } }[] }>(['audit']);
-    expect(events.at(-1)).toMatchObject({ action: 'keystore.restore', actor: 'tester', detail: { file } });
+    expect(events[0]).toMatchObject({ action: 'keystore.restore', actor: 'tester', detail: { file } });
     // the restored sealed key opens again with the same master key
     const copy = await sb.run(['keys', 'copy', wsKey, '--print']);
     expect(copy.stdout.trim()).toBe(wsSecret);

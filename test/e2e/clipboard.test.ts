@@ -1,28 +1,9 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Sandbox } from '../helpers/cli.js';
+import { startXvfb } from '../helpers/xvfb.js';
 
-/**
- * The clipboard, for real: a private Xvfb display and the system xsel (both Debian packages,
- * installed by scripts/ensure-test-deps.sh before `npm test`).
- */
-function startXvfb(): Promise<{ proc: ChildProcess; display: string }> {
-  return new Promise((resolve, reject) => {
-    // -displayfd: Xvfb picks a free display number and writes it to fd 3 once it is ready.
-    const proc = spawn('Xvfb', ['-displayfd', '3', '-nolisten', 'tcp'], { stdio: ['ignore', 'ignore', 'pipe', 'pipe'] });
-    let out = '';
-    const timer = setTimeout(() => reject(new Error('Xvfb did not start')), 10_000);
-    proc.on('error', reject);
-    (proc.stdio[3] as NodeJS.ReadableStream).on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('\n')) {
-        clearTimeout(timer);
-        resolve({ proc, display: `:${out.trim()}` });
-      }
-    });
-  });
-}
-
+// The clipboard, for real: a private Xvfb display and the system xsel.
 describe('keys copy to the clipboard', () => {
   const sb = new Sandbox();
   let xvfb: { proc: ChildProcess; display: string };

@@ -224,8 +224,9 @@ describe('keys: create, list, show, copy, scope, rotate, revoke', () => {
     const revoked = await sb.json<{ keys: KeyObject[] }>(['keys', 'list', '--status', 'revoked']);
     expect(revoked.keys.map((k) => k.id)).toContain(b.key.id);
     const { events } = await sb.json<{ events: { action: string; key_id: string; detail: Record<string, unknown> | null }[] }>(['audit', '--key', b.key.id]);
-    expect(events.map((e) => e.action)).toEqual(['key.create', 'key.revoke']);
-    expect(events[1]!.detail).toEqual({ reason: 'leaked in a screenshot' });
+    // Newest first, as a log is read.
+    expect(events.map((e) => e.action)).toEqual(['key.revoke', 'key.create']);
+    expect(events[0]!.detail).toEqual({ reason: 'leaked in a screenshot' });
   });
 
   it('stores --expires-in as a lifetime from creation', async () => {

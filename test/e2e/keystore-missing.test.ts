@@ -39,13 +39,20 @@ const EXISTING: Record<string, ExistingRow> = {
     empty: { code: 1, error: 'not_found' },
   },
   backup: { args: (sb) => ['backup', join(sb.dir, 'backup.db')], empty: { code: 1, error: 'not_found' } },
-  // Changes to a key or webhook that must already be there: nothing to change in a new keystore.
+  // Changes to a key, subject or webhook that must already be there: nothing to change in a new keystore.
   'keys scope': { args: () => ['keys', 'scope', 'key_abc', '--add', 'posts:read'], empty: { code: 1, error: 'not_found' } },
   'keys rotate': { args: () => ['keys', 'rotate', 'key_abc'], empty: { code: 1, error: 'not_found' } },
   'keys revoke': { args: () => ['keys', 'revoke', 'key_abc', '--yes'], empty: { code: 1, error: 'not_found' } },
   'webhooks remove': { args: () => ['webhooks', 'remove', 'wh_abc', '--yes'], empty: { code: 1, error: 'not_found' } },
   'webhooks rotate-secret': { args: () => ['webhooks', 'rotate-secret', 'wh_abc'], empty: { code: 1, error: 'not_found' } },
   'webhooks test': { args: () => ['webhooks', 'test', 'wh_abc'], empty: { code: 1, error: 'not_found' } },
+  'keys rename': { args: () => ['keys', 'rename', 'key_abc', 'CI'], empty: { code: 1, error: 'not_found' } },
+  'workspaces rename': { args: () => ['workspaces', 'rename', 'acme', 'Acme'], empty: { code: 1, error: 'not_found' } },
+  'workspaces remove': { args: () => ['workspaces', 'remove', 'acme', '--yes'], empty: { code: 1, error: 'not_found' } },
+  'wabas rename': { args: () => ['wabas', 'rename', 'wa1', 'WABA'], empty: { code: 1, error: 'not_found' } },
+  'wabas remove': { args: () => ['wabas', 'remove', 'wa1', '--yes'], empty: { code: 1, error: 'not_found' } },
+  'channels rename': { args: () => ['channels', 'rename', 'sms1', 'SMS'], empty: { code: 1, error: 'not_found' } },
+  'channels remove': { args: () => ['channels', 'remove', 'sms1', '--yes'], empty: { code: 1, error: 'not_found' } },
 };
 
 describe('only a command that adds something creates a keystore', () => {
@@ -113,5 +120,28 @@ describe('only a command that adds something creates a keystore', () => {
     const r = await sb.run(['scopes', 'list', '--db', typo, '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect(existsSync(typo)).toBe(false);
+  });
+});
+
+describe('a PostgreSQL URL (SPEC §11, not built yet) is refused, never taken for a file name', () => {
+  const sb = new Sandbox();
+  afterAll(() => sb.cleanup());
+  const url = 'postgres://octo:s3cr3t-pw@127.0.0.1:1/octo';
+
+  it.each([
+    ['keys list', ['keys', 'list'], 'OCTO_DB'],
+    ['keys verify', ['keys', 'verify', KEY], 'OCTO_DB'],
+    ['workspaces add', ['workspaces', 'add', 'Acme', '--platform', 'intercom'], 'OCTO_DB'],
+    ['keys list --db', ['keys', 'list', '--db', url], '--db'],
+  ])('%s: exit 1, keystore_unsupported, the password masked, nothing created', async (_name, args, source) => {
+    const env = source === 'OCTO_DB' ? { OCTO_DB: url } : {};
+    const human = await sb.run(args, { env, cwd: sb.dir });
+    expect(human.code).toBe(1);
+    expect(human.stderr).toContain(`postgres://octo:***@127.0.0.1:1/octo (named by ${source})`);
+    const json = await sb.run([...args, '--json'], { env, cwd: sb.dir });
+    expect(json.code).toBe(1);
+    expect((JSON.parse(json.stderr) as { error: { code: string } }).error.code).toBe('keystore_unsupported');
+    for (const r of [human, json]) expect(r.stdout + r.stderr).not.toContain('s3cr3t-pw');
+    expect(existsSync(join(sb.dir, 'postgres:'))).toBe(false);
   });
 });

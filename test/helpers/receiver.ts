@@ -13,6 +13,16 @@ export interface Received {
 /** What to answer to the n-th request (from 0): a status, or 'hang' (never answer). */
 export type Answer = number | 'hang';
 
+/** Answers as a real handler does: 204 when `verify` (a receiver library's check) accepts the delivery, else 400. */
+export const answerIfVerified = (verify: (req: Received) => unknown) => (_n: number, req: Received): Answer => {
+  try {
+    verify(req);
+    return 204;
+  } catch {
+    return 400;
+  }
+};
+
 /**
  * A webhook receiver on 127.0.0.1 (port 0) that records every request, byte for byte, and answers
  * as told. Hung requests are dropped at close().

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { SubjectType } from '../../src/core/model.js';
-import { KeystoreUnavailable, NotAKeystore, UniqueViolation, type UniqueRule } from '../../src/store/errors.js';
+import { KeystoreUnavailable, NotAKeystore, ParentRemoved, UniqueViolation, type UniqueRule } from '../../src/store/errors.js';
 import type { Keystore } from '../../src/store/keystore.js';
 import type { NewKey } from '../../src/store/records.js';
 import type { SqliteKeystore } from '../../src/store/sqlite/keystore.js';
@@ -45,6 +45,27 @@ function seeded(): Keystore {
 const delivery = (id: string) => ({
   id, webhookId: 'wh_1', eventId: 'evt_1', eventType: 'message.sent', payload: '{}', status: 'pending' as const,
   attempts: 0, nextAttemptAt: 1, createdAt: 1,
+});
+
+describe('ParentRemoved: an insert under a subject removed meanwhile', () => {
+  it.each<[string, (s: Keystore) => void]>([
+    ['a key of a removed workspace', (s) => { s.keys.revoke('key_1', 2, null); s.subjects.markRemoved('workspace', 'acme', 2); s.keys.insert(key({ type: 'workspace', id: 'acme' })); }],
+    ['a WABA under a removed workspace', (s) => { s.subjects.markRemoved('workspace', 'acme', 2); s.subjects.addWaba({ id: 'b2', name: 'B2', workspaceId: 'acme', createdAt: 2 }); }],
+    ['a number under a removed WABA', (s) => { s.subjects.markRemoved('waba', 'b1', 2); s.subjects.addChannel({ id: 'n1', name: 'N1', workspaceId: 'acme', type: 'whatsapp', wabaId: 'b1', createdAt: 2 }); }],
+  ])('%s is not_found, and nothing of the transaction is written', (_what, write) => {
+    const store = seeded();
+    const before = store.summary();
+    let caught: unknown;
+    try {
+      store.transaction(() => write(store));
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(ParentRemoved);
+    expect(caught).toMatchObject({ code: 'not_found', message: expect.stringMatching(/was removed meanwhile/) });
+    expect(store.summary()).toEqual(before);
+    expect(store.subjects.listWorkspaces().map((w) => w.id)).toEqual(['acme']);
+  });
 });
 
 describe('UniqueViolation names the rule a write would break', () => {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteKeystore } from '../../src/store/sqlite/keystore.js';
 import * as m0001 from '../../src/store/sqlite/migrations/0001-initial.js';
+import * as m0002 from '../../src/store/sqlite/migrations/0002-webhooks.js';
 import { SCHEMA_VERSION } from '../../src/store/sqlite/migrations/index.js';
 
 const dirs: string[] = [];
@@ -44,6 +45,37 @@ describe('migration 0002 (webhooks)', () => {
       expect(() => store.webhooks.insertDelivery({ ...row, status: 'pending', nextAttemptAt: null })).toThrow(/CHECK/);
       expect(() => store.webhooks.insertDelivery({ ...row, status: 'succeeded', nextAttemptAt: 5 })).toThrow(/CHECK/);
       expect(() => store.webhooks.insert({ id: 'wh_2', url: 'x', events: [], workspaceId: 'nope', createdAt: 1 })).toThrow(/FOREIGN KEY/);
+    } finally {
+      store.close();
+    }
+  });
+});
+
+describe('migration 0005 (webhook signature scheme)', () => {
+  it('upgrades a version 2 keystore: its endpoints keep signing the octo way', () => {
+    const path = tempDb();
+    const v2 = new Database(path);
+    m0001.up(v2);
+    m0002.up(v2);
+    v2.pragma('user_version = 2');
+    v2.prepare("INSERT INTO webhooks (id, url, events, workspace_id, created_at) VALUES ('wh_old', 'http://127.0.0.1:1/', '[]', NULL, 1)").run();
+    v2.close();
+
+    const store = SqliteKeystore.open(path);
+    try {
+      expect(store.webhooks.find('wh_old')?.scheme).toBe('octo');
+      store.webhooks.insert({ id: 'wh_new', url: 'http://127.0.0.1:1/', events: [], workspaceId: null, scheme: 'standard-webhooks', createdAt: 2 });
+      expect(store.webhooks.list().map((w) => [w.id, w.scheme])).toEqual([['wh_old', 'octo'], ['wh_new', 'standard-webhooks']]);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('refuses a scheme it does not know', () => {
+    const store = SqliteKeystore.open(tempDb());
+    try {
+      const row = { id: 'wh_1', url: 'x', events: [], workspaceId: null, createdAt: 1 };
+      expect(() => store.webhooks.insert({ ...row, scheme: 'svix' as 'octo' })).toThrow(/CHECK/);
     } finally {
       store.close();
     }

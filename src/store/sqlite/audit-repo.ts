@@ -17,8 +17,11 @@ export class AuditRepo implements AuditRepository {
     ).run(e.at, e.actor, e.action, e.keyId, e.subjectType, e.subjectId, e.detail ? JSON.stringify(e.detail) : null);
   }
 
-  /** Oldest first; with `keyId`, every event that touched that key. */
-  list(filter: { keyId?: string; since?: number }): (AuditEntry & { id: number })[] {
+  /**
+   * Oldest first, or newest first with `newestFirst` (index audit_at either way, so `limit` reads
+   * that many rows); with `keyId`, every event that touched that key.
+   */
+  list(filter: { keyId?: string; since?: number; newestFirst?: boolean; limit?: number }): (AuditEntry & { id: number })[] {
     const where: string[] = [];
     const args: (string | number)[] = [];
     if (filter.keyId) {
@@ -27,7 +30,9 @@ export class AuditRepo implements AuditRepository {
       args.push(filter.keyId, filter.keyId);
     }
     if (filter.since !== undefined) { where.push('at >= ?'); args.push(filter.since); }
-    const sql = `SELECT * FROM audit ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY at, id`;
+    const direction = filter.newestFirst ? 'DESC' : 'ASC';
+    let sql = `SELECT * FROM audit ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY at ${direction}, id ${direction}`;
+    if (filter.limit !== undefined) { sql += ' LIMIT ?'; args.push(filter.limit); }
     return this.db.prepare<(string | number)[], AuditRow>(sql).all(...args).map((r) => ({
       id: r.id,
       at: r.at,

@@ -1,5 +1,5 @@
 import type { SubjectType } from '../../core/model.js';
-import { KeystoreUnavailable, UniqueViolation, type UniqueRule } from '../errors.js';
+import { KeystoreUnavailable, ParentRemoved, UniqueViolation, type UniqueRule } from '../errors.js';
 
 /*
  * The one place that reads better-sqlite3's error codes (besides opening, in open.ts): each driver
@@ -40,6 +40,8 @@ export function storeError(err: unknown, location: string): unknown {
     const [rule, subjectType] = RULES[constraint] ?? ['unknown', null];
     return withCause(new UniqueViolation(rule, subjectType, constraint), err);
   }
+  // Migration 0003's triggers: an insert under a removed subject (their RAISE message says which).
+  if (code === 'SQLITE_CONSTRAINT_TRIGGER') return withCause(new ParentRemoved(message), err);
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return withCause(new KeystoreUnavailable('busy', location), err);
   if (code === 'SQLITE_FULL') return withCause(new KeystoreUnavailable('full', location), err);
   if (code.startsWith('SQLITE_IOERR') || code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_READONLY')) {

@@ -1,10 +1,22 @@
 import type { KeyEnv, KeyKind } from '../../core/key-format.js';
-import type { ChannelType, KeyRecord, KeyState, SubjectRef, SubjectType } from '../../core/model.js';
+import type { ChannelType, KeyRecord, KeySort, KeyState, SubjectRef, SubjectType } from '../../core/model.js';
 import type { Statement } from 'better-sqlite3';
 import type { KeysRepository } from '../keystore.js';
-import type { KeyFilter, NewKey } from '../records.js';
+import type { KeyFilter, KeyStateRow, NewKey } from '../records.js';
 import { raiseStoreErrors, storeError } from './errors.js';
 import type { Db } from './open.js';
+
+/**
+ * ORDER BY for each sort, `#` standing for its direction. A key never used counts as used longest
+ * ago, and one that never expires as expiring last, in both directions. The id breaks ties, so an
+ * order is the same on every run.
+ */
+const ORDER_BY: Record<KeySort['by'], string> = {
+  created: 'k.created_at #, k.id #',
+  'last-used': 'k.last_used_at #, k.id #',
+  name: 'COALESCE(k.name, w.name, c.name, b.name) COLLATE NOCASE #, k.id #',
+  expires: '(k.expires_at IS NULL) #, k.expires_at #, k.id #',
+};
 
 interface KeyRow {
   id: string; kind: KeyKind; name: string | null; env: KeyEnv | null;
@@ -55,6 +67,28 @@ function toRecord(r: KeyRow): KeyRecord {
     replaces: r.replaces,
     rateLimit: r.rate_limit === null || r.rate_window_s === null ? null : { limit: r.rate_limit, window_s: r.rate_window_s },
   };
+}
+
+/** The SELECT of `iterate` for a filter (exported so a test can ask SQLite how it runs it). */
+export function listQuery(filter: KeyFilter): { sql: string; args: (string | number)[] } {
+  const where: string[] = [];
+  const args: (string | number)[] = [];
+  if (filter.kind) { where.push('k.kind = ?'); args.push(filter.kind); }
+  if (filter.states) { where.push(`k.state IN (${filter.states.map(() => '?').join(', ')})`); args.push(...filter.states); }
+  if (filter.workspaceId) {
+    where.push('COALESCE(k.workspace_id, c.workspace_id, b.workspace_id) = ?');
+    args.push(filter.workspaceId);
+  }
+  if (filter.nameContains !== undefined) {
+    // LIKE, with its wildcards escaped: `--name 100%` means the characters 100%.
+    where.push(`COALESCE(k.name, w.name, c.name, b.name) LIKE ? ESCAPE '\\'`);
+    args.push(`%${filter.nameContains.replace(/[\\%_]/g, '\\$&')}%`);
+  }
+  const sort = filter.sort ?? { by: 'created', descending: false };
+  const order = ORDER_BY[sort.by].replaceAll('#', sort.descending ? 'DESC' : 'ASC');
+  let sql = `${SELECT} ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY ${order}`;
+  if (filter.limit !== undefined) { sql += ' LIMIT ?'; args.push(filter.limit); }
+  return { sql, args };
 }
 
 const SUBJECT_COLUMN: Record<SubjectType, string> = { workspace: 'workspace_id', channel: 'channel_id', waba: 'waba_id' };
@@ -130,26 +164,43 @@ export class KeysRepo implements KeysRepository {
     return r && toRecord(r);
   }
 
+  /** Every key of a subject, whatever its state, oldest first. */
+  forSubject(subjectType: SubjectType, subjectId: string): KeyRecord[] {
+    return this.db.prepare<[string], KeyRow>(`${SELECT} WHERE k.${SUBJECT_COLUMN[subjectType]} = ? ORDER BY k.created_at, k.id`)
+      .all(subjectId).map(toRecord);
+  }
+
+  rename(id: string, name: string): void {
+    this.db.prepare('UPDATE keys SET name = ? WHERE id = ?').run(name, id);
+  }
+
   /** The sealed secret of a workspace, channel or WABA key (null for bearer keys). */
   sealedSecret(id: string): Buffer | null {
     return this.db.prepare<[string], { secret_sealed: Buffer | null }>('SELECT secret_sealed FROM keys WHERE id = ?')
       .get(id)?.secret_sealed ?? null;
   }
 
-  /** Streams records, oldest first, so that a listing of 100,000 keys never sits in memory whole. */
+  /**
+   * Streams records (oldest first unless `sort` says otherwise), so that a listing of 100,000 keys
+   * never sits in memory whole; with `limit` and the default order, only that many rows are read
+   * (index keys_created).
+   */
   *iterate(filter: KeyFilter = {}): IterableIterator<KeyRecord> {
-    const where: string[] = [];
-    const args: string[] = [];
-    if (filter.kind) { where.push('k.kind = ?'); args.push(filter.kind); }
-    if (filter.states) { where.push(`k.state IN (${filter.states.map(() => '?').join(', ')})`); args.push(...filter.states); }
-    if (filter.workspaceId) {
-      where.push('COALESCE(k.workspace_id, c.workspace_id, b.workspace_id) = ?');
-      args.push(filter.workspaceId);
-    }
-    const sql = `${SELECT} ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY k.created_at, k.id`;
+    const { sql, args } = listQuery(filter);
     // The caller's own errors are not thrown in here: what is caught is the driver's, reading.
     try {
-      for (const r of this.db.prepare<string[], KeyRow>(sql).iterate(...args)) yield toRecord(r);
+      for (const r of this.db.prepare<(string | number)[], KeyRow>(sql).iterate(...args)) yield toRecord(r);
+    } catch (err) {
+      throw storeError(err, this.location);
+    }
+  }
+
+  *states(): IterableIterator<KeyStateRow> {
+    const rows = this.db.prepare<[], [string, KeyKind, KeyRecord['state'], number | null, number | null]>(
+      'SELECT id, kind, state, expires_at, grace_until FROM keys',
+    ).raw();
+    try {
+      for (const [id, kind, state, expiresAt, graceUntil] of rows.iterate()) yield { id, kind, state, expiresAt, graceUntil };
     } catch (err) {
       throw storeError(err, this.location);
     }

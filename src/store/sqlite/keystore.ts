@@ -1,12 +1,13 @@
 import type { Statement } from 'better-sqlite3';
-import type { Keystore, RestoreSource } from '../keystore.js';
+import type { Keystore, KeystoreLook, RestoreSource } from '../keystore.js';
 import type { KeystoreSummary } from '../records.js';
 import { AuditRepo } from './audit-repo.js';
 import { backupDatabase, replaceDatabase, summarise } from './backup.js';
 import { storeError } from './errors.js';
 import { KeysRepo } from './keys-repo.js';
 import { MetaRepo } from './meta-repo.js';
-import { openDatabase, openEmptyDatabase, type Db } from './open.js';
+import { SCHEMA_VERSION } from './migrations/index.js';
+import { openDatabase, openDatabaseAsIs, openEmptyDatabase, type Db } from './open.js';
 import { SubjectsRepo } from './subjects-repo.js';
 import { WalIndexWatch } from './wal-index.js';
 import { WebhooksRepo } from './webhooks-repo.js';
@@ -50,6 +51,15 @@ export class SqliteKeystore implements Keystore {
 
   static open(path: string): SqliteKeystore {
     return new SqliteKeystore(openDatabase(path), path);
+  }
+
+  /** The schema version this octo writes (and migrates an older keystore to). */
+  static readonly schemaVersion = SCHEMA_VERSION;
+
+  /** The keystore file at `path` as it is: no file made, no pragma, no migration (openDatabaseAsIs). */
+  static asIs(path: string): KeystoreLook {
+    const { db, version } = openDatabaseAsIs(path);
+    return { store: new SqliteKeystore(db, path), schemaVersion: version };
   }
 
   /** An empty keystore that lives in memory only: a read of a keystore not created yet. */

@@ -53,8 +53,37 @@ function prepareFile(path: string): void {
   } catch (err) {
     throw cannotOpen(path, err);
   }
+  refuseFolder(path);
+}
+
+function refuseFolder(path: string): void {
   if (statSync(path).isDirectory()) {
     throw new NotAKeystore(`${path} is a folder, not a keystore file`, 'pass --db with a file path, e.g. --db ~/octo/keystore.db');
+  }
+}
+
+/**
+ * An existing keystore file opened as it is, for a look that changes nothing (`octo status`): no
+ * folder or file created, no pragma set, no migration, so an older schema is reported as it is.
+ * The same refusals as openDatabase: a folder, a file that is not SQLite, another program's
+ * database, a schema newer than ours.
+ */
+export function openDatabaseAsIs(path: string): { db: Db; version: number } {
+  let db: Db;
+  try {
+    refuseFolder(path);
+    db = new Database(path, { fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+  } catch (err) {
+    if (err instanceof OctoError) throw err;
+    throw cannotOpen(path, err);
+  }
+  try {
+    checkIsOurs(db, path);
+    return { db, version: db.pragma('user_version', { simple: true }) as number };
+  } catch (err) {
+    db.close();
+    if (err instanceof OctoError) throw err;
+    throw cannotOpen(path, err);
   }
 }
 

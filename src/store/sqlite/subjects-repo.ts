@@ -1,5 +1,6 @@
 import type { Channel, ChannelType, Platform, SubjectType, Waba, Workspace } from '../../core/model.js';
 import type { SubjectRefMatch, SubjectsRepository } from '../keystore.js';
+import type { Dependants, SubjectRow } from '../records.js';
 import { raiseStoreErrors } from './errors.js';
 import type { Db } from './open.js';
 
@@ -17,12 +18,19 @@ const toChannel = (r: ChannelRow): Channel => ({
 
 const TABLE: Record<SubjectType, string> = { workspace: 'workspaces', waba: 'wabas', channel: 'channels' };
 
-/** Workspaces, WABAs and channels. Names are unique per subject type, so a name identifies one. */
+type RawRef = { id: string; name: string; removed_at: number | null };
+const toRef = (r: RawRef): SubjectRow => ({ id: r.id, name: r.name, removedAt: r.removed_at });
+
+/**
+ * Workspaces, WABAs and channels. Names are unique per subject type, so a name identifies one.
+ * A removed subject stays as a tombstone that only references (findRef, clash) and key records
+ * see: lookups by id and listings never return it, so the verifier cannot send through it.
+ */
 export class SubjectsRepo implements SubjectsRepository {
   private readonly channelById;
 
   constructor(private readonly db: Db, private readonly location: string) {
-    this.channelById = db.prepare<[string], ChannelRow>('SELECT * FROM channels WHERE id = ?');
+    this.channelById = db.prepare<[string], ChannelRow>('SELECT * FROM channels WHERE id = ? AND removed_at IS NULL');
   }
 
   addWorkspace(w: Workspace): void {
@@ -40,31 +48,70 @@ export class SubjectsRepo implements SubjectsRepository {
       .run(c.id, c.name, c.workspaceId, c.type, c.wabaId, c.createdAt);
   }
 
-  /** Rows whose id or name is exactly `ref`, else whose id starts with it (for unique prefixes). */
+  /**
+   * The row whose id or name is exactly `ref` (a tombstone too, so that the caller can say it was
+   * removed), else the live rows whose id starts with it (for unique prefixes).
+   */
   findRef(type: SubjectType, ref: string): SubjectRefMatch {
     const table = TABLE[type];
     // An id match wins over a name match (a keystore from before names were kept apart from ids may
     // hold a name that is another subject's id).
-    const exact = this.db.prepare<[{ ref: string }], { id: string; name: string }>(
-      `SELECT id, name FROM ${table} WHERE id = @ref OR name = @ref ORDER BY id = @ref DESC LIMIT 1`,
+    const exact = this.db.prepare<[{ ref: string }], RawRef>(
+      `SELECT id, name, removed_at FROM ${table} WHERE id = @ref OR name = @ref ORDER BY id = @ref DESC LIMIT 1`,
     ).get({ ref });
-    if (exact) return { exact, byPrefix: [] };
-    const byPrefix = this.db.prepare<[{ ref: string }], { id: string; name: string }>(
-      `SELECT id, name FROM ${table} WHERE substr(id, 1, length(@ref)) = @ref ORDER BY id LIMIT 11`,
+    if (exact) return { exact: toRef(exact), byPrefix: [] };
+    const byPrefix = this.db.prepare<[{ ref: string }], RawRef>(
+      `SELECT id, name, removed_at FROM ${table} WHERE substr(id, 1, length(@ref)) = @ref AND removed_at IS NULL ORDER BY id LIMIT 11`,
     ).all({ ref });
-    return { exact: undefined, byPrefix };
+    return { exact: undefined, byPrefix: byPrefix.map(toRef) };
   }
 
   /**
    * A subject of `type` that a new one with this id and name would collide with or shadow: one
    * whose id or name is either of them (a name equal to another's id would make `--workspace NAME`
-   * ambiguous). Id collisions first, then names.
+   * ambiguous). Id collisions first, then names. Tombstones count: their ids and names stay taken.
    */
-  clash(type: SubjectType, id: string, name: string): { id: string; name: string } | undefined {
-    return this.db.prepare<[{ id: string; name: string }], { id: string; name: string }>(
-      `SELECT id, name FROM ${TABLE[type]} WHERE id IN (@id, @name) OR name IN (@id, @name)
+  clash(type: SubjectType, id: string, name: string): SubjectRow | undefined {
+    const r = this.db.prepare<[{ id: string; name: string }], RawRef>(
+      `SELECT id, name, removed_at FROM ${TABLE[type]} WHERE id IN (@id, @name) OR name IN (@id, @name)
        ORDER BY id = @id DESC, name = @name DESC LIMIT 1`,
     ).get({ id, name });
+    return r && toRef(r);
+  }
+
+  /** Another subject of `type` (tombstones too) whose id or name is `name`: renaming `id` to it would clash. */
+  renameClash(type: SubjectType, id: string, name: string): SubjectRow | undefined {
+    const r = this.db.prepare<[{ id: string; name: string }], RawRef>(
+      `SELECT id, name, removed_at FROM ${TABLE[type]} WHERE id != @id AND (id = @name OR name = @name)
+       ORDER BY id = @name DESC LIMIT 1`,
+    ).get({ id, name });
+    return r && toRef(r);
+  }
+
+  /** Returns false when the subject is not there, or was removed meanwhile. */
+  rename(type: SubjectType, id: string, name: string): boolean {
+    return this.db.prepare(`UPDATE ${TABLE[type]} SET name = ? WHERE id = ? AND removed_at IS NULL`).run(name, id).changes === 1;
+  }
+
+  /** Makes the subject a tombstone; false when it was removed already. */
+  markRemoved(type: SubjectType, id: string, at: number): boolean {
+    return this.db.prepare(`UPDATE ${TABLE[type]} SET removed_at = ? WHERE id = ? AND removed_at IS NULL`).run(at, id).changes === 1;
+  }
+
+  /** The live channels, WABAs and webhook endpoints under a workspace, or the numbers of a WABA. */
+  dependants(type: SubjectType, id: string): Dependants {
+    const none: Dependants = { channels: [], wabas: [], webhooks: [] };
+    if (type === 'channel') return none;
+    const column = type === 'workspace' ? 'workspace_id' : 'waba_id';
+    const named = (sql: string) => this.db.prepare<[string], { id: string; name: string }>(sql).all(id);
+    return {
+      channels: named(`SELECT id, name FROM channels WHERE ${column} = ? AND removed_at IS NULL ORDER BY created_at, id`),
+      wabas: type === 'workspace' ? named('SELECT id, name FROM wabas WHERE workspace_id = ? AND removed_at IS NULL ORDER BY created_at, id') : [],
+      webhooks: type === 'workspace'
+        ? this.db.prepare<[string], { id: string; url: string }>(
+          'SELECT id, url FROM webhooks WHERE workspace_id = ? AND removed_at IS NULL ORDER BY created_at, id').all(id)
+        : [],
+    };
   }
 
   workspace(id: string): Workspace | undefined {
@@ -83,23 +130,23 @@ export class SubjectsRepo implements SubjectsRepository {
   }
 
   listWorkspaces(): Workspace[] {
-    return this.db.prepare<[], WorkspaceRow>('SELECT * FROM workspaces ORDER BY created_at, id').all().map(toWorkspace);
+    return this.db.prepare<[], WorkspaceRow>('SELECT * FROM workspaces WHERE removed_at IS NULL ORDER BY created_at, id').all().map(toWorkspace);
   }
 
   listWabas(workspaceId?: string): Waba[] {
     const rows = workspaceId
-      ? this.db.prepare<[string], WabaRow>('SELECT * FROM wabas WHERE workspace_id = ? ORDER BY created_at, id').all(workspaceId)
-      : this.db.prepare<[], WabaRow>('SELECT * FROM wabas ORDER BY created_at, id').all();
+      ? this.db.prepare<[string], WabaRow>('SELECT * FROM wabas WHERE workspace_id = ? AND removed_at IS NULL ORDER BY created_at, id').all(workspaceId)
+      : this.db.prepare<[], WabaRow>('SELECT * FROM wabas WHERE removed_at IS NULL ORDER BY created_at, id').all();
     return rows.map(toWaba);
   }
 
   listChannels(filter: { workspaceId?: string; wabaId?: string; type?: ChannelType } = {}): Channel[] {
-    const where: string[] = [];
+    const where: string[] = ['removed_at IS NULL'];
     const args: string[] = [];
     if (filter.workspaceId) { where.push('workspace_id = ?'); args.push(filter.workspaceId); }
     if (filter.wabaId) { where.push('waba_id = ?'); args.push(filter.wabaId); }
     if (filter.type) { where.push('type = ?'); args.push(filter.type); }
-    const sql = `SELECT * FROM channels ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY created_at, id`;
+    const sql = `SELECT * FROM channels WHERE ${where.join(' AND ')} ORDER BY created_at, id`;
     return this.db.prepare<string[], ChannelRow>(sql).all(...args).map(toChannel);
   }
 }

@@ -1,9 +1,12 @@
+import type { WebhookScheme } from '../../core/webhook-model.js';
 import type { WebhooksRepository } from '../keystore.js';
 import type { AttemptRecord, DeliveryRecord, DeliveryStatus, WebhookRecord, WebhookSecretRow } from '../records.js';
 import { raiseStoreErrors } from './errors.js';
 import type { Db } from './open.js';
 
-interface WebhookRow { id: string; url: string; events: string; workspace_id: string | null; created_at: number; removed_at: number | null }
+interface WebhookRow {
+  id: string; url: string; events: string; workspace_id: string | null; scheme: WebhookScheme; created_at: number; removed_at: number | null;
+}
 interface SecretRow { generation: number; secret_sealed: Buffer; masked: string; created_at: number; expires_at: number | null }
 interface DeliveryRow {
   id: string; webhook_id: string; event_id: string; event_type: string; payload: string; status: DeliveryStatus;
@@ -13,7 +16,7 @@ interface AttemptRow { delivery_id: string; at: number; code: number | null; err
 
 const toWebhook = (r: WebhookRow): WebhookRecord => ({
   id: r.id, url: r.url, events: JSON.parse(r.events) as string[], workspaceId: r.workspace_id,
-  createdAt: r.created_at, removedAt: r.removed_at,
+  scheme: r.scheme, createdAt: r.created_at, removedAt: r.removed_at,
 });
 const toSecret = (r: SecretRow): WebhookSecretRow => ({
   generation: r.generation, sealed: r.secret_sealed, masked: r.masked, createdAt: r.created_at, expiresAt: r.expires_at,
@@ -41,9 +44,10 @@ export class WebhooksRepo implements WebhooksRepository {
       VALUES (@id, @webhookId, @eventId, @eventType, @payload, @status, @attempts, @nextAttemptAt, @createdAt)`);
   }
 
-  insert(w: Omit<WebhookRecord, 'removedAt'>): void {
-    this.db.prepare('INSERT INTO webhooks (id, url, events, workspace_id, created_at) VALUES (?, ?, ?, ?, ?)')
-      .run(w.id, w.url, JSON.stringify(w.events), w.workspaceId, w.createdAt);
+  /** Without a scheme, the keystore's default (`octo`). */
+  insert(w: Omit<WebhookRecord, 'removedAt' | 'scheme'> & { scheme?: WebhookScheme }): void {
+    this.db.prepare('INSERT INTO webhooks (id, url, events, workspace_id, scheme, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(w.id, w.url, JSON.stringify(w.events), w.workspaceId, w.scheme ?? 'octo', w.createdAt);
   }
 
   /** A removed endpoint is found only with `includeRemoved` (its deliveries stay listable). */
