@@ -38,6 +38,9 @@ export const KEYSTORE_ACCESS: Readonly<Record<string, KeystoreAccess>> = {
   serve: 'creates',
   backup: 'existing',
   restore: 'creates',
+  completion: 'none',
+  // Called on a Tab: lists nothing where there is no keystore yet, and never creates one.
+  __complete: 'existing',
 };
 
 export function keystoreAccess(command: string): KeystoreAccess {
