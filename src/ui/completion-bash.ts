@@ -83,28 +83,8 @@ const WALKER = shellCode`_octo() {
   local last=$((\${#words[@]} - 1))
   __octo_cur=\${words[last]}
 
-  # The command named so far, the positional arguments after it, and a flag waiting for its value.
-  for ((i = 1; i < last; i++)); do
-    w=\${words[i]}
-    if [[ -n $flag ]]; then
-      [[ $flag == --db ]] && __octo_db=$w
-      flag=''
-      continue
-    fi
-    case $w in
-      --db=*) __octo_db=\${w#--db=} ;;
-      --*=*) ;;
-      -*) __octo_takes_value "$cmdpath|$w" && flag=$w ;;
-      *)
-        __octo_subs "$cmdpath"
-        if [[ " $__octo_r " == *" $w "* ]]; then
-          if [[ $w == help ]]; then helping=1; else cmdpath=\${cmdpath:+$cmdpath }$w; fi
-        else
-          n=$((n + 1))
-        fi
-        ;;
-    esac
-  done
+  ((last > 0)) || return 0
+  __octo_walk "\${words[@]:1:last-1}"
 
   if [[ -n $flag ]]; then
     __octo_value "$cmdpath|$flag"

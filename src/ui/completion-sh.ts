@@ -1,11 +1,11 @@
-import type { ValueSource } from './command-spec.js';
-import { shellWord, type CompletionTable } from './completion-table.js';
+import { shellCode, shellWord, valueActions, valuedKeys, type CompletionTable } from './completion-table.js';
 
 /**
- * The data half of the bash and zsh scripts, in the syntax both shells read: what follows each
- * command (`__octo_subs`, `__octo_opts`), which flags take a value (`__octo_takes_value`), and
- * what a value or an argument completes to (`__octo_value`, keyed `PATH|--flag` or `PATH|#N`). Each
- * shell supplies the helpers it calls: __octo_add, __octo_list, __octo_keystore, __octo_files.
+ * The half of the bash and zsh scripts written in the syntax both shells read: what follows each
+ * command (`__octo_subs`, `__octo_opts`), which flags take a value (`__octo_takes_value`), what a
+ * value or an argument completes to (`__octo_value`), and the walk over the words typed
+ * (`__octo_walk`). Each shell supplies the helpers these call: __octo_add, __octo_list,
+ * __octo_keystore, __octo_files.
  */
 export function shDataFunctions(table: CompletionTable): string {
   const q = (path: string) => `'${path}'`;
@@ -13,21 +13,7 @@ export function shDataFunctions(table: CompletionTable): string {
   const subs = table.entries.filter((e) => e.subcommands.length)
     .map((e) => `    ${q(e.path)}) __octo_r=${shellWord(e.subcommands.join(' '))} ;;`);
   const opts = table.entries.filter((e) => e.flags.length).map((e) => `    ${q(e.path)}) __octo_add ${words(e.flags)} ;;`);
-  const valued = [
-    ...table.entries.flatMap((e) => e.valued.map((v) => `'${e.path}|${v.flag}'`)),
-    ...table.globals.valued.map((v) => `*'|${v.flag}'`),
-  ];
-  const values = [
-    ...table.entries.flatMap((e) => [
-      ...e.valued.map((v) => [`'${e.path}|${v.flag}'`, v.value] as const),
-      // An argument after the last one is the variadic last one again.
-      ...e.args.map((a) => [a.variadic ? `'${e.path}|#'*` : `'${e.path}|#${a.index}'`, a.value] as const),
-    ]),
-    ...table.globals.valued.map((v) => [`*'|${v.flag}'`, v.value] as const),
-  ].flatMap(([pattern, value]) => {
-    const action = shAction(value);
-    return action ? [`    ${pattern}) ${action} ;;`] : [];
-  });
+  const values = valueActions(table).map(({ key, action }) => `    ${pattern(key)}) ${action} ;;`);
   return `__octo_subs() {
   case $1 in
 ${subs.join('\n')}
@@ -44,7 +30,7 @@ ${opts.join('\n')}
 
 __octo_takes_value() {
   case $1 in
-    ${valued.join('|')}) return 0 ;;
+    ${valuedKeys(table).map(pattern).join('|')}) return 0 ;;
   esac
   return 1
 }
@@ -54,14 +40,38 @@ __octo_value() {
 ${values.join('\n')}
   esac
 }
-`;
+${WALK}`;
 }
 
-function shAction(value: ValueSource): string | null {
-  switch (value.kind) {
-    case 'none': return null;
-    case 'file': return '__octo_files';
-    case 'keystore': return `__octo_keystore ${value.source}`;
-    case 'words': return `${value.list ? '__octo_list' : '__octo_add'} ${value.words.map(shellWord).join(' ')}`;
-  }
+/** A case pattern: the key quoted, its `*` left a wildcard. */
+function pattern(key: string): string {
+  return key.split('*').map((part) => (part ? `'${part}'` : '')).join('*');
 }
+
+const WALK = shellCode`
+# The words before the one completed: the command they name (cmdpath), the arguments after it (n),
+# a flag still waiting for its value (flag), 'help' (helping) and the keystore named (__octo_db).
+__octo_walk() {
+  local w
+  for w in "$@"; do
+    if [[ -n $flag ]]; then
+      [[ $flag == --db ]] && __octo_db=$w
+      flag=''
+      continue
+    fi
+    case $w in
+      --db=*) __octo_db=\${w#--db=} ;;
+      --*=*) ;;
+      -*) __octo_takes_value "$cmdpath|$w" && flag=$w ;;
+      *)
+        __octo_subs "$cmdpath"
+        if [[ " $__octo_r " == *" $w "* ]]; then
+          if [[ $w == help ]]; then helping=1; else cmdpath=\${cmdpath:+$cmdpath }$w; fi
+        else
+          n=$((n + 1))
+        fi
+        ;;
+    esac
+  done
+}
+`;

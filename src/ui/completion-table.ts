@@ -40,6 +40,42 @@ function optionsPart(options: OptionSpec[]): Pick<CompletionEntry, 'flags' | 'va
   };
 }
 
+/**
+ * The keys the scripts look values up by: `PATH|--flag` for an option, `PATH|#N` for the Nth
+ * argument, `PATH|#*` for a variadic last one, `*|--flag` for the program's own options (after
+ * any command). `*` is the only wildcard.
+ */
+export function valuedKeys(table: CompletionTable): string[] {
+  return [
+    ...table.entries.flatMap((e) => e.valued.map((v) => `${e.path}|${v.flag}`)),
+    ...table.globals.valued.map((v) => `*|${v.flag}`),
+  ];
+}
+
+/** Each key and the helper call that offers its values (in every script's words), free text left out. */
+export function valueActions(table: CompletionTable): { key: string; action: string }[] {
+  return [
+    ...table.entries.flatMap((e) => [
+      ...e.valued.map((v) => ({ key: `${e.path}|${v.flag}`, value: v.value })),
+      ...e.args.map((a) => ({ key: `${e.path}|#${a.variadic ? '*' : a.index}`, value: a.value })),
+    ]),
+    ...table.globals.valued.map((v) => ({ key: `*|${v.flag}`, value: v.value })),
+  ].flatMap(({ key, value }) => {
+    const action = helperCall(value);
+    return action ? [{ key, action }] : [];
+  });
+}
+
+/** The helpers each script defines in its own syntax: __octo_add, __octo_list, __octo_keystore, __octo_files. */
+function helperCall(value: ValueSource): string | null {
+  switch (value.kind) {
+    case 'none': return null;
+    case 'file': return '__octo_files';
+    case 'keystore': return `__octo_keystore ${value.source}`;
+    case 'words': return `${value.list ? '__octo_list' : '__octo_add'} ${value.words.map(shellWord).join(' ')}`;
+  }
+}
+
 /** A word for a shell script, single-quoted when it is not plainly safe. */
 export function shellWord(word: string): string {
   return /^[\w.:,@%+=/-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;

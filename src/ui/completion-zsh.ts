@@ -46,29 +46,8 @@ __octo_files() {
 }`;
 
 const WALKER = shellCode`_octo() {
-  local __octo_db='' __octo_r cmdpath='' flag='' helping='' w
-  local -i i n=0
-  for ((i = 2; i < CURRENT; i++)); do
-    w=\${words[i]}
-    if [[ -n $flag ]]; then
-      [[ $flag == --db ]] && __octo_db=$w
-      flag=''
-      continue
-    fi
-    case $w in
-      --db=*) __octo_db=\${w#--db=} ;;
-      --*=*) ;;
-      -*) __octo_takes_value "$cmdpath|$w" && flag=$w ;;
-      *)
-        __octo_subs "$cmdpath"
-        if [[ " $__octo_r " == *" $w "* ]]; then
-          if [[ $w == help ]]; then helping=1; else cmdpath=\${cmdpath:+$cmdpath }$w; fi
-        else
-          n=$((n + 1))
-        fi
-        ;;
-    esac
-  done
+  local __octo_db='' __octo_r cmdpath='' flag='' helping='' n=0
+  __octo_walk "\${(@)words[2,CURRENT-1]}"
 
   if [[ -n $flag ]]; then
     __octo_value "$cmdpath|$flag"
