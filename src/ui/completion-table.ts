@@ -9,11 +9,13 @@ export interface CompletionEntry {
   /** Each spelling of each option that takes a value, with what the value completes to. */
   valued: { flag: string; value: ValueSource }[];
   args: { index: number; variadic: boolean; value: ValueSource }[];
+  /** The one-line help of each subcommand and flag, by name: shown beside them by zsh and fish. */
+  help: Record<string, string>;
 }
 
 export interface CompletionTable {
   /** Options of the program, accepted after any command too. */
-  globals: Pick<CompletionEntry, 'flags' | 'valued'>;
+  globals: Pick<CompletionEntry, 'flags' | 'valued' | 'help'>;
   entries: CompletionEntry[];
 }
 
@@ -23,22 +25,29 @@ const HELP: OptionSpec = { flags: '-h, --help', short: '-h', long: '--help', des
 export function completionTable(program: CommandSpec): CompletionTable {
   return {
     globals: optionsPart([...program.options, HELP]),
-    entries: allCommands(program).map((c) => ({
-      path: c.path,
-      subcommands: c.commands.map((s) => s.name),
-      ...optionsPart(c.path === '' ? [] : c.options),
-      args: c.args.map((a, index) => ({ index, variadic: a.variadic, value: a.value })),
-    })),
+    entries: allCommands(program).map((c) => {
+      const options = optionsPart(c.path === '' ? [] : c.options);
+      return {
+        path: c.path,
+        subcommands: c.commands.map((s) => s.name),
+        ...options,
+        args: c.args.map((a, index) => ({ index, variadic: a.variadic, value: a.value })),
+        help: { ...Object.fromEntries(c.commands.map((s) => [s.name, firstLine(s.description)])), ...options.help },
+      };
+    }),
   };
 }
 
-function optionsPart(options: OptionSpec[]): Pick<CompletionEntry, 'flags' | 'valued'> {
+function optionsPart(options: OptionSpec[]): Pick<CompletionEntry, 'flags' | 'valued' | 'help'> {
   const spellings = (o: OptionSpec) => [o.short, o.long].filter((f): f is string => f !== undefined);
   return {
     flags: options.flatMap(spellings),
     valued: options.flatMap((o) => (o.value ? spellings(o).map((flag) => ({ flag, value: o.value! })) : [])),
+    help: Object.fromEntries(options.flatMap((o) => spellings(o).map((flag) => [flag, firstLine(o.description)]))),
   };
 }
+
+const firstLine = (text: string) => text.split('\n')[0]!;
 
 /**
  * The keys the scripts look values up by: `PATH|--flag` for an option, `PATH|#N` for the Nth

@@ -1,5 +1,5 @@
 import { shDataFunctions } from './completion-sh.js';
-import { shellCode, type CompletionTable } from './completion-table.js';
+import { shellCode, shellWord, type CompletionTable } from './completion-table.js';
 
 export const ZSH_INSTALL = `#   this session:  source <(octo completion zsh)
 #   every session: octo completion zsh > "\${fpath[1]}/_octo"   (then start a new shell)`;
@@ -14,6 +14,7 @@ export function zshScript(table: CompletionTable, version: string): string {
 ${ZSH_INSTALL}
 
 ${shDataFunctions(table)}
+${described(table)}
 ${ZSH_HELPERS}
 ${WALKER}
 if [[ \${zsh_eval_context[-1]} == loadautofunc ]]; then
@@ -21,6 +22,25 @@ if [[ \${zsh_eval_context[-1]} == loadautofunc ]]; then
 else
   compdef _octo octo
 fi
+`;
+}
+
+/** Subcommands and flags with their help beside them (_describe), as \`octo … --help\` lists them. */
+function described(table: CompletionTable): string {
+  const items = (words: string[], help: Record<string, string>) =>
+    words.map((w) => shellWord(`${w.replace(/:/g, '\\:')}:${help[w] ?? ''}`)).join(' ');
+  const arms = table.entries.flatMap((e) => [
+    ...(e.subcommands.length ? [`    'commands|${e.path}') items=(${items(e.subcommands, e.help)}) ;;`] : []),
+    ...(e.flags.length ? [`    'flags|${e.path}') items=(${items(e.flags, e.help)}) ;;`] : []),
+  ]);
+  return `__octo_described() {
+  local -a items
+  case "$1|$2" in
+${arms.join('\n')}
+  esac
+  [[ $1 == flags ]] && items+=(${items(table.globals.flags, table.globals.help)})
+  _describe -t "$1" "\${1%s}" items
+}
 `;
 }
 
@@ -56,11 +76,11 @@ const WALKER = shellCode`_octo() {
     compset -P '*='
     __octo_value "$cmdpath|$flag"
   elif [[ $PREFIX == -* ]]; then
-    __octo_opts "$cmdpath"
+    __octo_described flags "$cmdpath"
   else
     __octo_subs "$cmdpath"
     if [[ -n $__octo_r ]]; then
-      __octo_add \${=__octo_r}
+      __octo_described commands "$cmdpath"
     elif [[ -z $helping ]]; then
       __octo_value "$cmdpath|#$n"
     fi

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KEY_KINDS } from '../../src/core/model.js';
 import { Sandbox } from '../helpers/cli.js';
+import { commandTree, everyCommandAndFlag } from '../helpers/command-tree.js';
 import { hasShell, octoOnPath, runShell, sq, syntaxErrors } from '../helpers/shells.js';
 
 /**
@@ -42,17 +43,22 @@ describe.skipIf(!hasShell('zsh'))(`octo completion zsh${skipped('zsh')}`, () => 
 
   // zsh's completion widgets run only in an interactive line editor: here compadd and compset
   // are stood in for (compadd prints what matches the typed prefix) and _octo is called as zle would.
-  it('completes commands, --kind values, scopes after `posts:` and key ids from the keystore', async () => {
+  async function complete(lines: string[]) {
     const file = await script(sb, 'zsh');
-    const lines = ['octo keys c', 'octo keys list --kind ', 'octo keys create bearer --scope posts:', 'octo keys create bearer --scope=posts:read,acc', 'octo keys show ', 'octo keys create workspace --workspace Ac'];
-    const r = runShell('zsh', ['-f'], [
+    return runShell('zsh', ['-f'], [
       'compdef() { :; }',
       'compadd() { while [[ $1 == -* && $1 != -- ]]; do [[ $1 == -S ]] && shift; shift; done; [[ $1 == -- ]] && shift; local w; for w; do [[ $w == "$PREFIX"* ]] && print -r -- "$IPREFIX$w"; done; }',
+      // _describe NAME... : each "word:help" of the array named last, offered by its word.
+      '_describe() { [[ $1 == -t ]] && shift 2; local -a items=("${(@P)2}"); compadd -- "${items[@]%%:*}"; }',
       'compset() { [[ $1 == -P ]] || return 1; local m=${(M)PREFIX##$~2}; [[ -n $m ]] || return 1; IPREFIX+=$m; PREFIX=${PREFIX#$m}; }',
       `source ${sq(file)}`,
       "__t() { words=(\"$@\"); CURRENT=$#; PREFIX=${words[CURRENT]}; IPREFIX=''; _octo; print -r -- $'\\x1e'; }",
       ...lines.map((line) => `__t ${line.split(' ').map(sq).join(' ')}`),
     ].join('\n'), state.env);
+  }
+
+  it('completes commands, --kind values, scopes after `posts:` and key ids from the keystore', async () => {
+    const r = await complete(['octo keys c', 'octo keys list --kind ', 'octo keys create bearer --scope posts:', 'octo keys create bearer --scope=posts:read,acc', 'octo keys show ', 'octo keys create workspace --workspace Ac']);
     expect(r.stderr).toBe('');
     expect(r.replies).toEqual([
       ['create', 'copy', 'check'],
@@ -63,6 +69,13 @@ describe.skipIf(!hasShell('zsh'))(`octo completion zsh${skipped('zsh')}`, () => 
       ['Acme Corp'],
     ]);
   });
+
+  it('knows every command and option the program defines', async () => {
+    const expected = everyCommandAndFlag(await commandTree());
+    const r = await complete(expected.map((e) => e.line));
+    expect(r.stderr).toBe('');
+    expected.forEach((e, i) => expect(r.replies[i]!.sort(), e.what).toEqual(e.words));
+  });
 });
 
 describe.skipIf(!hasShell('fish'))(`octo completion fish${skipped('fish')}`, () => {
@@ -72,15 +85,21 @@ describe.skipIf(!hasShell('fish'))(`octo completion fish${skipped('fish')}`, () 
     expect(syntaxErrors('fish', await script(sb, 'fish'))).toBe('');
   });
 
-  it('completes commands, --kind values, scopes after `posts:` and key ids from the keystore (complete -C)', async () => {
+  async function complete(lines: string[]) {
     const file = await script(sb, 'fish');
-    const lines = ['octo keys c', 'octo keys list --kind ', 'octo keys create bearer --scope posts:', 'octo keys create bearer --scope=posts:read,acc', 'octo keys show ', 'octo keys create workspace --workspace Ac'];
-    const r = runShell('fish', ['--no-config'], [
+    return runShell('fish', ['--no-config'], [
       `source ${sq(file)}`,
       ...lines.map((line) => `complete -C ${sq(line)}; printf '\\x1e\\n'`),
     ].join('\n'), state.env);
+  }
+  const words = (reply: string[]) => reply.map((c) => c.split('\t')[0]!).sort();
+
+  it('completes commands, --kind values, scopes after `posts:` and key ids from the keystore (complete -C)', async () => {
+    const r = await complete(['octo keys c', 'octo keys list --kind ', 'octo keys create bearer --scope posts:', 'octo keys create bearer --scope=posts:read,acc', 'octo keys show ', 'octo keys create workspace --workspace Ac']);
     expect(r.stderr).toBe('');
-    expect(r.replies.map((reply) => reply.sort())).toEqual([
+    // A subcommand or flag comes with its help, as fish shows it: `create<TAB>create a key: …`.
+    expect(r.replies[0]).toContain('create\tcreate a key: workspace, channel, waba or bearer (asks on a terminal when something is missing)');
+    expect(r.replies.map(words)).toEqual([
       ['check', 'copy', 'create'],
       [...KEY_KINDS].sort(),
       ['posts:read', 'posts:write'],
@@ -89,5 +108,12 @@ describe.skipIf(!hasShell('fish'))(`octo completion fish${skipped('fish')}`, () 
       ['Acme Corp'],
     ]);
     expect(r.replies.flat().join('\n')).not.toContain(state.secret);
+  });
+
+  it('knows every command and option the program defines', async () => {
+    const expected = everyCommandAndFlag(await commandTree());
+    const r = await complete(expected.map((e) => e.line));
+    expect(r.stderr).toBe('');
+    expected.forEach((e, i) => expect(words(r.replies[i]!), e.what).toEqual(e.words));
   });
 });

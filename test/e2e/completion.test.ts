@@ -1,23 +1,12 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lookupArgValues, lookupOptionValues } from '../../src/cli/completion-values.js';
-import { buildProgram } from '../../src/cli/program.js';
-import { commandPath, Session } from '../../src/cli/session.js';
+import { commandPath } from '../../src/cli/session.js';
 import { CHANNEL_TYPES, KEY_KINDS, KEY_STATUSES, PLATFORMS } from '../../src/core/model.js';
-import { Output } from '../../src/ui/output.js';
 import { Sandbox } from '../helpers/cli.js';
+import { commandTree, everyCommandAndFlag } from '../helpers/command-tree.js';
 import { bashWords, octoOnPath, runShell, sq } from '../helpers/shells.js';
-
-/** The program as commander defines it, read here directly: what the scripts must agree with. */
-async function tree(): Promise<Command[]> {
-  const env = {};
-  const session = new Session(new Output({ json: false, color: false, debug: false, env }), env);
-  const all = (c: Command): Command[] => [c, ...c.commands.filter((s) => !(s as unknown as { _hidden: boolean })._hidden).flatMap(all)];
-  return all(await buildProgram(session, ['node', 'octo', '--help']));
-}
-const spellings = (c: Command) => c.options.flatMap((o) => [o.short, o.long].filter((f): f is string => !!f));
 
 describe('octo completion bash, run in a real bash', () => {
   const sb = new Sandbox();
@@ -140,31 +129,17 @@ describe('octo completion bash, run in a real bash', () => {
   });
 
   it('knows every command and option the program defines: subcommands of each group, flags of each command', async () => {
-    const commands = await tree();
-    const [program] = commands;
-    const globals = [...spellings(program!), '-h', '--help'];
-    const lines = commands.flatMap((c) => {
-      const path = commandPath(c);
-      return [`octo ${path}${path ? ' ' : ''}-`, ...(c.commands.length ? [`octo ${path}${path ? ' ' : ''}`] : [])];
-    });
-    const r = complete(lines);
+    const expected = everyCommandAndFlag(await commandTree());
+    const r = complete(expected.map((e) => e.line));
     expect(r.stderr).toBe('');
-    let i = 0;
-    for (const c of commands) {
-      const own = c === program ? [] : spellings(c);
-      expect(r.replies[i++]!.sort(), `flags of \`octo ${commandPath(c)}\``).toEqual([...own, ...globals].sort());
-      if (c.commands.length) {
-        expect(r.replies[i++], `subcommands of \`octo ${commandPath(c)}\``).toEqual(
-          c.commands.filter((s) => !(s as unknown as { _hidden: boolean })._hidden).map((s) => s.name()));
-      }
-    }
+    expected.forEach((e, i) => expect(r.replies[i]!.sort(), e.what).toEqual(e.words));
   });
 });
 
 describe('the completion data', () => {
   it('says what every option value and every argument of the tree completes to (a new option is a decision)', async () => {
     const missing: string[] = [];
-    for (const c of await tree()) {
+    for (const c of await commandTree()) {
       const path = commandPath(c);
       for (const o of c.options) {
         if ((o.required || o.optional) && !lookupOptionValues(path, o.long!)) missing.push(`${path} ${o.long}`);
