@@ -66,6 +66,13 @@ const ARG_VALUES: Readonly<Record<string, ValueSource>> = {
   'webhooks test|id': keystore('webhooks'),
   'webhooks deliveries|id': keystore('webhooks'),
   'completion|shell': words(SHELLS),
+  'workspaces rename|id': keystore('workspaces'),
+  'workspaces remove|id': keystore('workspaces'),
+  'wabas rename|id': keystore('wabas'),
+  'wabas remove|id': keystore('wabas'),
+  'channels rename|id': keystore('channels'),
+  'channels remove|id': keystore('channels'),
+  'new-name': NONE,
   file: FILE,
   paths: FILE,
   // `keys verify [key]` takes the key itself: nothing from the keystore is offered for it.
