@@ -1,7 +1,9 @@
-import { CHANNEL_TYPES, KEY_KINDS, KEY_STATUSES, PLATFORMS } from '../core/model.js';
+import { CHANNEL_TYPES, KEY_KINDS, KEY_SORTS, KEY_STATUSES, PLATFORMS } from '../core/model.js';
 import { ALL_SCOPES } from '../core/scopes.js';
 import { EVENT_TYPES, MESSAGE_EVENTS } from '../core/webhook-events.js';
+import { WEBHOOK_SCHEMES } from '../core/webhook-model.js';
 import type { DynamicSource, ValueSource } from '../ui/command-spec.js';
+import { FORMATS } from '../ui/formats.js';
 
 export const SHELLS = ['bash', 'zsh', 'fish'] as const;
 export type Shell = (typeof SHELLS)[number];
@@ -34,6 +36,12 @@ const OPTION_VALUES: Readonly<Record<string, ValueSource>> = {
   '--events': words(MESSAGE_EVENTS, { list: true }),
   '--event': words(EVENT_TYPES),
   '--body': FILE,
+  '--format': words(FORMATS),
+  // `-created` (newest first) is the same word set with a dash: offered plain, as most people sort.
+  '--sort': words(KEY_SORTS),
+  '--scheme': words(WEBHOOK_SCHEMES),
+  '--dotenv': FILE,
+  '--env-var': NONE,
   'webhooks verify|--endpoint': keystore('webhooks'),
   'keys verify|--endpoint': NONE,
   '--id': NONE,
@@ -49,6 +57,7 @@ const OPTION_VALUES: Readonly<Record<string, ValueSource>> = {
   '--timeout': NONE,
   '--server': NONE,
   '--signature': NONE,
+  '--timestamp': NONE,
   '--tolerance': NONE,
   '--limit': NONE,
   '--host': NONE,
