@@ -48,6 +48,9 @@ export const KEYSTORE_ACCESS: Readonly<Record<string, KeystoreAccess>> = {
   // Looks at the keystore on its own, as it is (app/status.ts): nothing opened through the app
   // context, nothing created or migrated, and a missing one is reported, not thrown.
   status: 'none',
+  completion: 'none',
+  // Called on a Tab: lists nothing where there is no keystore yet, and never creates one.
+  __complete: 'existing',
 };
 
 export function keystoreAccess(command: string): KeystoreAccess {

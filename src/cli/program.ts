@@ -21,6 +21,8 @@ const GROUPS: Record<string, () => Promise<Register>> = {
   backup: () => import('./backup.js').then((m) => m.registerBackup),
   restore: () => import('./backup.js').then((m) => m.registerBackup),
   status: () => import('./status.js').then((m) => m.registerStatus),
+  completion: () => import('./completion.js').then((m) => m.registerCompletion),
+  __complete: () => import('./complete-values.js').then((m) => m.registerCompleteValues),
 };
 
 const KEY_COMMANDS: Record<string, () => Promise<Register>> = {
@@ -33,7 +35,7 @@ const KEY_COMMANDS: Record<string, () => Promise<Register>> = {
 /** Global options that take a value: their value is not a command name. */
 const VALUED_GLOBALS = new Set(['--db']);
 
-function version(): string {
+export function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
 }

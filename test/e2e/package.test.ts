@@ -32,7 +32,7 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('the npm package', () => {
-  it('ships the entry, the bundle, the docs the README points to and the licence, and nothing else', () => {
+  it('ships the entry, the bundle, the docs the README points to, the man page and the licence, and nothing else', () => {
     expect(files).toEqual([
       'LICENSE',
       'README.md',
@@ -42,6 +42,7 @@ describe('the npm package', () => {
       'docs/examples/verify-webhook.mjs',
       'docs/secret-scanning/.secretlintrc.json',
       'docs/secret-scanning/gitleaks.toml',
+      'man/octo.1',
       'package.json',
     ]);
   });
