@@ -69,7 +69,8 @@ export class DryRunPresented {
   constructor(readonly route: KeyedRoute | null, readonly key: string, readonly channelId: string | null) {}
 }
 
-type Asked = Presented | DryRunPresented;
+/** What step 1 passed on, from either kind of request. */
+type Given = Presented | DryRunPresented;
 
 /** Routing, then step 1 of SPEC §6.1 or §6.2: the key as its header carries it. */
 export function readRequest(method: string, path: string, credentials: Credentials, body: () => ParsedBody): Verdict | Presented {
@@ -119,8 +120,8 @@ function unrouted(match: { kind: 'not_found' } | { kind: 'method_not_allowed'; a
     : fail('method_not_allowed', 'bearer', null, null, { allow: match.allow });
 }
 
-function decideRoute(route: KeyedRoute, asked: Asked, found: Identified, now: number, deps: DecisionDeps): Accepted | Refused {
-  return route.family === 'octopods' ? decideOctopods(route, asked, found, now, deps) : decideScoped(route, asked, found, now, deps);
+function decideRoute(route: KeyedRoute, given: Given, found: Identified, now: number, deps: DecisionDeps): Accepted | Refused {
+  return route.family === 'octopods' ? decideOctopods(route, given, found, now, deps) : decideScoped(route, given, found, now, deps);
 }
 
 /** SPEC §6.1 step 1. */
@@ -141,7 +142,7 @@ function bearerKey(route: ScopedRoute, creds: Credentials): string | Refused {
 }
 
 /** SPEC §6.1 steps 2 to 7. */
-function decideOctopods(route: OctopodsRoute, asked: Asked, found: Identified, now: number, deps: DecisionDeps): Accepted | Refused {
+function decideOctopods(route: OctopodsRoute, given: Given, found: Identified, now: number, deps: DecisionDeps): Accepted | Refused {
   const fam = 'octopods';
   if (typeof found === 'string') return fail(found, fam, null, route, {});
   if (found.kind === 'bearer') return fail('wrong_key_family', fam, found, route, {});
@@ -153,17 +154,17 @@ function decideOctopods(route: OctopodsRoute, asked: Asked, found: Identified, n
   let channel: Channel | null = null;
   let several = false;
   if (route.needsChannel) {
-    const given = asked.kind === 'dry-run' ? asked.channelId : givenChannelId(asked.read());
-    const resolved = resolveChannel(found, route.channelType, given, deps.lookup);
+    const named = given.kind === 'dry-run' ? given.channelId : givenChannelId(given.read());
+    const resolved = resolveChannel(found, route.channelType, named, deps.lookup);
     if (typeof resolved !== 'string') channel = resolved;
     else if (resolved === 'several') several = true;
     else return fail('wrong_channel', fam, found, route, {}, ...noChannelWords(resolved, found, route.channelType));
-    if (several && asked.kind === 'dry-run') asked.warnings.push(channelWarning(found, route.channelType, deps.lookup));
+    if (several && given.kind === 'dry-run') given.warnings.push(channelWarning(found, route.channelType, deps.lookup));
   }
-  const limited = rateLimit(found, now, deps, route, fam, asked);
+  const limited = rateLimit(found, now, deps, route, fam, given);
   if (limited) return limited;
-  if (asked.kind === 'request' && route.payload) {
-    const parsed = asked.read();
+  if (given.kind === 'request' && route.payload) {
+    const parsed = given.read();
     const problem = !bodyObject(parsed)
       ? checkPayload(route.payload, parsed)
       : several
@@ -175,7 +176,7 @@ function decideOctopods(route: OctopodsRoute, asked: Asked, found: Identified, n
 }
 
 /** SPEC §6.2 steps 2 to 6. */
-function decideScoped(route: ScopedRoute, asked: Asked, found: Identified, now: number, deps: DecisionDeps): Accepted | Refused {
+function decideScoped(route: ScopedRoute, given: Given, found: Identified, now: number, deps: DecisionDeps): Accepted | Refused {
   const fam = 'bearer';
   if (typeof found === 'string') return fail(found, fam, null, route, {});
   if (found.kind !== 'bearer') return fail('wrong_key_family', fam, found, route, {});
@@ -183,7 +184,7 @@ function decideScoped(route: ScopedRoute, asked: Asked, found: Identified, now: 
   if (stale) return fail(stale, fam, found, route, {});
   if (route.liveOnly && found.env !== 'live') return fail('test_key_on_live_endpoint', fam, found, route, {});
   if (!grants(found.scopes, route.scope)) return fail('insufficient_scope', fam, found, route, { required_scope: route.scope });
-  const limited = rateLimit(found, now, deps, route, fam, asked);
+  const limited = rateLimit(found, now, deps, route, fam, given);
   if (limited) return limited;
   return accept(200, found, route, null, { livemode: found.env === 'live', scope: route.scope });
 }
@@ -199,14 +200,14 @@ function decideKeyOnly(key: string, found: Identified, now: number): DryRunVerdi
 
 const familyOfText = (key: string): Family => (key.startsWith('octo_') ? 'octopods' : 'bearer');
 
-function rateLimit(key: KeyRecord, now: number, deps: DecisionDeps, route: Route, fam: Family, asked: Asked): Refused | null {
+function rateLimit(key: KeyRecord, now: number, deps: DecisionDeps, route: Route, fam: Family, given: Given): Refused | null {
   const { limiter } = deps;
   if (!limiter || !key.rateLimit) return null;
-  if (asked.kind === 'dry-run') {
+  if (given.kind === 'dry-run') {
     const peeked = limiter.peek(key.id, key.rateLimit, now);
     if (!peeked.ok) {
       const { limit, window_s: window } = key.rateLimit;
-      asked.warnings.push({
+      given.warnings.push({
         code: 'rate_limited',
         message: `This key is at its rate limit (${limit} per ${window} s): a real request now is refused with 429 rate_limited; retry after ${peeked.retryAfter} s`,
       });
