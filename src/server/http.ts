@@ -168,7 +168,13 @@ function internalError(opts: HttpOptions, err: unknown): HandlerResponse {
 function reply(
   req: IncomingMessage, res: ServerResponse, opts: HttpOptions, closing: () => boolean, started: number, answer: Later<HandlerResponse>, beforeBodyEnds: boolean,
 ): void {
-  if (!(answer instanceof Promise)) return send(req, res, opts, closing(), started, answer, beforeBodyEnds);
+  if (answer instanceof Promise) return replyLater(req, res, opts, closing, started, answer, beforeBodyEnds);
+  send(req, res, opts, closing(), started, answer, beforeBodyEnds);
+}
+
+function replyLater(
+  req: IncomingMessage, res: ServerResponse, opts: HttpOptions, closing: () => boolean, started: number, answer: Promise<HandlerResponse>, beforeBodyEnds: boolean,
+): void {
   answer.then(
     (later) => send(req, res, opts, closing(), started, later, beforeBodyEnds),
     (err: unknown) => send(req, res, opts, closing(), started, internalError(opts, err), beforeBodyEnds),
