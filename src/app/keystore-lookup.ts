@@ -1,4 +1,5 @@
-import type { ChannelOwner, DecisionLookup, Identified, Memo } from '../core/decision.js';
+import type { ChannelOwner, DecisionLookup, Identified } from '../core/decision.js';
+import { lookupHash } from '../core/key-format.js';
 import type { Channel, ChannelType, KeyRecord } from '../core/model.js';
 import { CommitWatch, type Keystore } from '../store/keystore.js';
 
@@ -6,9 +7,9 @@ import { CommitWatch, type Keystore } from '../store/keystore.js';
 const MAX_ENTRIES = 100_000;
 
 /**
- * The decision's view of the keystore, with a cache of key records, of what each key text sent was
- * identified as, and of channels, all dropped whenever another connection has committed (PRAGMA
- * data_version, checked by `refresh()` before decisions). A key created, revoked, rotated or
+ * The verifier's view of the keystore: what each key text sent turned out to be (`identify`, asked
+ * before the decision), and the channels the decision reads, all cached and dropped whenever another
+ * connection has committed (PRAGMA data_version, checked by `refresh()` before decisions). A key created, revoked, rotated or
  * re-scoped by the CLI is therefore seen by the very next request, while an unchanged keystore
  * costs one read of the WAL-index header per turn of the event loop. Records are cached raw: expiry
  * and grace are judged against the clock on every decision, never cached.
@@ -17,7 +18,6 @@ export class KeystoreLookup implements DecisionLookup {
   private version: number | null = null;
   private checkedThisTurn = false;
   readonly identified = new BoundedMap<Identified>();
-  private readonly keys = new BoundedMap<KeyRecord | null>();
   private readonly channels = new BoundedMap<Channel | null>();
   private readonly owned = new BoundedMap<readonly Channel[]>();
 
@@ -51,19 +51,27 @@ export class KeystoreLookup implements DecisionLookup {
   /** Our own writes do not move data_version, so the writer clears the cache itself. */
   clear(): void {
     this.identified.clear();
-    this.keys.clear();
     this.channels.clear();
     this.owned.clear();
   }
 
-  findKey(hash: Buffer): KeyRecord | undefined {
-    const id = hash.toString('base64');
-    let found = this.keys.get(id);
+  /**
+   * What a key text is, asked of the keystore only the first time it is sent: a key sent again is not
+   * parsed, checksummed or hashed again. A malformed value is never kept: its answer costs no
+   * hashing, and it may be any length.
+   */
+  identify(key: string): Identified {
+    let found = this.identified.get(key);
     if (found === undefined) {
-      found = this.store.keys.findByHash(hash) ?? null;
-      this.keys.set(id, found);
+      const hash = lookupHash(key);
+      found = typeof hash === 'string' ? hash : (this.findKey(hash) ?? 'unknown_key');
+      if (found !== 'malformed_key') this.identified.set(key, found);
     }
-    return found ?? undefined;
+    return found;
+  }
+
+  findKey(hash: Buffer): KeyRecord | undefined {
+    return this.store.keys.findByHash(hash);
   }
 
   channel(id: string): Channel | undefined {
@@ -96,11 +104,15 @@ export class KeystoreLookup implements DecisionLookup {
 }
 
 /** A Map that starts again past MAX_ENTRIES, so that a flood of random keys cannot grow it. */
-class BoundedMap<T> implements Memo<T> {
+class BoundedMap<T> {
   private readonly map = new Map<string, T>();
 
   get(key: string): T | undefined {
     return this.map.get(key);
+  }
+
+  get size(): number {
+    return this.map.size;
   }
 
   set(key: string, value: T): void {

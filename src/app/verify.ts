@@ -1,7 +1,8 @@
 import { OctoError } from '../core/errors.js';
-import { decideDryRun, decideRequest, type Credentials, type Verdict } from '../core/decision.js';
+import { decideDryRun, decideRequest, DryRunPresented, Presented, readDryRun, readRequest, type Credentials, type DecisionDeps } from '../core/decision.js';
 import type { ParsedBody } from '../core/payload.js';
 import { FixedWindowLimiter, type RateLimiter } from '../core/rate-limit.js';
+import type { Verdict } from '../core/verdict.js';
 import { verdictView, type VerdictView } from '../core/verdict-view.js';
 import type { Keystore } from '../store/keystore.js';
 import type { AppContext } from './context.js';
@@ -23,7 +24,9 @@ export function dryRun(lookup: KeystoreLookup, request: DryRunRequest, now: numb
   lookup.refresh();
   // --channel takes a name or an id prefix, as every option naming a subject does.
   const channelId = request.channelId === null ? null : lookup.channelIdFor(request.channelId);
-  const verdict = decideDryRun({ ...request, channelId, now }, lookup, limiter);
+  // The key is identified first (what the verifier knows of it), then judged.
+  const read = readDryRun({ ...request, channelId });
+  const verdict = read instanceof DryRunPresented ? decideDryRun(read, lookup.identify(read.key), now, lookup, limiter) : read;
   const endpoint = request.endpoint && `${request.endpoint.method} ${request.endpoint.path}`;
   const view = verdictView(verdict, endpoint, now);
   // A revoked key never comes back: the hint names the key doing its job now, or a command that
@@ -58,19 +61,27 @@ export function verifyKey(ctx: AppContext, request: DryRunRequest): VerdictView 
 export class Verifier {
   readonly lookup: KeystoreLookup;
   private readonly limiter = new FixedWindowLimiter();
+  private readonly deps: DecisionDeps;
   private readonly usage: UsageRecorder;
 
   constructor(store: Keystore, private readonly now: () => number, onFlushError: (err: unknown) => void = () => {}) {
     this.lookup = new KeystoreLookup(store);
+    this.deps = { lookup: this.lookup, limiter: this.limiter };
     // The flush is our own write, which data_version does not report: drop the cached records.
     this.usage = new UsageRecorder(store, () => this.lookup.clear(), onFlushError);
   }
 
+  /**
+   * Identify, then decide. Over SQLite the key is identified at once (from memory, or by one indexed
+   * read), so the whole answer is synchronous: no promise and no microtask per request.
+   */
   decide(method: string, path: string, credentials: Credentials, body: () => ParsedBody): Verdict {
     this.lookup.refresh();
+    const read = readRequest(method, path, credentials, body);
+    if (!(read instanceof Presented)) return read;
     const now = this.now();
-    const verdict = decideRequest({ method, path, credentials, body, now }, { lookup: this.lookup, limiter: this.limiter });
-    if (verdict.valid && verdict.key) this.usage.record(verdict.key.id, now);
+    const verdict = decideRequest(read, this.lookup.identify(read.key), now, this.deps);
+    if (verdict.valid) this.usage.record(verdict.key.id, now);
     return verdict;
   }
 

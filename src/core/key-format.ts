@@ -72,6 +72,17 @@ export function hashKey(key: string): Buffer {
   return sha256(key);
 }
 
+/**
+ * What a key text is before any keystore is asked (SPEC §6.1 step 2, §6.2 step 2): not a key (format
+ * or checksum), a webhook signing secret (a valid checksum, but never an API key of either family),
+ * or the hash to look the key up by.
+ */
+export function lookupHash(key: string): Buffer | 'malformed_key' | 'wrong_key_family' {
+  const parsed = parseKey(key);
+  if (!parsed.ok) return 'malformed_key';
+  return parsed.info.family === 'webhook' ? 'wrong_key_family' : hashKey(key);
+}
+
 /** `oct_live_Ab3x…9Kq2`: the prefix, four characters, an ellipsis, the last four. */
 export function maskKey(key: string): string {
   const info = PREFIXES.find((p) => key.startsWith(p.prefix));

@@ -1,4 +1,4 @@
-import type { Verdict } from './decision.js';
+import type { DryRunVerdict, Refused } from './verdict.js';
 import { keyView, type KeyView } from './model.js';
 import type { Reason, VerdictExtras, VerdictWarning } from './outcomes.js';
 
@@ -20,7 +20,7 @@ export interface VerdictView extends VerdictExtras {
   warnings?: readonly VerdictWarning[];
 }
 
-export function verdictView(verdict: Verdict, endpoint: string | null, now: number): VerdictView {
+export function verdictView(verdict: DryRunVerdict, endpoint: string | null, now: number): VerdictView {
   return {
     valid: verdict.valid,
     status: verdict.status,
@@ -36,6 +36,6 @@ export function verdictView(verdict: Verdict, endpoint: string | null, now: numb
 }
 
 /** `{"error": "<human message>", "code", "reason", ...extras}`. */
-export function errorBody(verdict: Verdict): Record<string, unknown> {
+export function errorBody(verdict: Refused): Record<string, unknown> {
   return { error: verdict.message, code: verdict.code, reason: verdict.reason, ...verdict.extras };
 }

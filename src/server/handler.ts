@@ -1,28 +1,53 @@
-import type { Verifier } from '../app/verify.js';
-import type { Credentials, Verdict } from '../core/decision.js';
+import type { DryRunRequest } from '../app/verify.js';
+import type { Credentials } from '../core/decision.js';
 import { parseEndpoint, pathOnly } from '../core/endpoints.js';
 import { newId } from '../core/ids.js';
 import { bodyObject, parseJsonBody, type ParsedBody } from '../core/payload.js';
-import { errorBody } from '../core/verdict-view.js';
+import type { Accepted, Refused, Verdict } from '../core/verdict.js';
+import { errorBody, type VerdictView } from '../core/verdict-view.js';
 import type { AcceptedMessage, HandlerResponse, PeerInfo, RequestHeaders } from './types.js';
 
 /**
  * The verifier as a pure function of (method, path, headers, body bytes): no socket, so that tests
  * call it directly (as Hono's `app.request`). The node:http adapter in http.ts only moves bytes.
  */
-export interface HandlerDeps {
-  verifier: Pick<Verifier, 'decide' | 'dryRun'>;
+export interface HandlerDeps<V extends VerifierPort = VerifierPort> {
+  verifier: V;
   now: () => number;
   onMessageAccepted?: (message: AcceptedMessage) => void;
   /** Where a throwing `onMessageAccepted` is reported. */
   onHookError?: (err: unknown) => void;
 }
 
-export type Handler = (method: string, rawPath: string, headers: RequestHeaders, body: Uint8Array, peer?: PeerInfo) => HandlerResponse;
+/** A value now, or later: a verifier whose keystore is across a network may have to ask it first. */
+export type Later<T> = T | Promise<T>;
+
+/** What the handler asks of the verifier (app/verify.ts): the decision, and the dry run. */
+export interface VerifierPort {
+  decide(method: string, path: string, credentials: Credentials, body: () => ParsedBody): Later<Verdict>;
+  dryRun(request: DryRunRequest): Later<VerdictView>;
+}
+
+/** Answers at once: the verifier over SQLite always does. */
+export interface SyncVerifier extends VerifierPort {
+  decide(method: string, path: string, credentials: Credentials, body: () => ParsedBody): Verdict;
+  dryRun(request: DryRunRequest): VerdictView;
+}
+
+type Handles<R> = (method: string, rawPath: string, headers: RequestHeaders, body: Uint8Array, peer?: PeerInfo) => R;
+export type Handler = Handles<HandlerResponse>;
+/** What the node:http adapter takes: an answer now, or a promise of one. */
+export type LaterHandler = Handles<Later<HandlerResponse>>;
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
-export function createHandler(deps: HandlerDeps): Handler {
+/**
+ * An answer comes back at once when the verifier's does, with no promise and no microtask on the way
+ * (over SQLite, always); it is a promise only when the verifier's is.
+ */
+export function createHandler(deps: HandlerDeps<SyncVerifier>): Handler;
+export function createHandler(deps: HandlerDeps): LaterHandler;
+export function createHandler(deps: HandlerDeps): LaterHandler {
   return (method, rawPath, headers, bytes, peer = { loopback: true }) => {
     let parsed: ParsedBody | undefined;
     const body = () => (parsed ??= parseJsonBody(bytes));
@@ -30,8 +55,19 @@ export function createHandler(deps: HandlerDeps): Handler {
     if (path === '/healthz' && (method === 'GET' || method === 'HEAD')) return json(200, { status: 'ok' }, null, 'ok');
     if (path === '/v1/keys/verify' && method === 'POST') return verifyRoute(deps, body(), peer);
     const verdict = deps.verifier.decide(method, rawPath, credentialsOf(headers), body);
-    return verdict.valid ? success(deps, verdict, body) : failure(verdict);
+    return verdict instanceof Promise ? answerLater(deps, verdict, body) : answer(deps, verdict, body);
   };
+}
+
+// Apart, so that the function every request runs holds no closure of its own.
+function answerLater(deps: HandlerDeps, verdict: Promise<Verdict>, body: () => ParsedBody): Promise<HandlerResponse> {
+  return verdict.then((v) => answer(deps, v, body));
+}
+
+function answer(deps: HandlerDeps, verdict: Verdict, body: () => ParsedBody): HandlerResponse {
+  if (!verdict.valid) return failure(verdict);
+  // The verifier's own routes take no key (answered above, unless a caller lets the decision see them).
+  return verdict.key === null ? json(200, { status: 'ok' }, null, 'ok') : success(deps, verdict, body);
 }
 
 function credentialsOf(headers: RequestHeaders): Credentials {
@@ -42,7 +78,7 @@ function values(v: string | readonly string[] | undefined): readonly string[] {
   return v === undefined ? [] : typeof v === 'string' ? [v] : v;
 }
 
-function failure(verdict: Verdict): HandlerResponse {
+function failure(verdict: Refused): HandlerResponse {
   const response = json(verdict.status, errorBody(verdict), verdict.key?.id ?? null, verdict.reason);
   if (verdict.extras.allow) response.headers.allow = verdict.extras.allow.join(', ');
   if (verdict.extras.retry_after !== undefined) response.headers['retry-after'] = String(verdict.extras.retry_after);
@@ -50,16 +86,12 @@ function failure(verdict: Verdict): HandlerResponse {
 }
 
 /** SPEC §6.1 step 7 and §6.2 step 6. */
-function success(deps: HandlerDeps, verdict: Verdict, body: () => ParsedBody): HandlerResponse {
-  const key = verdict.key!;
-  const route = verdict.route!;
-  if (route.family === 'scoped') {
-    return respond(200, scopedOkBody(key.id, verdict.extras.livemode === true, verdict.extras.scope!), key.id, 'ok');
-  }
-  if (route.family !== 'octopods') return json(200, { status: 'ok' }, key.id, 'ok');
+function success(deps: HandlerDeps, verdict: Accepted, body: () => ParsedBody): HandlerResponse {
+  const { key, route, channel } = verdict;
+  if (route.family === 'scoped') return respond(200, scopedOkBody(key.id, key.env === 'live', route.scope), key.id, 'ok');
   const wabaId = key.subject?.id;
-  if (route.success === 202) {
-    const channel = verdict.channel!;
+  // A message goes out on a channel: the decision found it.
+  if (channel !== null) {
     const id = newId('msg');
     if (deps.onMessageAccepted) {
       const message: AcceptedMessage = {
@@ -68,7 +100,7 @@ function success(deps: HandlerDeps, verdict: Verdict, body: () => ParsedBody): H
       };
       notify(deps, message);
     }
-    return respond(202, queuedBody(id, channel.id), key.id, 'ok');
+    return respond(route.success, queuedBody(id, channel.id), key.id, 'ok');
   }
   // The templates API: octo keeps no templates, it answers the shapes an integration expects.
   if (route.method === 'GET') return json(200, { waba_id: wabaId, templates: [] }, key.id, 'ok');
@@ -92,7 +124,7 @@ function notify(deps: HandlerDeps, message: AcceptedMessage): void {
 }
 
 /** `POST /v1/keys/verify`: the dry-run verdict, for clients on this machine only. */
-function verifyRoute(deps: HandlerDeps, body: ParsedBody, peer: PeerInfo): HandlerResponse {
+function verifyRoute(deps: HandlerDeps, body: ParsedBody, peer: PeerInfo): Later<HandlerResponse> {
   if (!peer.loopback) {
     return json(403, { error: 'POST /v1/keys/verify answers clients on this machine only', code: 'forbidden', reason: 'not_loopback' }, null, 'not_loopback');
   }
@@ -110,6 +142,10 @@ function verifyRoute(deps: HandlerDeps, body: ParsedBody, peer: PeerInfo): Handl
     return invalid('channel_id', 'channel_id must be a non-empty string');
   }
   const view = deps.verifier.dryRun({ key: fields.key, endpoint, channelId: (channelId as string | undefined) ?? null });
+  return view instanceof Promise ? view.then(viewResponse) : viewResponse(view);
+}
+
+function viewResponse(view: VerdictView): HandlerResponse {
   return json(200, view, view.key?.id ?? null, view.reason);
 }
 

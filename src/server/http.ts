@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { OctoError } from '../core/errors.js';
 import { codingOf, readDecoded, type Decoded } from './content-coding.js';
-import type { Handler } from './handler.js';
+import type { Later, LaterHandler } from './handler.js';
 import { BODY_LIMIT, expectationFailed, plain, refuseMalformed, tooLarge, undecodable, unsupportedCoding } from './refusals.js';
 import type { HandlerResponse, PeerInfo, RequestHeaders } from './types.js';
 
@@ -35,7 +35,8 @@ export interface RequestLog {
 export interface HttpOptions {
   host: string;
   port: number;
-  handler: Handler;
+  /** Over SQLite the answer comes at once; the adapter also waits for one that comes later. */
+  handler: LaterHandler;
   log: (entry: RequestLog) => void;
   onError: (err: unknown) => void;
   /** Each one not given keeps its default. */
@@ -90,7 +91,7 @@ function serveOne(req: IncomingMessage, res: ServerResponse, opts: HttpOptions, 
   // No Transfer-Encoding and no (or a zero) Content-Length: the request has no body (RFC 9112
   // §6.3), so it is answered now; node reads the (empty) rest of the request itself, as it does
   // for a handler that never reads the body.
-  if (!head.contentLength && !head.chunked) return send(req, res, opts, closing(), started, answer(req, opts, head, NO_BODY), false);
+  if (!head.contentLength && !head.chunked) return reply(req, res, opts, closing, started, answer(req, opts, head, NO_BODY), false);
   const refusal = refusalOf(head);
   if (refusal) {
     req.resume();
@@ -99,7 +100,7 @@ function serveOne(req: IncomingMessage, res: ServerResponse, opts: HttpOptions, 
   if (head.encoding !== null) {
     const coding = codingOf(head.encoding);
     if (coding !== null && coding !== 'identity') {
-      return readDecoded(req, coding, BODY_LIMIT, (decoded) => send(req, res, opts, closing(), started, decodedAnswer(req, opts, head, decoded), true));
+      return readDecoded(req, coding, BODY_LIMIT, (decoded) => reply(req, res, opts, closing, started, decodedAnswer(req, opts, head, decoded), true));
     }
   }
   const chunks: Buffer[] = [];
@@ -119,7 +120,7 @@ function serveOne(req: IncomingMessage, res: ServerResponse, opts: HttpOptions, 
     if (done) return;
     done = true;
     const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-    send(req, res, opts, closing(), started, answer(req, opts, head, body), false);
+    reply(req, res, opts, closing, started, answer(req, opts, head, body), false);
   });
   req.on('error', () => {
     done = true;
@@ -144,19 +145,40 @@ function checkContinue(req: IncomingMessage, res: ServerResponse, opts: HttpOpti
   serveOne(req, res, opts, closing, head);
 }
 
-function decodedAnswer(req: IncomingMessage, opts: HttpOptions, head: RequestHead, decoded: Decoded): HandlerResponse {
+function decodedAnswer(req: IncomingMessage, opts: HttpOptions, head: RequestHead, decoded: Decoded): Later<HandlerResponse> {
   if ('body' in decoded) return answer(req, opts, head, decoded.body);
   // Like a malformed request, and like a 413, answered before the key is judged.
   return decoded.refused === 'too_large' ? tooLarge() : undecodable(decoded.message);
 }
 
-function answer(req: IncomingMessage, opts: HttpOptions, head: RequestHead, body: Uint8Array): HandlerResponse {
+function answer(req: IncomingMessage, opts: HttpOptions, head: RequestHead, body: Uint8Array): Later<HandlerResponse> {
   try {
     return opts.handler(req.method ?? 'GET', req.url ?? '/', head.auth, body, new SocketPeer(req));
   } catch (err) {
-    opts.onError(err);
-    return plain(500, 'Internal error in the verifier', 'internal');
+    return internalError(opts, err);
   }
+}
+
+function internalError(opts: HttpOptions, err: unknown): HandlerResponse {
+  opts.onError(err);
+  return plain(500, 'Internal error in the verifier', 'internal');
+}
+
+/** Sends an answer now, or once it comes (never over SQLite, whose answers are all at once). */
+function reply(
+  req: IncomingMessage, res: ServerResponse, opts: HttpOptions, closing: () => boolean, started: number, answer: Later<HandlerResponse>, beforeBodyEnds: boolean,
+): void {
+  if (answer instanceof Promise) return replyLater(req, res, opts, closing, started, answer, beforeBodyEnds);
+  send(req, res, opts, closing(), started, answer, beforeBodyEnds);
+}
+
+function replyLater(
+  req: IncomingMessage, res: ServerResponse, opts: HttpOptions, closing: () => boolean, started: number, answer: Promise<HandlerResponse>, beforeBodyEnds: boolean,
+): void {
+  answer.then(
+    (later) => send(req, res, opts, closing(), started, later, beforeBodyEnds),
+    (err: unknown) => send(req, res, opts, closing(), started, internalError(opts, err), beforeBodyEnds),
+  );
 }
 
 function send(req: IncomingMessage, res: ServerResponse, opts: HttpOptions, closing: boolean, started: number, answer: HandlerResponse, beforeBodyEnds: boolean): void {

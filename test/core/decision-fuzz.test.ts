@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decideDryRun, decideRequest, type DecisionLookup, type Verdict } from '../../src/core/decision.js';
+import type { DryRunVerdict } from '../../src/core/verdict.js';
 import { hashKey, parseKey } from '../../src/core/key-format.js';
 import { parseJsonBody } from '../../src/core/payload.js';
 import { FixedWindowLimiter } from '../../src/core/rate-limit.js';
 import { bodyTextArb, credentialsArb, keyArb, methodArb, pathArb, routeArb } from '../helpers/fuzz-inputs.js';
-import { makeWorld, NOW } from '../helpers/world.js';
+import { decideIn, dryRunIn, makeWorld, NOW, type WorldLookup } from '../helpers/world.js';
 
 /**
  * Property-based tests of the one decision (SPEC §6, §7) over the in-memory world: for any method,
@@ -33,7 +33,7 @@ const STATUS_OF: Record<string, readonly number[]> = {
 };
 const CODES = new Set(['ok', 'unauthorized', 'DEPRECATED_API_KEY', 'forbidden', 'rate_limited', 'invalid_request', 'not_found', 'method_not_allowed']);
 
-function expectClosed(v: Verdict): void {
+function expectClosed(v: DryRunVerdict): void {
   expect(REASONS.has(v.reason), v.reason).toBe(true);
   expect(STATUS_OF[v.reason], `${v.reason} ${v.status}`).toContain(v.status);
   expect(CODES.has(v.code), v.code).toBe(true);
@@ -43,7 +43,7 @@ function expectClosed(v: Verdict): void {
 }
 
 /** The lookup of the world, recording every hash it is asked for. */
-function spying(lookup: DecisionLookup): { lookup: DecisionLookup; asked: Buffer[] } {
+function spying(lookup: WorldLookup): { lookup: WorldLookup; asked: Buffer[] } {
   const asked: Buffer[] = [];
   return { asked, lookup: { ...lookup, findKey: (hash) => (asked.push(hash), lookup.findKey(hash)) } };
 }
@@ -64,7 +64,7 @@ describe('the decision under fuzz', () => {
       ([method, path], { octopodsAuth, authorization }, body, skew) => {
         cases++;
         const spy = spying(world.lookup);
-        const v = decideRequest(
+        const v = decideIn(
           { method, path, credentials: { octopodsAuth, authorization }, body: () => parseJsonBody(body), now: NOW + skew },
           { lookup: spy.lookup, limiter },
         );
@@ -91,7 +91,7 @@ describe('the decision under fuzz', () => {
       keyArb(secrets), fc.option(fc.record({ method: methodArb, path: pathArb })), fc.option(fc.string({ maxLength: 8 })),
       (key, endpoint, channelId) => {
         cases++;
-        const v = decideDryRun({ key, endpoint, channelId, now: NOW }, world.lookup);
+        const v = dryRunIn({ key, endpoint, channelId, now: NOW }, world.lookup);
         expectClosed(v);
         if (v.valid && v.key) expect(accepted.has(key)).toBe(true);
       },

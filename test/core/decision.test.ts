@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { decideDryRun, decideRequest, type Credentials, type DecisionLookup, type Identified } from '../../src/core/decision.js';
+import { decideRequest, Presented, readRequest, type Credentials, type Identified } from '../../src/core/decision.js';
 import { generateKey } from '../../src/core/key-format.js';
 import { FAIL_REASONS } from '../../src/core/outcomes.js';
 import { parseJsonBody } from '../../src/core/payload.js';
 import { FixedWindowLimiter } from '../../src/core/rate-limit.js';
-import { makeWorld, NOW } from '../helpers/world.js';
+import { decideIn, dryRunIn, makeWorld, NOW, type WorldLookup } from '../helpers/world.js';
 
 /**
  * One row per rule of SPEC §6.1 and §6.2, first failing check wins. A row names the key by its
@@ -23,10 +23,10 @@ interface Req {
 const fill = (v: string) => v.replace(/\$(\w+)/g, (_, name: string) => S[name] ?? `no key ${name}`);
 const list = (v: string | string[] | undefined) => (v === undefined ? [] : (Array.isArray(v) ? v : [v]).map(fill));
 
-function decide(method: string, path: string, req: Req, limiter = new FixedWindowLimiter(), now = NOW, lookup: DecisionLookup = world.lookup) {
+function decide(method: string, path: string, req: Req, limiter = new FixedWindowLimiter(), now = NOW, lookup: WorldLookup = world.lookup) {
   const credentials: Credentials = { octopodsAuth: list(req.xo), authorization: list(req.auth) };
   const raw = req.raw ?? (req.body === undefined ? '' : JSON.stringify(req.body));
-  return decideRequest({ method, path, credentials, body: () => parseJsonBody(raw), now }, { lookup, limiter });
+  return decideIn({ method, path, credentials, body: () => parseJsonBody(raw), now }, { lookup, limiter });
 }
 
 const SMS = { destination_phone: '+15551234567', body: 'Hello from Octopods.' };
@@ -184,7 +184,7 @@ describe('rate limits (step 5)', () => {
 describe('dry runs (keys verify)', () => {
   const dry = (name: string, endpoint: string | null, channelId: string | null = null) => {
     const [method, path] = endpoint ? endpoint.split(' ') : [];
-    return decideDryRun({ key: S[name] ?? name, endpoint: endpoint ? { method: method!, path: path! } : null, channelId, now: NOW }, world.lookup);
+    return dryRunIn({ key: S[name] ?? name, endpoint: endpoint ? { method: method!, path: path! } : null, channelId, now: NOW }, world.lookup);
   };
   it.each([
     ['wsA', null, 200, 'ok'], ['full', null, 200, 'ok'], ['grace', null, 200, 'ok'],
@@ -236,7 +236,7 @@ describe('dry runs (keys verify)', () => {
 
   it('looks at the verifier\'s rate-limit counters without counting: at the limit it warns and stays valid', () => {
     const limiter = new FixedWindowLimiter();
-    const dryAt = () => decideDryRun({ key: S.limited!, endpoint: { method: 'GET', path: '/v1/posts' }, channelId: null, now: NOW + 20_500 }, world.lookup, limiter);
+    const dryAt = () => dryRunIn({ key: S.limited!, endpoint: { method: 'GET', path: '/v1/posts' }, channelId: null, now: NOW + 20_500 }, world.lookup, limiter);
     expect(dryAt().warnings).toEqual([]);
     decide('GET', '/v1/posts', { auth: 'Bearer $limited' }, limiter);
     expect(dryAt().warnings).toEqual([]);
@@ -262,44 +262,35 @@ describe('dry runs (keys verify)', () => {
   });
 });
 
-describe('a lookup that remembers what each key text was (the verifier)', () => {
-  const unknown = generateKey('oct_live_');
-  const webhook = generateKey('octo_wh_');
-  const requests: [string, string, Req][] = [
-    ['GET', '/v1/posts', { auth: 'Bearer $full' }],
-    ['GET', '/v1/posts', { auth: 'Bearer $revoked' }],
-    ['GET', '/v1/posts', { auth: `Bearer ${unknown}` }],
-    ['GET', '/v1/posts', { auth: 'Bearer $smsA' }],
-    ['GET', '/v1/posts', { auth: `Bearer ${webhook}` }],
-    ['GET', '/v1/posts', { auth: 'Bearer oct_live_nope' }],
-    ['POST', '/api/v1/sms/messages', { xo: '$smsA', body: SMS }],
-    ['POST', '/api/v1/sms/messages', { xo: '$full', body: SMS }],
-    ['POST', '/api/v1/sms/messages', { xo: 'x'.repeat(5000), body: SMS }],
-  ];
+describe('the decision keeps nothing between requests (the verifier caches, in app/)', () => {
+  const presented = (key: string) => readRequest('GET', '/v1/posts', { octopodsAuth: [], authorization: [`Bearer ${key}`] }, () => ({ ok: false }));
+  const brief = (v: { status: number; reason: string; key: { id: string } | null }) => [v.status, v.reason, v.key?.id ?? null];
 
-  it('gives the verdicts of a lookup without it, and hashes each well-formed key once', () => {
-    const identified = new Map<string, Identified>();
-    let asked = 0;
-    const lookup: DecisionLookup = { ...world.lookup, identified, findKey: (hash) => (asked++, world.lookup.findKey(hash)) };
-    const brief = (v: ReturnType<typeof decide>) => [v.status, v.reason, v.key?.id ?? null];
-    for (let round = 0; round < 3; round++) {
-      for (const [method, path, req] of requests) {
-        expect(brief(decide(method, path, req, undefined, NOW, lookup))).toEqual(brief(decide(method, path, req)));
-      }
-    }
-    // $full, $revoked, the unknown key and $smsA; $full again as an Octopods key is the same text.
-    expect(asked).toBe(4);
-    expect(identified.get(S.revoked!)).toMatchObject({ id: 'key_revoked' });
-    expect(identified.get(unknown)).toBe('unknown_key');
-    expect(identified.get(webhook)).toBe('wrong_key_family');
+  it('judges what it is told the key is, each time: the same Identified in, the same verdict out', () => {
+    const read = presented(S.full!);
+    if (!(read instanceof Presented)) throw new Error('the header was refused');
+    // What the decision may read of its lookup: the channels of step 4, never a key, never a memo.
+    const touched = new Set<PropertyKey>();
+    const lookup = new Proxy(world.lookup, { get: (target, name, receiver) => (touched.add(name), Reflect.get(target, name, receiver)) });
+    const deps = { lookup, limiter: new FixedWindowLimiter() };
+    const told: Identified[] = [world.record.full!, world.record.revoked!, 'unknown_key', world.record.wsA!, 'malformed_key', world.record.full!];
+    const verdicts = told.map((found) => brief(decideRequest(read, found, NOW, deps)));
+    expect(verdicts).toEqual([
+      [200, 'ok', 'key_full'], [401, 'revoked', 'key_revoked'], [401, 'unknown_key', null],
+      [401, 'wrong_key_family', 'key_wsA'], [401, 'malformed_key', null], [200, 'ok', 'key_full'],
+    ]);
+    expect(told.map((found) => brief(decideRequest(read, found, NOW, deps)))).toEqual(verdicts);
+    expect([...touched]).toEqual([]);
+    const sms = readRequest('POST', '/api/v1/sms/messages', { octopodsAuth: [S.wsB!], authorization: [] }, () => parseJsonBody(JSON.stringify({ ...SMS, channel_id: 'sms_b2' })));
+    if (!(sms instanceof Presented)) throw new Error('the header was refused');
+    expect(brief(decideRequest(sms, world.record.wsB!, NOW, deps))).toEqual([202, 'ok', 'key_wsB']);
+    expect([...touched].sort()).toEqual(['channel']);
   });
 
-  it('never keeps a malformed value, whatever its length', () => {
-    const identified = new Map<string, Identified>();
-    const lookup: DecisionLookup = { ...world.lookup, identified };
-    for (const [method, path, req] of requests) decide(method, path, req, undefined, NOW, lookup);
-    expect([...identified.values()]).not.toContain('malformed_key');
-    expect([...identified.keys()].every((k) => k.length < 60)).toBe(true);
+  it('reads the key from its header without asking anyone what it is', () => {
+    expect(presented(S.full!)).toMatchObject({ key: S.full, route: { name: 'GET /v1/posts' } });
+    expect(presented('oct_live_nope')).toMatchObject({ key: 'oct_live_nope' });
+    expect(readRequest('GET', '/v1/posts', { octopodsAuth: [], authorization: [] }, () => ({ ok: false }))).toMatchObject({ reason: 'missing_key' });
   });
 });
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { decideDryRun, type DecisionLookup } from '../../src/core/decision.js';
 import { keyAcceptance } from '../../src/core/key-acceptance.js';
 import { generateKey, hashKey } from '../../src/core/key-format.js';
 import { keyBreaches } from '../../src/core/key-policy.js';
 import { keyView, type KeyRecord } from '../../src/core/model.js';
+import { dryRunIn, type WorldLookup } from '../helpers/world.js';
 
 /**
  * The one rule "is this key still accepted, and why not", one row per case, and the proof that the
@@ -54,7 +54,7 @@ describe('keyAcceptance', () => {
 
 describe('every surface answers from the one rule', () => {
   const key = generateKey('oct_live_');
-  const lookupOf = (rec: KeyRecord): DecisionLookup => ({
+  const lookupOf = (rec: KeyRecord): WorldLookup => ({
     findKey: (hash) => (hash.equals(hashKey(key)) ? rec : undefined),
     channel: () => undefined,
     channelsOf: () => [],
@@ -63,8 +63,8 @@ describe('every surface answers from the one rule', () => {
   it.each(ROWS)('%s: the listing, keys verify, serve and keys check agree', (_name, over, accepted, status, why) => {
     const rec = record(over);
     expect(keyView(rec, NOW).status).toBe(status);
-    const keyOnly = decideDryRun({ key, endpoint: null, channelId: null, now: NOW }, lookupOf(rec));
-    const atEndpoint = decideDryRun({ key, endpoint: { method: 'GET', path: '/v1/posts' }, channelId: null, now: NOW }, lookupOf(rec));
+    const keyOnly = dryRunIn({ key, endpoint: null, channelId: null, now: NOW }, lookupOf(rec));
+    const atEndpoint = dryRunIn({ key, endpoint: { method: 'GET', path: '/v1/posts' }, channelId: null, now: NOW }, lookupOf(rec));
     for (const v of [keyOnly, atEndpoint]) expect([v.valid, v.reason]).toEqual([accepted, why ?? 'ok']);
     // keys check judges active keys only: this one is over its max age, so only an active one breaches.
     const breaches = keyBreaches(rec, { maxAge: { seconds: 90 * 86_400, text: '90d' } }, NOW);

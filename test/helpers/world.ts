@@ -1,10 +1,16 @@
-import type { ChannelOwner, DecisionLookup } from '../../src/core/decision.js';
-import { generateKey, hashKey, maskKey, prefixFor } from '../../src/core/key-format.js';
+import {
+  decideDryRun, decideRequest, DryRunPresented, Presented, readDryRun, readRequest,
+  type ChannelOwner, type Credentials, type DecisionLookup, type DryRunInput, type Identified,
+} from '../../src/core/decision.js';
+import { generateKey, hashKey, lookupHash, maskKey, prefixFor } from '../../src/core/key-format.js';
 import type { Channel, ChannelType, KeyRecord } from '../../src/core/model.js';
+import type { ParsedBody } from '../../src/core/payload.js';
+import type { RateLimiter } from '../../src/core/rate-limit.js';
+import type { DryRunVerdict, Verdict } from '../../src/core/verdict.js';
 
 /**
  * An in-memory keystore for the pure decision tests: subjects, keys with their plaintext, and the
- * DecisionLookup over them. Times are fixed: NOW is the decision time.
+ * lookups over them. Times are fixed: NOW is the decision time.
  */
 export const NOW = Date.UTC(2025, 0, 15, 12);
 const HOUR = 3_600_000;
@@ -61,10 +67,15 @@ const SPECS: Record<string, Spec> = {
 
 export type KeyName = keyof typeof SPECS;
 
+/** The decision's lookup, and the keystore's own: a key by the hash of its text. */
+export interface WorldLookup extends DecisionLookup {
+  findKey(hash: Buffer): KeyRecord | undefined;
+}
+
 export interface World {
   secret: Record<string, string>;
   record: Record<string, KeyRecord>;
-  lookup: DecisionLookup;
+  lookup: WorldLookup;
 }
 
 export function makeWorld(): World {
@@ -78,11 +89,37 @@ export function makeWorld(): World {
     records[name] = rec;
     byHash.set(hashKey(key).toString('hex'), rec);
   }
-  const lookup: DecisionLookup = {
+  const lookup: WorldLookup = {
     findKey: (hash) => byHash.get(hash.toString('hex')),
     channel: (id) => CHANNELS.find((c) => c.id === id),
     channelsOf: (owner: ChannelOwner, type) =>
       CHANNELS.filter((c) => c.type === type && ('wabaId' in owner ? c.wabaId === owner.wabaId : c.workspaceId === owner.workspaceId)),
   };
   return { secret, record: records, lookup };
+}
+
+/** What a key text is, asked of the world each time: the verifier's identification, without its cache. */
+export function identifyIn(lookup: WorldLookup, key: string): Identified {
+  const hash = lookupHash(key);
+  return typeof hash === 'string' ? hash : (lookup.findKey(hash) ?? 'unknown_key');
+}
+
+export interface RequestInput {
+  method: string;
+  path: string;
+  credentials: Credentials;
+  body: () => ParsedBody;
+  now: number;
+}
+
+/** A real request as the verifier judges it: its key read, identified, then the decision. */
+export function decideIn(input: RequestInput, deps: { lookup: WorldLookup; limiter: RateLimiter | null }): Verdict {
+  const read = readRequest(input.method, input.path, input.credentials, input.body);
+  return read instanceof Presented ? decideRequest(read, identifyIn(deps.lookup, read.key), input.now, deps) : read;
+}
+
+/** A dry run (`keys verify`) as the verifier judges it. */
+export function dryRunIn(input: DryRunInput & { now: number }, lookup: WorldLookup, limiter: RateLimiter | null = null): DryRunVerdict {
+  const read = readDryRun(input);
+  return read instanceof DryRunPresented ? decideDryRun(read, identifyIn(lookup, read.key), input.now, lookup, limiter) : read;
 }

@@ -4,7 +4,8 @@ import { createKey, revokeKey, rotateKey, scopeKey } from '../../src/app/keys.js
 import { addChannel, addWaba, addWorkspace } from '../../src/app/subjects.js';
 import { Verifier, verifyKey } from '../../src/app/verify.js';
 import { newId } from '../../src/core/ids.js';
-import { createHandler, queuedBody, scopedOkBody, type Handler } from '../../src/server/handler.js';
+import { createHandler, queuedBody, scopedOkBody, type Handler, type VerifierPort } from '../../src/server/handler.js';
+import { listen } from '../../src/server/http.js';
 import type { AcceptedMessage } from '../../src/server/types.js';
 import { Sandbox } from '../helpers/cli.js';
 
@@ -189,5 +190,56 @@ describe('POST /v1/keys/verify', () => {
   it('answers /healthz', () => {
     expect(handle('GET', '/healthz', {}, bytes(undefined))).toMatchObject({ status: 200, body: '{"status":"ok"}' });
     expect(handle('POST', '/healthz', {}, bytes(undefined)).status).toBe(405);
+  });
+});
+
+describe('a verifier that answers later (as one whose keystore is across a network would, on a miss)', () => {
+  const later = (): VerifierPort => ({
+    decide: (...args) => Promise.resolve().then(() => verifier.decide(...args)),
+    dryRun: (request) => Promise.resolve().then(() => verifier.dryRun(request)),
+  });
+
+  it('gets the answers the verifier gives at once, and the one over SQLite is never a promise', async () => {
+    const bearer = createKey(cli, { kind: 'bearer', name: 'ci', scopes: ['posts:read'] });
+    const sms = createKey(cli, { kind: 'channel', channel: 'sms1' });
+    const laterHandle = createHandler({ verifier: later(), now: () => clock, onMessageAccepted: (m) => accepted.push(m) });
+    const requests: [string, string, Record<string, string>, unknown][] = [
+      ['GET', '/v1/posts', { authorization: `Bearer ${bearer.secret}` }, undefined],
+      ['POST', '/v1/posts', { authorization: `Bearer ${bearer.secret}` }, undefined],
+      ['GET', '/v1/posts', {}, undefined],
+      ['GET', '/api/v1/sms/messages', {}, undefined],
+      ['POST', '/v1/keys/verify', {}, { key: sms.secret, endpoint: 'POST /api/v1/sms/messages' }],
+      ['GET', '/healthz', {}, undefined],
+    ];
+    for (const [method, path, headers, body] of requests) {
+      const now = handle(method, path, headers, bytes(body));
+      expect(now).not.toBeInstanceOf(Promise);
+      const then = laterHandle(method, path, headers, bytes(body));
+      expect(await then).toEqual(now);
+    }
+    const queued = await laterHandle('POST', '/api/v1/sms/messages', { 'x-octopods-auth': sms.secret }, bytes(SMS));
+    expect([queued.status, parse(queued)]).toEqual([202, { id: expect.stringMatching(/^msg_/), status: 'queued', channel_id: 'sms1' }]);
+    expect(accepted.map((m) => m.keyId)).toEqual([sms.key.id]);
+  });
+
+  it('is sent by the node:http adapter once it comes; a failed one is a 500', async () => {
+    const { secret } = createKey(cli, { kind: 'bearer', name: 'ci' });
+    const errors: unknown[] = [];
+    const laterHandle = createHandler({ verifier: later(), now: () => clock });
+    const server = await listen({
+      host: '127.0.0.1', port: 0, log: () => {}, onError: (err) => errors.push(err),
+      handler: (method, path, headers, body, peer) => (path === '/broken' ? Promise.reject(new Error('gone')) : laterHandle(method, path, headers, body, peer)),
+    });
+    try {
+      const ok = await fetch(`${server.url}/v1/posts`, { headers: { authorization: `Bearer ${secret}` } });
+      expect([ok.status, await ok.json()]).toEqual([200, { ok: true, key_id: expect.any(String), livemode: true, scope: 'posts:read' }]);
+      const posted = await fetch(`${server.url}/api/v1/sms/messages`, { method: 'POST', body: JSON.stringify(SMS), headers: { 'x-octopods-auth': secret } });
+      expect([posted.status, ((await posted.json()) as { reason: string }).reason]).toEqual([401, 'wrong_key_family']);
+      const broken = await fetch(`${server.url}/broken`);
+      expect(broken.status).toBe(500);
+      expect(errors).toEqual([new Error('gone')]);
+    } finally {
+      await server.close();
+    }
   });
 });
