@@ -82,7 +82,9 @@ describe('README Quick start', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^\{"id":"msg_[^"]+","status":"queued","channel_id":"ch_[^"]+"\} 202$/m);
     expect(r.stdout).toMatch(/^\{"ok":true,"key_id":"key_[^"]+","livemode":true,"scope":"posts:read"\} 200$/m);
+    // serve's own output goes to serve.log (shown at the end), so it never cuts into curl's lines.
     expect(r.stdout).toContain(`listening on http://127.0.0.1:${port}`);
+    expect(r.stdout).toMatch(/ POST \/api\/v1\/sms\/messages 202 key_\w+ ok /);
     expect(r.stdout).toContain('refused (exit 1)');
     expect(r.stdout).toContain('a live key (exit 1)');
     expect(r.stderr).toMatch(/^stopped$/m);
