@@ -1,5 +1,6 @@
 import { UsageError } from '../core/errors.js';
 import type { Prompter } from '../ui/prompts.js';
+import { readStdin } from './stdin.js';
 
 /**
  * A KEY_ID argument as given, or with `-` the id or key from standard input, so that a whole key
@@ -11,17 +12,11 @@ export async function keyArg(prompt: Prompter, arg: string): Promise<string> {
   if (arg !== '-') return arg;
   const text = prompt.interactive
     ? (await prompt.secret('Key or key id (hidden):', { what: 'key', flag: 'the key id' })).trim()
-    : await readStdin();
+    : (await readStdin()).toString('utf8').trim();
   if (!text) {
     throw new UsageError(`no key or key id ${prompt.interactive ? 'given' : 'on standard input'}`, 'pipe the key in (e.g. `octo keys show - < key.txt`), or pass the key id', 'missing_argument');
   }
   return text;
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').trim();
 }
 
 export const KEY_REF = 'id, unique id prefix, the whole key, or - to read it from stdin';

@@ -4,6 +4,7 @@ import { parseEndpoint } from '../core/endpoints.js';
 import { OctoError, UsageError } from '../core/errors.js';
 import type { VerdictView } from '../core/verdict-view.js';
 import { act, type Session } from './session.js';
+import { readStdin } from './stdin.js';
 
 type Opts = Record<string, unknown>;
 
@@ -52,9 +53,7 @@ export async function runVerify(session: Session, keyArg: string | undefined, op
 async function readKey(arg: string | undefined, env: NodeJS.ProcessEnv): Promise<string> {
   let key: string | undefined;
   if (arg === '-') {
-    const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    key = Buffer.concat(chunks).toString('utf8');
+    key = (await readStdin()).toString('utf8');
   } else {
     key = arg ?? env.OCTO_KEY;
   }

@@ -16,6 +16,7 @@ import { printDeliveries, printTestResult, printVerdict, printWebhooks } from '.
 import { formatTime } from '../ui/time.js';
 import { addListingOptions, parseLimit } from './listing-options.js';
 import { act, type Session } from './session.js';
+import { readStdin } from './stdin.js';
 
 type Opts = Record<string, unknown>;
 const DEFAULT_GRACE = '24h';
@@ -169,10 +170,4 @@ function readBody(path: string): Buffer {
   } catch {
     throw new UsageError(`cannot read the body file ${path}`, 'pass the raw body, saved byte for byte, with --body FILE');
   }
-}
-
-async function readStdin(): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
 }

@@ -1,9 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import { pathOnly } from '../core/endpoints.js';
-import { KEY_PATTERN_SOURCE, maskKey } from '../core/key-format.js';
+import { maskKeysIn } from '../core/find-keys.js';
 import type { RequestLog } from './http.js';
-
-const KEY_IN_TEXT = new RegExp(KEY_PATTERN_SOURCE, 'g');
 
 /** While stdout is not being read, at most this much log is held; past it lines are counted, not kept. */
 const BACKLOG_LIMIT = 1024 * 1024;
@@ -171,8 +169,8 @@ export function writeHundredths(buf: Buffer, offset: number, n: number): number 
 
 export function scrubPath(raw: string): string {
   const path = pathOnly(raw);
-  // Masked before clipped, so that a key cut in two by the clip cannot show its first half. Every
-  // key starts with "oct", so most paths need no regex at all.
-  const scrubbed = path.includes('oct') ? path.replace(KEY_IN_TEXT, (key) => maskKey(key)) : path;
+  // Masked before clipped, so that a key cut in two by the clip cannot show its first half; the same
+  // rule as every error message (most paths hold no "oct" and pay no regex).
+  const scrubbed = maskKeysIn(path);
   return scrubbed.length > 200 ? scrubbed.slice(0, 200) + '…' : scrubbed;
 }
