@@ -30,7 +30,7 @@ const NARROW = /^[\x20-\x7E\u2014\u2026]*$/;
 const RESET = '\x1b[0m';
 
 /** `text` without its colour codes (and other terminal escape sequences). */
-export function stripCodes(text: string): string {
+function stripCodes(text: string): string {
   return text.includes('\x1b') ? text.replace(ANSI, '') : text;
 }
 
