@@ -63,6 +63,9 @@ const OPTION_VALUES: Readonly<Record<string, ValueSource>> = {
   '--host': NONE,
   '--port': NONE,
   '--webhook-retries': NONE,
+  '--ui': NONE,
+  // A secret: nothing is ever offered for it.
+  '--admin-token': NONE,
 };
 
 /** The same for arguments, by name or `command path|name`. */

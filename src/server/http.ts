@@ -41,6 +41,11 @@ export interface HttpOptions {
   onError: (err: unknown) => void;
   /** Each one not given keeps its default. */
   timeouts?: Partial<ServerTimeouts>;
+  /**
+   * Offered every request first (the dashboard of `serve --ui`): true when it took the request and
+   * answers it itself; the verifier then never sees it and it is not in the request log.
+   */
+  intercept?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 export interface RunningServer {
@@ -60,7 +65,10 @@ export async function listen(opts: HttpOptions): Promise<RunningServer> {
     // client trickling its headers then held a socket for up to 40 s, not the 10 s we promise.
     connectionsCheckingInterval: Math.max(100, Math.min(1_000, Math.min(headersMs, requestMs) / 4)),
     keepAliveTimeout: 5_000,
-  }, (req, res) => serveOne(req, res, opts, () => closing));
+  }, (req, res) => {
+    if (opts.intercept?.(req, res)) return;
+    serveOne(req, res, opts, () => closing);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err) => reject(listenError(err as NodeJS.ErrnoException, opts)));
     server.listen(opts.port, opts.host, () => resolve());

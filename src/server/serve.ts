@@ -2,7 +2,8 @@ import { Verifier } from '../app/verify.js';
 import type { Keystore } from '../store/keystore.js';
 import type { Output } from '../ui/output.js';
 import { createHandler } from './handler.js';
-import { isLoopback, listen, type ServerTimeouts } from './http.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isLoopback, listen, type RequestLog, type ServerTimeouts } from './http.js';
 import { RequestLogger } from './request-log.js';
 import { YoungGenerationGovernor } from './young-generation.js';
 import type { AcceptedMessage } from './types.js';
@@ -15,6 +16,21 @@ export interface ServeOptions {
   port: number;
   timeouts?: Partial<ServerTimeouts>;
   onMessageAccepted?: (message: AcceptedMessage) => void;
+  /** The dashboard (`--ui`), or anything else that serves paths of its own beside the verifier. */
+  extension?: ServeExtension;
+}
+
+/**
+ * What `serve` offers a companion on the same port: every request first (`intercept`), each
+ * verifier request's log entry (`onRequest`, the same entry the request log prints), the URL once
+ * listening (`started` returns the line to print), and `close` before the server drains (it must
+ * end its long-lived responses, or the drain waits for them).
+ */
+export interface ServeExtension {
+  intercept(req: IncomingMessage, res: ServerResponse): boolean;
+  onRequest(entry: RequestLog): void;
+  started(url: string): { line: string; json: Record<string, unknown> };
+  close(): void;
 }
 
 /**
@@ -37,16 +53,24 @@ export async function runServer(opts: ServeOptions): Promise<void> {
   // Before the listening line: a supervisor may send SIGTERM as soon as it reads that line, and a
   // signal with no handler yet would kill the process instead of stopping it gracefully.
   const stopSignal = nextSignal();
+  const { extension } = opts;
   const server = await listen({
     host: opts.host, port: opts.port, handler, onError: report('server error'),
     log: (entry) => {
       logger.log(entry);
+      extension?.onRequest(entry);
       youngGeneration.tick();
     },
     ...(opts.timeouts ? { timeouts: opts.timeouts } : {}),
+    ...(extension ? { intercept: (req: IncomingMessage, res: ServerResponse) => extension.intercept(req, res) } : {}),
   });
   if (out.json) out.jsonLine({ event: 'listening', url: server.url });
   else out.line(`listening on ${server.url}`);
+  if (extension) {
+    const { line, json } = extension.started(server.url);
+    if (out.json) out.jsonLine(json);
+    else out.line(line);
+  }
   if (!isLoopbackHost(opts.host)) {
     const warning = `listening on ${opts.host}: other machines can reach this verifier`;
     // warn() is silent under --json, but an exposed verifier must never go unnoticed.
@@ -58,6 +82,7 @@ export async function runServer(opts: ServeOptions): Promise<void> {
 
   const signal = await stopSignal;
   out.info(`${signal}: finishing in-flight requests…`);
+  extension?.close();
   await server.close();
   verifier.stop();
   logger.close();

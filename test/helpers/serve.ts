@@ -18,12 +18,14 @@ export interface RunningServe {
 export interface ServeOptions {
   /** Start under this umask (through sh), to prove octo does not rely on the caller's. */
   umask?: string;
+  /** Added to the sandbox's environment. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Spawns `octo serve --port 0` in the sandbox and resolves once it has printed its address. */
 export function startServe(sandbox: Sandbox, extra: string[] = [], opts: ServeOptions = {}): Promise<RunningServe> {
   const [cmd, argv] = nodeUnderUmask([BIN, 'serve', '--port', '0', ...extra], opts.umask);
-  const proc = spawn(cmd, argv, { env: sandbox.env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const proc = spawn(cmd, argv, { env: { ...sandbox.env, ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   proc.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
