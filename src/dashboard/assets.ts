@@ -213,7 +213,7 @@ tbody th { font-weight: 600; }
 td.actions { white-space: nowrap; }
 .empty { color: var(--muted); font-style: italic; }
 .key-row { display: flex; gap: 0.5rem; align-items: center; }
-.key-field { width: 100%; min-width: 12rem; padding: 0.45rem 0.6rem; border: 1px solid var(--border); border-radius: 6px; background: var(--field); color: var(--text); }
+.key-field { width: 100%; min-width: 12rem; padding: 0.4rem 0.6rem; line-height: 1.7; border: 1px solid var(--border); border-radius: 6px; background: var(--field); color: var(--text); }
 .button, button { font: inherit; cursor: pointer; display: inline-block; padding: 0.4rem 0.85rem; border-radius: 6px; border: 1px solid var(--border); background: var(--card); color: var(--text); text-decoration: none; line-height: 1.4; }
 .button.primary { background: var(--accent); border-color: var(--accent); color: var(--accent-text); font-weight: 600; }
 .button.danger { color: var(--danger); border-color: var(--danger); }
@@ -257,6 +257,7 @@ input[type="checkbox"], input[type="radio"] { width: 1.15rem; height: 1.15rem; a
 .http-4xx, .http-5xx, .http-none { color: var(--danger); font-weight: 600; }
 .attempts { margin: 0; padding-left: 1.2rem; }
 .detail { word-break: break-all; }
+td > code:only-child { white-space: nowrap; }
 @media (max-width: 640px) {
   main { padding: 0.5rem 0.75rem 2rem; }
   .card { padding: 0.75rem; }
