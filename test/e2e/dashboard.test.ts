@@ -4,6 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserAvailable, launchChromium } from '../helpers/browser.js';
 import { Sandbox } from '../helpers/cli.js';
+import { Receiver } from '../helpers/receiver.js';
 import { request, startServe, type RunningServe } from '../helpers/serve.js';
 
 /** One request by node's http (not a browser), with exactly the headers given. */
@@ -317,5 +318,43 @@ describe.runIf(browserAvailable())('the dashboard in a real browser (Chromium)',
 
   it('logged no script error and no refused asset (CSP)', () => {
     expect(problems).toEqual([]);
+  });
+});
+
+describe.runIf(browserAvailable())('webhook deliveries in the browser, updating without a reload', () => {
+  const sb = new Sandbox();
+  let serve: RunningServe;
+  let receiver: Receiver;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    receiver = await Receiver.start();
+    await sb.json(['workspaces', 'add', 'Acme', '--platform', 'intercom', '--id', 'acme']);
+    await sb.json(['channels', 'add', 'Support SMS', '--workspace', 'acme', '--type', 'sms', '--id', 'sms']);
+    await sb.json(['webhooks', 'add', receiver.url, '--workspace', 'acme']);
+    serve = await startServe(sb, ['--ui']);
+    browser = await launchChromium();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await serve?.stop();
+    await receiver?.close();
+    sb.cleanup();
+  });
+
+  it('shows each delivery and its attempt as the dispatcher makes them', async () => {
+    const key = await sb.json<{ secret: string }>(['keys', 'create', 'channel', '--channel', 'sms']);
+    const page = await browser.newPage();
+    await page.goto(`${serve.url}/ui/webhooks`);
+    expect(await page.locator('main').textContent()).toContain('No delivery yet.');
+    await page.evaluate(() => ((window as unknown as { marker: number }).marker = 7));
+    await page.waitForFunction(() => document.documentElement.getAttribute('data-live') === 'on');
+    const sent = await request(`${serve.url}/api/v1/sms/messages`, 'POST', { 'x-octopods-auth': key.secret }, { destination_phone: '+15551234567', body: 'Hello' });
+    expect(sent.status).toBe(202);
+    const main = page.locator('[data-live="deliveries"]');
+    await expect.poll(() => main.textContent(), { timeout: 15_000 }).toContain('message.delivered');
+    await expect.poll(async () => (await main.textContent())!.match(/succeeded/g)?.length ?? 0, { timeout: 15_000 }).toBe(3);
+    expect(await page.locator('.attempts li').first().textContent()).toContain('200');
+    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(7);
   });
 });
