@@ -27,6 +27,7 @@ export class SqliteKeystore implements Keystore {
   private walIndex: WalIndexWatch | null | undefined;
   /** Settles when the transaction running now ends; null when none is. */
   private running: Promise<void> | null = null;
+  private readonly controls = new Map<string, Statement>();
 
   /** `db` is the connection: for store/sqlite and tests only (app/ sees the Keystore interface). */
   constructor(readonly db: Db, readonly path: string) {}
@@ -83,15 +84,15 @@ export class SqliteKeystore implements Keystore {
     let done!: () => void;
     this.running = new Promise<void>((resolve) => (done = resolve));
     try {
-      this.db.exec('BEGIN IMMEDIATE');
+      this.control('BEGIN IMMEDIATE').run();
       const result = await fn();
-      this.db.exec('COMMIT');
+      this.control('COMMIT').run();
       return result;
     } catch (err) {
       // A failed COMMIT (SQLITE_BUSY, SQLITE_FULL) leaves the transaction open: roll it back too.
       if (this.db.inTransaction) {
         try {
-          this.db.exec('ROLLBACK');
+          this.control('ROLLBACK').run();
         } catch {
           // SQLite may have rolled it back itself (an I/O error); what fn or COMMIT threw is the news.
         }
@@ -101,6 +102,13 @@ export class SqliteKeystore implements Keystore {
       this.running = null;
       done();
     }
+  }
+
+  /** BEGIN, COMMIT and ROLLBACK as statements prepared once (and seen as statements by tests' fault injection). */
+  private control(sql: 'BEGIN IMMEDIATE' | 'COMMIT' | 'ROLLBACK'): Statement {
+    let statement = this.controls.get(sql);
+    if (!statement) this.controls.set(sql, (statement = this.db.prepare(sql)));
+    return statement;
   }
 
   /** Nothing to follow: changeCounter() reads the shared file's data_version itself. */
