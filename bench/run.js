@@ -153,7 +153,7 @@ async function main() {
   const keystores = new Map();
   for (const size of SIZES) {
     const t = Date.now();
-    keystores.set(size, buildKeystore(join(dir, String(size)), size));
+    keystores.set(size, await buildKeystore(join(dir, String(size)), size));
     log(`  seeded ${size.toLocaleString('en')} keys in ${((Date.now() - t) / 1000).toFixed(1)} s`);
   }
   await throughput(keystores);

@@ -39,7 +39,7 @@ Examples:
       dispatcher.start();
       try {
         await runServer({
-          store: ctx.store, out, now: () => ctx.now(), host: opts.host as string, port, timeouts,
+          store: await ctx.keystore(), out, now: () => ctx.now(), host: opts.host as string, port, timeouts,
           onMessageAccepted: (m) => dispatcher.messageAccepted(m),
         });
       } finally {

@@ -2,10 +2,14 @@ import type { Keystore, KeystoreLook, RestoreSource } from './keystore.js';
 import { backupExists, openRestoreSource } from './sqlite/backup.js';
 import { SqliteKeystore } from './sqlite/keystore.js';
 
-/* How app/ gets a keystore: the one module that names a backend. */
+/*
+ * How app/ gets a keystore: the one module that names a backend. A PostgreSQL URL loads
+ * store/postgres/ (and its driver) with a dynamic import, so that nothing of it is loaded, or
+ * slows anything, when the keystore is a file (SPEC §11).
+ */
 
 /** Opens (creating on first use, migrated) the keystore at `location`. */
-export function openKeystore(location: string): Keystore {
+export async function openKeystore(location: string): Promise<Keystore> {
   return SqliteKeystore.open(location);
 }
 
@@ -13,7 +17,7 @@ export function openKeystore(location: string): Keystore {
  * The existing keystore at `location` as it is, changing nothing (`octo status`): the same refusals
  * as openKeystore for what is not a keystore, but no file made and no migration.
  */
-export function lookAtKeystore(location: string): KeystoreLook {
+export async function lookAtKeystore(location: string): Promise<KeystoreLook> {
   return SqliteKeystore.asIs(location);
 }
 
@@ -29,7 +33,7 @@ export function emptyKeystore(): Keystore {
  * A backup file (an octo SQLite keystore file, whatever the live backend), checked and migrated in
  * a private working copy beside `besidePath`; the file itself stays as it was.
  */
-export function openBackupFile(file: string, besidePath: string): RestoreSource {
+export async function openBackupFile(file: string, besidePath: string): Promise<RestoreSource> {
   return openRestoreSource(file, besidePath);
 }
 
