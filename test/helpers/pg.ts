@@ -96,3 +96,38 @@ export function workerScript(): string {
     '--bundle', '--platform=node', '--format=esm', '--packages=external', `--outfile=${out}`, '--log-level=warning']);
   return out;
 }
+
+/**
+ * Starts one worker process per argument list, waits until every one has opened the keystore
+ * (`ready`), then tells them all to go at once; resolves to each one's JSON outcome.
+ */
+export async function raceWorkers(script: string, argLists: string[][], timeoutMs = 60_000): Promise<Record<string, unknown>[]> {
+  const { spawn } = await import('node:child_process');
+  const children = argLists.map((args) => spawn(process.execPath, [script, ...args], { stdio: ['pipe', 'pipe', 'pipe'] }));
+  const readies: Promise<void>[] = [];
+  const outcomes = children.map((c, i) => new Promise<Record<string, unknown>>((resolve, reject) => {
+    let out = '';
+    let err = '';
+    let markReady!: () => void;
+    readies[i] = new Promise<void>((r) => (markReady = r));
+    const timer = setTimeout(() => c.kill('SIGKILL'), timeoutMs);
+    c.stdout.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+      if (out.includes('ready\n')) markReady();
+    });
+    c.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+    c.on('close', () => {
+      clearTimeout(timer);
+      markReady();
+      const last = out.trim().split('\n').pop() ?? '';
+      try {
+        resolve(JSON.parse(last) as Record<string, unknown>);
+      } catch {
+        reject(new Error(`worker ${argLists[i]!.join(' ')} said: ${out}${err}`));
+      }
+    });
+  }));
+  await Promise.all(readies);
+  for (const c of children) c.stdin.end('go\n');
+  return Promise.all(outcomes);
+}
