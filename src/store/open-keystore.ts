@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isPostgresUrl } from '../core/db-url.js';
@@ -41,8 +41,24 @@ export function emptyKeystore(): Keystore {
  * is a PostgreSQL URL); the file itself stays as it was.
  */
 export async function openBackupFile(file: string, besidePath: string): Promise<RestoreSource> {
-  if (isPostgresUrl(besidePath)) besidePath = join(mkdtempSync(join(tmpdir(), 'octo-restore-')), 'keystore.db');
-  return openRestoreSource(file, besidePath);
+  if (!isPostgresUrl(besidePath)) return openRestoreSource(file, besidePath);
+  const dir = mkdtempSync(join(tmpdir(), 'octo-restore-'));
+  try {
+    const source = await openRestoreSource(file, join(dir, 'keystore.db'));
+    return {
+      store: source.store,
+      discard: async () => {
+        try {
+          await source.discard();
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      },
+    };
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
 }
 
 export { backupExists };

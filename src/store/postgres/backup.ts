@@ -41,7 +41,9 @@ export async function backupToFile(ctx: PgContext, file: string, overwrite: bool
         db.exec('BEGIN');
         try {
           db.pragma('defer_foreign_keys = ON');
-          for (const t of COPIED_TABLES) await copyToSqlite(t, db, (text) => tx.unsafe<unknown[][]>(text).values().cursor(READ_ROWS));
+          const marks: (() => void)[] = [];
+          for (const t of COPIED_TABLES) marks.push(await copyToSqlite(t, db, (text) => tx.unsafe<unknown[][]>(text).values().cursor(READ_ROWS)));
+          for (const mark of marks) mark();
           db.exec('COMMIT');
         } catch (err) {
           db.exec('ROLLBACK');
@@ -66,7 +68,8 @@ export async function backupToFile(ctx: PgContext, file: string, overwrite: bool
   }
 }
 
-async function copyToSqlite(t: CopiedTable, db: Db, read: (sql: string) => AsyncIterable<unknown[][]>): Promise<void> {
+/** Copies one table's rows; returns what makes its tombstones tombstones again, run once every table is in. */
+async function copyToSqlite(t: CopiedTable, db: Db, read: (sql: string) => AsyncIterable<unknown[][]>): Promise<() => void> {
   const removedAt = t.tombstoned ? t.columns.indexOf('removed_at') : -1;
   const insert = db.prepare(`INSERT INTO ${t.name} (${t.columns.join(', ')}) VALUES (${t.columns.map(() => '?').join(', ')})`);
   const tombstones: [unknown, unknown][] = [];
@@ -79,10 +82,11 @@ async function copyToSqlite(t: CopiedTable, db: Db, read: (sql: string) => Async
       insert.run(...row);
     }
   }
-  if (tombstones.length) {
+  return () => {
+    if (tombstones.length === 0) return;
     const mark = db.prepare(`UPDATE ${t.name} SET removed_at = ? WHERE id = ?`);
     for (const [at, id] of tombstones) mark.run(at, id);
-  }
+  };
 }
 
 /**
@@ -94,11 +98,14 @@ export async function replaceFromFile(ctx: PgContext, source: Db): Promise<void>
   await ctx.write(true, async () => {
     await ctx.rows('SET CONSTRAINTS ALL DEFERRED');
     for (const t of [...COPIED_TABLES].reverse()) await ctx.rows(`DELETE FROM ${t.name}`);
-    for (const t of COPIED_TABLES) await copyFromSqlite(ctx, t, source);
+    const marks: (() => Promise<void>)[] = [];
+    for (const t of COPIED_TABLES) marks.push(await copyFromSqlite(ctx, t, source));
+    for (const mark of marks) await mark();
   });
 }
 
-async function copyFromSqlite(ctx: PgContext, t: CopiedTable, source: Db): Promise<void> {
+/** Copies one table's rows; returns what makes its tombstones tombstones again, run once every table is in. */
+async function copyFromSqlite(ctx: PgContext, t: CopiedTable, source: Db): Promise<() => Promise<void>> {
   const columns = t.insertionOrder ? [...t.columns, 'seq'] : [...t.columns];
   const removedAt = t.tombstoned ? columns.indexOf('removed_at') : -1;
   const select = `SELECT ${t.columns.join(', ')}${t.insertionOrder ? ', rowid' : ''} FROM ${t.name} ORDER BY ${sqliteOrder(t)}`;
@@ -120,11 +127,13 @@ async function copyFromSqlite(ctx: PgContext, t: CopiedTable, source: Db): Promi
     if (batch.length >= perInsert) await flush();
   }
   await flush();
-  for (const [at, id] of tombstones) await ctx.rows(`UPDATE ${t.name} SET removed_at = $1 WHERE id = $2`, [at, id]);
   if (t.identity) {
     await ctx.rows(`SELECT setval(pg_get_serial_sequence('${t.name}', '${t.identity}'), COALESCE((SELECT max(${t.identity}) FROM ${t.name}), 0) + 1, false)`);
   }
   if (t.insertionOrder) {
     await ctx.rows(`SELECT setval(pg_get_serial_sequence('${t.name}', 'seq'), COALESCE((SELECT max(seq) FROM ${t.name}), 0) + 1, false)`);
   }
+  return async () => {
+    for (const [at, id] of tombstones) await ctx.rows(`UPDATE ${t.name} SET removed_at = $1 WHERE id = $2`, [at, id]);
+  };
 }
