@@ -29,7 +29,20 @@ async function waitForGo(): Promise<void> {
   for await (const line of lines) if (line.trim() === 'go') return;
 }
 
+/** A verifier: follows changes, then answers each `counter` line with its change counter, until stdin ends. */
+async function follow(): Promise<unknown> {
+  const store = await PostgresKeystore.open(url);
+  await store.followChanges();
+  process.stdout.write('ready\n');
+  for await (const line of createInterface({ input: process.stdin })) {
+    if (line.trim() === 'counter') process.stdout.write(`${JSON.stringify({ counter: store.changeCounter(), stamp: store.commitStamp() })}\n`);
+  }
+  await store.close();
+  return { closed: true };
+}
+
 async function main(): Promise<unknown> {
+  if (job === 'follow') return follow();
   const store = await PostgresKeystore.open(url);
   try {
     process.stdout.write('ready\n');
