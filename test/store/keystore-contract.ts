@@ -221,6 +221,19 @@ export function keystoreContract(backend: string, open: () => Promise<Keystore>)
       expect(await s.keys.idsNamed('a')).toEqual(['key_4', 'key_1']);
     }));
 
+    it('streams listings longer than one read, and stops reading where the reader stops', withStore(async (s) => {
+      await s.transaction(async () => {
+        for (let i = 0; i < 1_200; i++) await s.keys.insert(bearer({ id: `key_${String(i).padStart(5, '0')}`, createdAt: i }));
+      });
+      const ids = (await all(s.keys.iterate())).map((k) => k.id);
+      expect(ids).toHaveLength(1_200);
+      expect(ids[1_199]).toBe('key_01199');
+      expect((await all(s.keys.states()))).toHaveLength(1_200);
+      let read = 0;
+      for await (const _ of s.keys.iterate()) if (++read === 3) break;
+      expect(await s.keys.findById('key_00007')).toBeDefined();
+    }));
+
     it('rolls a throwing transaction back whole, and a throwing nested one back to where it began', withStore(async (s) => {
       const k = bearer();
       const err = await s.transaction(async () => {
