@@ -154,4 +154,33 @@ describe.skipIf(skipPg)('PostgreSQL keystore: the change protocol', () => {
     expect(await follower.counter()).toBe(3);
     await writer.close();
   }, 30_000);
+
+  it('a verifier that cannot renew its lease stops trusting what it knows until it can again', async () => {
+    const url = await pg.fresh();
+    const s = await PostgresKeystore.open(url);
+    await s.followChanges();
+    expect(s.changeCounter()).toBe(s.changeCounter());
+    // Renewals block behind this lock (the keystore is as good as unreachable for them).
+    const sql = postgres(url, { max: 1 });
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((r) => (locked = r));
+    const holder = sql.begin(async (tx) => {
+      await tx`LOCK TABLE octo_verifiers IN ACCESS EXCLUSIVE MODE`;
+      locked();
+      await held;
+    });
+    await isLocked;
+    await new Promise((r) => setTimeout(r, 2_600));
+    expect(s.commitStamp()).toBeNull();
+    expect(s.changeCounter()).not.toBe(s.changeCounter());
+    release();
+    await holder;
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(s.commitStamp()).toBe('0');
+    expect(s.changeCounter()).toBe(0);
+    await sql.end();
+    await s.close();
+  }, 20_000);
 });

@@ -88,10 +88,15 @@ export class ChangeFeed {
        VALUES ($1, $2, $3, ${NOW_MS}, 0, ${NOW_MS} + $4)`, [id, hostname(), process.pid, LEASE_MS] as never[]);
     this.id = id;
     this.leaseValidUntil = sent + LEASE_MS;
-    // onlisten runs after every (re)connect of the listening connection: notifications sent while
-    // it was away are lost, so the counter is read again then.
-    const listening = await this.sql.listen(CHANNEL, (payload) => void this.announced(Number(payload)), () => void this.resync());
-    this.unlisten = listening.unlisten;
+    try {
+      // onlisten runs after every (re)connect of the listening connection: notifications sent
+      // while it was away are lost, so the counter is read again then.
+      const listening = await this.sql.listen(CHANNEL, (payload) => void this.announced(Number(payload)), () => void this.resync());
+      this.unlisten = listening.unlisten;
+    } catch (err) {
+      await this.stop();
+      throw err;
+    }
     await this.resync();
     this.timer = setInterval(() => void this.renew(), RENEW_MS);
     this.timer.unref();
