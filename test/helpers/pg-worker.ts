@@ -84,6 +84,15 @@ async function main(): Promise<unknown> {
         }
         return { ids };
       }
+      case 'hang': {
+        // Half-way through a key's transaction, then never on: the test SIGKILLs it here.
+        await store.transaction(async () => {
+          await store.keys.insert(workspaceKey(args[0]!));
+          process.stdout.write('inserted\n');
+          await new Promise(() => {});
+        });
+        return {};
+      }
       default:
         throw new Error(`unknown job ${job}`);
     }

@@ -183,4 +183,23 @@ describe.skipIf(skipPg)('PostgreSQL keystore: the change protocol', () => {
     await sql.end();
     await s.close();
   }, 20_000);
+
+  it('a verifier whose listening connection was cut reads the counter again once it is back, and is waited for meanwhile', async () => {
+    const url = await pg.fresh();
+    const follower = await PostgresKeystore.open(url);
+    await follower.followChanges();
+    const writer = await PostgresKeystore.open(url);
+    const sql = postgres(url, { max: 1 });
+    const cut = await sql`SELECT pg_terminate_backend(pid) AS cut FROM pg_stat_activity WHERE datname = current_database() AND query ILIKE 'listen%'`;
+    expect(cut).toEqual([{ cut: true }]);
+    await writer.keys.insert(bearer());
+    expect(follower.changeCounter()).toBe(1);
+    await new Promise((r) => setTimeout(r, 500));
+    await writer.keys.insert(bearer());
+    expect(follower.changeCounter()).toBe(2);
+    expect((await sql`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query ILIKE 'listen%'`)[0]!.n).toBe(1);
+    await sql.end();
+    await writer.close();
+    await follower.close();
+  }, 20_000);
 });

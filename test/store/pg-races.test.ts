@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import postgres from 'postgres';
 import { describe, expect, it } from 'vitest';
 import { PostgresKeystore } from '../../src/store/postgres/keystore.js';
@@ -56,4 +57,27 @@ describe.skipIf(skipPg)('concurrent writers on one PostgreSQL keystore, from sev
     expect(await sql`SELECT count(*)::int AS n FROM audit`).toEqual([{ n: 200 }]);
     await sql.end();
   }, 180_000);
+
+  it('a writer SIGKILLed inside its transaction leaves no half-made key, and the next writer goes on', async () => {
+    const url = await seeded();
+    const child = spawn(process.execPath, [workerScript(), 'hang', url, 'ws_race'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    await new Promise<void>((resolve) => child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+      if (out.includes('ready\n') && !out.includes('go')) {
+        out += 'go';
+        child.stdin.write('go\n');
+      }
+      if (out.includes('inserted\n')) resolve();
+    }));
+    const closed = new Promise((r) => child.on('close', r));
+    child.kill('SIGKILL');
+    await closed;
+    const store = await PostgresKeystore.open(url);
+    const started = Date.now();
+    await store.keys.insert(subjectKey('workspace', 'ws_race'));
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(await store.keys.forSubject('workspace', 'ws_race')).toHaveLength(1);
+    await store.close();
+  }, 30_000);
 });
