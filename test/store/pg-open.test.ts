@@ -1,5 +1,8 @@
 import Database from 'better-sqlite3';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, type Server } from 'node:net';
 import postgres from 'postgres';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -42,6 +45,25 @@ describe('the schema version and tables (no server needed)', () => {
       expect([...t.columns].sort(), t.name).toEqual(columns.sort());
     }
     db.close();
+  });
+});
+
+describe('a file keystore (no server needed)', () => {
+  it('loads nothing of PostgreSQL or its driver, bundled as the CLI is (CommonJS, packages external)', () => {
+    const root = join(import.meta.dirname, '..', '..');
+    const out = join(root, 'dist', 'test-pg', 'open-keystore.cjs');
+    execFileSync(process.execPath, [join(root, 'node_modules', 'esbuild', 'bin', 'esbuild'), join(root, 'src', 'store', 'open-keystore.ts'),
+      '--bundle', '--platform=node', '--format=cjs', '--packages=external', `--outfile=${out}`, '--log-level=error']);
+    const dir = mkdtempSync(join(tmpdir(), 'octo-file-'));
+    try {
+      const probe = `const m = require(${JSON.stringify(out)});
+        const s = m.openKeystore(${JSON.stringify(join(dir, 'k.db'))});
+        Promise.resolve(s).then((k) => { k.close();
+          console.log(JSON.stringify(Object.keys(require.cache).filter((f) => /node_modules[\\/]postgres[\\/]|store[\\/]postgres/.test(f)))); });`;
+      expect(JSON.parse(execFileSync(process.execPath, ['-e', probe], { encoding: 'utf8', cwd: root }))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
