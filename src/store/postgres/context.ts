@@ -1,8 +1,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ChangeFeed } from './changes.js';
-import type { PgTarget, Querier, Sql, TxSql } from './connect.js';
+import { STATEMENT_TIMEOUT_MS, type PgTarget, type Querier, type Sql, type TxSql } from './connect.js';
 import { storeError } from './errors.js';
 import { LOCK_CLASS, WRITERS_LOCK } from './schema.js';
+
+/** How long a backup, or a listing read slowly (`octo keys list | less`), may keep its cursor open. */
+const BACKUP_TIMEOUT_MS = 10 * 60_000;
+const STREAM_TIMEOUT_MS = BACKUP_TIMEOUT_MS;
 
 /** The transaction a call runs in: its connection, and whether it changed what verifiers decide on. */
 interface Tx {
@@ -28,6 +32,27 @@ export class PgContext {
   /** A positional-parameter statement, prepared once per connection. */
   rows<T>(text: string, args: unknown[] = []): Promise<T[]> {
     return this.q.unsafe<T[]>(text, args as never[], { prepare: true }) as unknown as Promise<T[]>;
+  }
+
+  /**
+   * A streamed read (a cursor) for a reader that may take its time: in the current transaction,
+   * else on a connection of its own whose statement timeout is STREAM_TIMEOUT_MS, since the
+   * server counts the whole cursor as one statement however slowly the rows are taken.
+   */
+  async *stream<T>(text: string, args: unknown[], rows: number): AsyncIterable<T[]> {
+    const tx = this.current.getStore();
+    if (tx) {
+      yield* tx.sql.unsafe<T[]>(text, args as never[], { prepare: true }).cursor(rows) as AsyncIterable<T[]>;
+      return;
+    }
+    const conn = await this.sql.reserve();
+    try {
+      await conn.unsafe(`SET statement_timeout = ${STREAM_TIMEOUT_MS}`);
+      yield* conn.unsafe<T[]>(text, args as never[], { prepare: true }).cursor(rows) as AsyncIterable<T[]>;
+    } finally {
+      await conn.unsafe(`SET statement_timeout = ${STATEMENT_TIMEOUT_MS}`).catch(() => {});
+      conn.release();
+    }
   }
 
   /**
@@ -74,10 +99,16 @@ export class PgContext {
     return result;
   }
 
-  /** A read-only transaction over one snapshot (a backup). */
+  /**
+   * A read-only transaction over one snapshot (a backup). Its cursor reads a whole keystore, which
+   * may take longer than one statement may: the limit here is BACKUP_TIMEOUT_MS.
+   */
   async snapshot<T>(fn: (tx: TxSql) => Promise<T>): Promise<T> {
     try {
-      return (await this.sql.begin('isolation level repeatable read read only', fn)) as T;
+      return (await this.sql.begin('isolation level repeatable read read only', async (tx) => {
+        await tx.unsafe(`SET LOCAL statement_timeout = ${BACKUP_TIMEOUT_MS}`);
+        return fn(tx);
+      })) as T;
     } catch (err) {
       throw storeError(err, this.target);
     }

@@ -159,7 +159,7 @@ export class KeysRepo implements KeysRepository {
     const { sql, args } = listQuery(filter);
     // The caller's own errors are not thrown in here: what is caught is the driver's, reading.
     try {
-      for await (const rows of this.ctx.q.unsafe<KeyRow[]>(sql, args, { prepare: true }).cursor(CURSOR_ROWS)) {
+      for await (const rows of this.ctx.stream<KeyRow>(sql, args, CURSOR_ROWS)) {
         for (const r of rows) yield toRecord(r);
       }
     } catch (err) {
@@ -169,9 +169,9 @@ export class KeysRepo implements KeysRepository {
 
   async *states(): AsyncIterable<KeyStateRow> {
     try {
-      const query = this.ctx.q.unsafe<{ id: string; kind: KeyKind; state: KeyState; expires_at: number | null; grace_until: number | null }[]>(
-        'SELECT id, kind, state, expires_at, grace_until FROM keys', [], { prepare: true });
-      for await (const rows of query.cursor(CURSOR_ROWS * 10)) {
+      const query = this.ctx.stream<{ id: string; kind: KeyKind; state: KeyState; expires_at: number | null; grace_until: number | null }>(
+        'SELECT id, kind, state, expires_at, grace_until FROM keys', [], CURSOR_ROWS * 10);
+      for await (const rows of query) {
         for (const r of rows) yield { id: r.id, kind: r.kind, state: r.state, expiresAt: r.expires_at, graceUntil: r.grace_until };
       }
     } catch (err) {
