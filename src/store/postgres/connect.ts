@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import postgres from 'postgres';
 import { maskDbUrl } from '../../core/db-url.js';
 import { UsageError } from '../../core/errors.js';
@@ -53,7 +54,8 @@ export function parsePgUrl(url: string, env: NodeJS.ProcessEnv = process.env): P
   };
   const hostParam = u.searchParams.get('host');
   const sslmode = u.searchParams.get('sslmode');
-  const user = decode(u.username) || env.PGUSER || 'postgres';
+  // As libpq: the URL's user, else PGUSER, else the OS user.
+  const user = decode(u.username) || env.PGUSER || osUser();
   return {
     location,
     host: decode(u.hostname).replace(/^\[|\]$/g, '') || 'localhost',
@@ -66,6 +68,14 @@ export function parsePgUrl(url: string, env: NodeJS.ProcessEnv = process.env): P
       : sslmode === 'verify-full' || sslmode === 'verify-ca' ? 'verify-full'
         : sslmode === 'prefer' || sslmode === 'allow' ? 'prefer' : 'require',
   };
+}
+
+function osUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'postgres';
+  }
 }
 
 /** "HOST:PORT", or the socket, as messages name the server. */
