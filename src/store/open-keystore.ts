@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isPostgresUrl } from '../core/db-url.js';
 import type { Keystore, KeystoreLook, RestoreSource } from './keystore.js';
 import { backupExists, openRestoreSource } from './sqlite/backup.js';
 import { SqliteKeystore } from './sqlite/keystore.js';
@@ -10,6 +14,7 @@ import { SqliteKeystore } from './sqlite/keystore.js';
 
 /** Opens (creating on first use, migrated) the keystore at `location`. */
 export async function openKeystore(location: string): Promise<Keystore> {
+  if (isPostgresUrl(location)) return (await import('./postgres/keystore.js')).PostgresKeystore.open(location);
   return SqliteKeystore.open(location);
 }
 
@@ -18,6 +23,7 @@ export async function openKeystore(location: string): Promise<Keystore> {
  * as openKeystore for what is not a keystore, but no file made and no migration.
  */
 export async function lookAtKeystore(location: string): Promise<KeystoreLook> {
+  if (isPostgresUrl(location)) return (await import('./postgres/keystore.js')).PostgresKeystore.asIs(location);
   return SqliteKeystore.asIs(location);
 }
 
@@ -31,10 +37,28 @@ export function emptyKeystore(): Keystore {
 
 /**
  * A backup file (an octo SQLite keystore file, whatever the live backend), checked and migrated in
- * a private working copy beside `besidePath`; the file itself stays as it was.
+ * a private working copy beside `besidePath` (in a private temporary folder when the live keystore
+ * is a PostgreSQL URL); the file itself stays as it was.
  */
 export async function openBackupFile(file: string, besidePath: string): Promise<RestoreSource> {
-  return openRestoreSource(file, besidePath);
+  if (!isPostgresUrl(besidePath)) return openRestoreSource(file, besidePath);
+  const dir = mkdtempSync(join(tmpdir(), 'octo-restore-'));
+  try {
+    const source = await openRestoreSource(file, join(dir, 'keystore.db'));
+    return {
+      store: source.store,
+      discard: async () => {
+        try {
+          await source.discard();
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      },
+    };
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
 }
 
 export { backupExists };
