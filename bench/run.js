@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchEnv, buildKeystore } from './lib/fixtures.js';
 import { CONNECTIONS, hasCommand, loader, measure, median } from './lib/load.js';
+import { buildSmallKeystore, newDatabase, startPostgres, timed } from './lib/postgres.js';
 import { memoryOf, startBare, startOcto, stop } from './lib/servers.js';
 
 const quick = process.argv.includes('--quick');
@@ -141,6 +142,66 @@ function timedList(keys, flags) {
   return { stdout: r.stdout, seconds, peakMiB };
 }
 
+/**
+ * SPEC §11: the same verifier on a PostgreSQL keystore, as a ratio to the SQLite-backed one in the
+ * same run (cache hits should cost the same), and the wall time of `keys create` and `keys revoke`
+ * on both backends while a verifier runs on each (on PostgreSQL a change returns only once every
+ * running verifier has seen it, so the verifier belongs in the measure).
+ */
+async function postgres() {
+  const pg = startPostgres();
+  if (!pg.url) {
+    log(`PostgreSQL rows skipped: ${pg.why}`);
+    rows.push(['PostgreSQL rows', '', 'skipped (no PostgreSQL)', '']);
+    return;
+  }
+  const servers = [];
+  try {
+    const keystores = {
+      sqlite: buildSmallKeystore(join(dir, 'small-sqlite.db'), env),
+      postgres: buildSmallKeystore(newDatabase(pg.url, 'octo_bench'), env),
+    };
+    const serving = {};
+    for (const [backend, keys] of Object.entries(keystores)) {
+      serving[backend] = await startOcto(keys.db, env);
+      servers.push(serving[backend]);
+    }
+    const request = (keys) => requests(keys).bearer;
+    for (const backend of ['sqlite', 'postgres']) await measure(serving[backend].url, request(keystores[backend]), 1);
+    const ratios = [];
+    const rps = { sqlite: [], postgres: [] };
+    for (let round = 0; round < ROUNDS; round++) {
+      const s = await measure(serving.sqlite.url, request(keystores.sqlite), SECONDS);
+      const p = await measure(serving.postgres.url, request(keystores.postgres), SECONDS);
+      if (p.non2xx > 0) log(`warning: the PostgreSQL-backed verifier answered ${p.non2xx} non-2xx responses`);
+      rps.sqlite.push(s.rps);
+      rps.postgres.push(p.rps);
+      ratios.push(p.rps / s.rps);
+      log(`  PostgreSQL round ${round + 1}: SQLite-backed ${s.rps.toFixed(0)} req/s, PostgreSQL-backed ${p.rps.toFixed(0)} req/s`);
+    }
+    rows.push(['GET /v1/posts, PostgreSQL keystore (ratio to SQLite-backed)', median(rps.sqlite).toFixed(0), median(rps.postgres).toFixed(0), median(ratios).toFixed(3)]);
+    figure('throughput ratio GET /v1/posts PostgreSQL-backed / SQLite-backed', median(ratios), (v) => v >= 0.8);
+    const n = quick ? 10 : 30;
+    for (const backend of ['sqlite', 'postgres']) {
+      const create = [];
+      const revoke = [];
+      for (let i = 0; i < n; i++) {
+        const made = timed(['keys', 'create', 'bearer', '--name', `wall ${i}`, '--json'], env, keystores[backend].db);
+        create.push(made.ms);
+        revoke.push(timed(['keys', 'revoke', JSON.parse(made.out).id, '--yes', '--json'], env, keystores[backend].db).ms);
+      }
+      const p = (values, q) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))];
+      rows.push([`keys create wall time, ${backend} (p50 / p99, verifier running)`, '', `${median(create).toFixed(1)} / ${p(create, 0.99).toFixed(1)} ms`, '']);
+      rows.push([`keys revoke wall time, ${backend} (p50 / p99, verifier running)`, '', `${median(revoke).toFixed(1)} / ${p(revoke, 0.99).toFixed(1)} ms`, '']);
+      figure(`keys create wall time ${backend}, ms (p50)`, median(create), null, ' ms');
+      figure(`keys revoke wall time ${backend}, ms (p50)`, median(revoke), null, ' ms');
+    }
+  } finally {
+    for (const s of servers) await stop(s);
+    pg.stop();
+  }
+}
+
 function table() {
   const head = ['measure', 'bare node:http', 'octo', 'ratio'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
@@ -153,13 +214,14 @@ async function main() {
   const keystores = new Map();
   for (const size of SIZES) {
     const t = Date.now();
-    keystores.set(size, buildKeystore(join(dir, String(size)), size));
+    keystores.set(size, await buildKeystore(join(dir, String(size)), size));
     log(`  seeded ${size.toLocaleString('en')} keys in ${((Date.now() - t) / 1000).toFixed(1)} s`);
   }
   await throughput(keystores);
   await scaling(keystores);
   startup(keystores.get(SIZES[0]));
   listing(keystores.get(SIZES[1]));
+  await postgres();
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${loader}`;
   const report = `${table()}\n\nMachine: ${machine}\n`;
   console.log('\n' + report);

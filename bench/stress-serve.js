@@ -26,7 +26,7 @@ const BIN = fileURLToPath(new URL('../bin/octo.js', import.meta.url));
 const HAS_BACKUP = /^\s+backup\b/m.test(spawnSync(process.execPath, [BIN, '--help'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } }).stdout);
 
 const dir = mkdtempSync(join(tmpdir(), 'octo-stress-serve-'));
-const { db, channelKey, bearerKey } = buildKeystore(dir, 10_000);
+const { db, channelKey, bearerKey } = await buildKeystore(dir, 10_000);
 const env = { ...benchEnv(dir), OCTO_DB: db };
 const figures = { cliChanges: 0, killed: 0, killedAfterCommit: 0, backups: 0, hostile: 0, hostileWrong: 0 };
 

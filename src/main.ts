@@ -33,7 +33,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   } catch (err) {
     return reportError(err, out);
   } finally {
-    session.close();
+    await session.close();
   }
 }
 

@@ -15,28 +15,28 @@ export function benchEnv(dir) {
 }
 
 /** A keystore with a workspace, an SMS channel and its key, a bearer key, and `filler` more keys. */
-export function buildKeystore(dir, filler) {
+export async function buildKeystore(dir, filler) {
   mkdirSync(dir, { recursive: true });
   const db = join(dir, `keystore-${filler}.db`);
   const ctx = new AppContext(benchEnv(dir), db);
-  addWorkspace(ctx, { name: 'Acme', platform: 'intercom', id: 'acme' });
-  addChannel(ctx, { name: 'Support', workspace: 'acme', type: 'sms', id: 'sms1' });
-  const channelKey = createKey(ctx, { kind: 'channel', channel: 'sms1' }).secret;
-  const bearerKey = createKey(ctx, { kind: 'bearer', name: 'bench', scopes: ['posts:read'] }).secret;
-  seedFiller(ctx, filler);
-  ctx.close();
+  await addWorkspace(ctx, { name: 'Acme', platform: 'intercom', id: 'acme' });
+  await addChannel(ctx, { name: 'Support', workspace: 'acme', type: 'sms', id: 'sms1' });
+  const channelKey = (await createKey(ctx, { kind: 'channel', channel: 'sms1' })).secret;
+  const bearerKey = (await createKey(ctx, { kind: 'bearer', name: 'bench', scopes: ['posts:read'] })).secret;
+  await seedFiller(ctx, filler);
+  await ctx.close();
   return { db, channelKey, bearerKey };
 }
 
-function seedFiller(ctx, count) {
-  const store = ctx.store;
+async function seedFiller(ctx, count) {
+  const store = await ctx.keystore();
   const now = Date.now();
   const batch = 50_000;
   for (let start = 0; start < count; start += batch) {
-    store.transaction(() => {
+    await store.transaction(async () => {
       for (let i = start; i < Math.min(count, start + batch); i++) {
         const hash = createHash('sha256').update(`filler-${i}-${now}`).digest();
-        store.keys.insert({
+        await store.keys.insert({
           id: `key_f${i.toString(36).padStart(9, '0')}`,
           kind: 'bearer', name: `filler ${i}`, env: i % 2 ? 'live' : 'test', subjectType: null, subjectId: null,
           hash, secretSealed: null, masked: 'oct_live_fill…fill', scopes: i % 3 ? ['posts:read'] : null,

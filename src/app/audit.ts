@@ -5,16 +5,17 @@ import type { AppContext } from './context.js';
 
 /**
  * Records one change, inside the caller's transaction so a change never lands without its entry.
- * `store` is the keystore the change is made in (a restore writes into the copy it restores).
+ * `store` is the keystore the change is made in (a restore writes into the copy it restores), by
+ * default the context's.
  */
-export function recordChange(
+export async function recordChange(
   ctx: AppContext,
   action: string,
   target: { keyId?: string | null; subjectType?: string | null; subjectId?: string | null },
   detail: Record<string, unknown> | null = null,
-  store: Keystore = ctx.store,
-): void {
-  store.audit.record({
+  store?: Keystore,
+): Promise<void> {
+  await (store ?? (await ctx.keystore())).audit.record({
     at: ctx.now(),
     actor: ctx.actor,
     action,
@@ -35,9 +36,9 @@ export interface AuditView {
 }
 
 /** Newest first, as a log is read: `--limit 20` is the last twenty changes. */
-export function listAudit(ctx: AppContext, filter: { keyId?: string; sinceSeconds?: number; limit?: number }): AuditView[] {
+export async function listAudit(ctx: AppContext, filter: { keyId?: string; sinceSeconds?: number; limit?: number }): Promise<AuditView[]> {
   const since = filter.sinceSeconds === undefined ? undefined : ctx.now() - filter.sinceSeconds * 1000;
-  return ctx.store.audit.list({ keyId: filter.keyId, since, newestFirst: true, limit: filter.limit }).map((e: AuditEntry) => ({
+  return (await (await ctx.keystore()).audit.list({ keyId: filter.keyId, since, newestFirst: true, limit: filter.limit })).map((e: AuditEntry) => ({
     at: toIso(e.at)!,
     actor: e.actor,
     action: e.action,

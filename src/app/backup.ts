@@ -60,7 +60,7 @@ export async function backup(ctx: AppContext, file: string, overwrite: boolean):
     throw new NotFoundError(`no keystore at ${ctx.dbPath}: there is nothing to back up`, 'pass --db (or OCTO_DB) with the keystore to back up');
   }
   if (!overwrite && existsSync(file)) throw backupExists(file);
-  const summary = await ctx.store.backupTo(file, overwrite);
+  const summary = await (await ctx.keystore()).backupTo(file, overwrite);
   return view(resolve(file), summary, masterKeyState(ctx, summary.masterKeyFingerprint));
 }
 
@@ -70,14 +70,14 @@ export interface RestorePlan {
   view: BackupView;
 }
 
-export function planRestore(ctx: AppContext, file: string): RestorePlan {
-  const source = openBackupFile(file, ctx.dbPath);
-  const summary = source.store.summary();
+export async function planRestore(ctx: AppContext, file: string): Promise<RestorePlan> {
+  const source = await openBackupFile(file, ctx.dbPath);
+  const summary = await source.store.summary();
   return { source, view: view(resolve(file), summary, masterKeyState(ctx, summary.masterKeyFingerprint)) };
 }
 
-export function discardRestore(plan: RestorePlan): void {
-  plan.source.discard();
+export async function discardRestore(plan: RestorePlan): Promise<void> {
+  await plan.source.discard();
 }
 
 /**
@@ -86,9 +86,9 @@ export function discardRestore(plan: RestorePlan): void {
  * same transaction. Whatever the live keystore recorded after the backup was taken is replaced.
  */
 export async function applyRestore(ctx: AppContext, plan: RestorePlan): Promise<BackupView> {
-  const live = ctx.store; // opened (and created, private, if missing) before it is written
-  plan.source.store.transaction(() => {
-    recordChange(ctx, 'keystore.restore', {}, {
+  const live = await ctx.keystore(); // opened (and created, private, if missing) before it is written
+  await plan.source.store.transaction(async () => {
+    await recordChange(ctx, 'keystore.restore', {}, {
       file: plan.view.file, schema_version: plan.view.schema_version, keys: plan.view.keys,
     }, plan.source.store);
   });

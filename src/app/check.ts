@@ -7,11 +7,11 @@ import type { AppContext } from './context.js';
 export type { CheckResult, Violation } from '../core/leak-model.js';
 
 /** `octo keys check`: every active key against the policy, one violation per key and broken rule. */
-export function checkKeys(ctx: AppContext, policy: KeyPolicy): CheckResult {
+export async function checkKeys(ctx: AppContext, policy: KeyPolicy): Promise<CheckResult> {
   const now = ctx.now();
   const violations: Violation[] = [];
   let checked = 0;
-  for (const key of ctx.store.keys.iterate({ states: ['active'] })) {
+  for await (const key of (await ctx.keystore()).keys.iterate({ states: ['active'] })) {
     const breaches = keyBreaches(key, policy, now);
     if (keyAcceptance(key, now).status === 'active') checked++;
     if (breaches.length === 0) continue;

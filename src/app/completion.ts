@@ -11,15 +11,15 @@ const LIMIT = 200;
  * accept too), never a secret. Read only: where the default keystore does not exist yet there is
  * nothing to offer, and nothing is created.
  */
-export function completionValues(ctx: AppContext, source: CompletionSource, prefix: string): string[] {
+export async function completionValues(ctx: AppContext, source: CompletionSource, prefix: string): Promise<string[]> {
   if (!ctx.keystoreExists()) return [];
-  const { store } = ctx;
+  const store = await ctx.keystore();
   switch (source) {
     case 'keys': return store.keys.idsWithPrefix(prefix, LIMIT);
     case 'webhooks': return store.webhooks.idsWithPrefix(prefix, {}, LIMIT);
-    case 'workspaces': return idsAndNames(store.subjects.listWorkspaces(), prefix);
-    case 'wabas': return idsAndNames(store.subjects.listWabas(), prefix);
-    case 'channels': return idsAndNames(store.subjects.listChannels(), prefix);
+    case 'workspaces': return idsAndNames(await store.subjects.listWorkspaces(), prefix);
+    case 'wabas': return idsAndNames(await store.subjects.listWabas(), prefix);
+    case 'channels': return idsAndNames(await store.subjects.listChannels(), prefix);
   }
 }
 

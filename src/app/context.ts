@@ -23,6 +23,7 @@ export type KeystoreAccess = 'creates' | 'existing' | 'none';
  */
 export class AppContext {
   private storeInstance: Keystore | undefined;
+  private storeOpening: Promise<Keystore> | undefined;
   private master: Buffer | undefined;
   readonly location: DbLocation;
 
@@ -40,15 +41,19 @@ export class AppContext {
   }
 
   /**
-   * The keystore. A command of `existing` access gets an empty one (in memory, nothing written)
-   * where the default keystore does not exist yet, and an error where the keystore it was told to
-   * use (--db, OCTO_DB) does not exist: a typo must not read as "no keys, all is well".
+   * The keystore, opened on the first call (every later call gets the same one). A command of
+   * `existing` access gets an empty one (in memory, nothing written) where the default keystore does
+   * not exist yet, and an error where the keystore it was told to use (--db, OCTO_DB) does not
+   * exist: a typo must not read as "no keys, all is well".
    */
-  get store(): Keystore {
-    if (this.storeInstance) return this.storeInstance;
+  keystore(): Promise<Keystore> {
+    return (this.storeOpening ??= this.openStore());
+  }
+
+  private async openStore(): Promise<Keystore> {
     if (this.access === 'none') throw new Error('this command declared that it does not use the keystore');
     refusePostgres(this.location);
-    this.storeInstance = this.access === 'creates' || this.keystoreExists() ? openKeystore(this.location.path) : emptyKeystore();
+    this.storeInstance = this.access === 'creates' || this.keystoreExists() ? await openKeystore(this.location.path) : emptyKeystore();
     return this.storeInstance;
   }
 
@@ -74,19 +79,20 @@ export class AppContext {
   }
 
   /** The master key, checked against the fingerprint the keystore recorded when it first sealed. */
-  masterKey(): Buffer {
+  async masterKey(): Promise<Buffer> {
     if (this.master) return this.master;
     const key = loadMasterKey(this.env, resolveMasterKeyPath(this.env));
     const fingerprint = masterKeyFingerprint(key);
+    const store = await this.keystore();
     const recorded =
-      this.store.meta.get('master_key_fingerprint') ?? this.store.meta.setIfAbsent('master_key_fingerprint', fingerprint);
+      (await store.meta.get('master_key_fingerprint')) ?? (await store.meta.setIfAbsent('master_key_fingerprint', fingerprint));
     if (recorded !== fingerprint) throw wrongMasterKey();
     this.master = key;
     return key;
   }
 
-  close(): void {
-    this.storeInstance?.close();
+  async close(): Promise<void> {
+    await this.storeInstance?.close();
   }
 }
 

@@ -9,6 +9,7 @@ import { ADMIN_SCOPE, normaliseScopes, validateScopes } from '../core/scopes.js'
 import { open, seal } from '../core/secret-box.js';
 import { shellWord } from '../core/shell-word.js';
 import { UniqueViolation } from '../store/errors.js';
+import type { Keystore } from '../store/keystore.js';
 import type { NewKey } from '../store/records.js';
 import { recordChange } from './audit.js';
 import type { AppContext } from './context.js';
@@ -43,7 +44,7 @@ const SUBJECT_OF: Record<Exclude<KeyKind, 'bearer'>, SubjectType> = { workspace:
  */
 export type KeepSecret = (secret: string) => void;
 
-export function createKey(ctx: AppContext, input: CreateKeyInput, keep?: KeepSecret): IssuedKey {
+export async function createKey(ctx: AppContext, input: CreateKeyInput, keep?: KeepSecret): Promise<IssuedKey> {
   if (input.kind === 'bearer') {
     const name = checkName(input.name, 'key', 'a bearer key needs a name of 1 to 200 printable characters: pass --name NAME, e.g. --name "Production Server"');
     const scopes = normaliseScopes(validateScopes(input.scopes ?? []));
@@ -58,11 +59,12 @@ export function createKey(ctx: AppContext, input: CreateKeyInput, keep?: KeepSec
   }
   const subjectType = SUBJECT_OF[input.kind];
   const ref = input.kind === 'workspace' ? input.workspace : input.kind === 'channel' ? input.channel : input.waba;
-  const subjectId = resolveSubjectId(ctx, subjectType, ref);
+  const subjectId = await resolveSubjectId(ctx, subjectType, ref);
   if (input.kind === 'channel') {
-    const channel = ctx.store.subjects.channel(subjectId)!;
+    const store = await ctx.keystore();
+    const channel = (await store.subjects.channel(subjectId))!;
     if (channel.type === 'whatsapp') {
-      const wabaKey = ctx.store.keys.activeFor('waba', channel.wabaId!);
+      const wabaKey = await store.keys.activeFor('waba', channel.wabaId!);
       throw new OctoError('wrong_kind', `"${channel.name}" is a WhatsApp number: it takes its WABA's key, not a channel key`, {
         hint: wabaKey
           ? `its WABA already has a WhatsApp Business API Key: copy it with \`octo keys copy ${wabaKey.id}\``
@@ -85,42 +87,43 @@ type KeyShape = Pick<
  * Generates, stores and audits one key in one transaction. `before` runs inside it first (rotation
  * retires the old key there, so the one-active-key index never sees two); `after` gets the new id.
  */
-function issue(
+async function issue(
   ctx: AppContext,
   shape: KeyShape,
   action: string,
-  hooks: { before?: () => void; after?: (id: string) => void; keep?: KeepSecret | undefined } = {},
-): IssuedKey {
+  hooks: { before?: () => Promise<void>; after?: (id: string) => Promise<void>; keep?: KeepSecret | undefined } = {},
+): Promise<IssuedKey> {
   const id = newId('key');
   const secret = generateKey(prefixFor(shape.kind, shape.env));
   // Loaded before the transaction: it may create the master key file and record its fingerprint.
-  const sealed = shape.kind === 'bearer' ? null : seal(ctx.masterKey(), secret, id);
+  const sealed = shape.kind === 'bearer' ? null : seal(await ctx.masterKey(), secret, id);
+  const store = await ctx.keystore();
   try {
-    ctx.store.transaction(() => {
-      hooks.before?.();
-      ctx.store.keys.insert({ ...shape, id, hash: hashKey(secret), secretSealed: sealed, masked: maskKey(secret) });
-      recordChange(ctx, action, { keyId: id, subjectType: shape.subjectType, subjectId: shape.subjectId }, {
+    await store.transaction(async () => {
+      await hooks.before?.();
+      await store.keys.insert({ ...shape, id, hash: hashKey(secret), secretSealed: sealed, masked: maskKey(secret) });
+      await recordChange(ctx, action, { keyId: id, subjectType: shape.subjectType, subjectId: shape.subjectId }, {
         kind: shape.kind,
         ...(shape.name ? { name: shape.name } : {}),
         ...(shape.env ? { env: shape.env } : {}),
         ...(shape.kind === 'bearer' ? { scopes: shape.scopes } : {}),
         ...(shape.replaces ? { replaces: shape.replaces } : {}),
       });
-      hooks.after?.(id);
+      await hooks.after?.(id);
       hooks.keep?.(secret);
     });
   } catch (err) {
     // Another process gave the subject its key first; the transaction is rolled back.
     if (err instanceof UniqueViolation && err.rule === 'one_active_key' && shape.subjectType && shape.subjectId) {
-      throw alreadyHasKey(ctx, shape.subjectType, shape.subjectId);
+      throw await alreadyHasKey(store, shape.subjectType, shape.subjectId);
     }
     throw err;
   }
-  return { key: ctx.store.keys.findById(id)!, secret };
+  return { key: (await store.keys.findById(id))!, secret };
 }
 
-function alreadyHasKey(ctx: AppContext, type: SubjectType, subjectId: string): ConflictError {
-  const existing = ctx.store.keys.activeFor(type, subjectId);
+async function alreadyHasKey(store: Keystore, type: SubjectType, subjectId: string): Promise<ConflictError> {
+  const existing = await store.keys.activeFor(type, subjectId);
   return new ConflictError(
     `the ${type} "${existing?.subject?.name ?? subjectId}" already has an active key${existing ? ` (${existing.id})` : ''}; there is at most one per ${type}`,
     existing
@@ -129,8 +132,9 @@ function alreadyHasKey(ctx: AppContext, type: SubjectType, subjectId: string): C
   );
 }
 
-export function getKey(ctx: AppContext, ref: string): KeyRecord {
-  return ctx.store.keys.findById(resolveKeyId(ctx, ref))!;
+export async function getKey(ctx: AppContext, ref: string): Promise<KeyRecord> {
+  const id = await resolveKeyId(ctx, ref);
+  return (await (await ctx.keystore()).keys.findById(id))!;
 }
 
 export interface KeyListFilter {
@@ -147,17 +151,17 @@ export interface KeyListFilter {
  * Streams key views. Filters, order and limit are the store's (SQL), except `status`: expiry is
  * derived at read time (keyAcceptance), so a status is checked here and the limit counted here.
  */
-export function* listKeys(ctx: AppContext, filter: KeyListFilter): IterableIterator<KeyView> {
-  const workspaceId = filter.workspace ? resolveSubjectId(ctx, 'workspace', filter.workspace) : undefined;
+export async function* listKeys(ctx: AppContext, filter: KeyListFilter): AsyncIterableIterator<KeyView> {
+  const workspaceId = filter.workspace ? await resolveSubjectId(ctx, 'workspace', filter.workspace) : undefined;
   // Expiry is derived: an expired key is stored active, or rotated with its grace not yet over.
   const states = filter.status === undefined ? undefined : filter.status === 'expired' ? ['active' as const, 'rotated' as const] : [filter.status];
   const now = ctx.now();
   let left = filter.limit ?? Infinity;
-  const rows = ctx.store.keys.iterate({
+  const rows = (await ctx.keystore()).keys.iterate({
     kind: filter.kind, states, workspaceId, nameContains: filter.name, sort: filter.sort,
     limit: filter.status === undefined ? filter.limit : undefined,
   });
-  for (const key of rows) {
+  for await (const key of rows) {
     const view = keyView(key, now);
     if (filter.status !== undefined && view.status !== filter.status) continue;
     yield view;
@@ -167,15 +171,16 @@ export function* listKeys(ctx: AppContext, filter: KeyListFilter): IterableItera
 }
 
 /** The plaintext of a workspace, channel or WABA key; bearer keys are shown once and never kept. */
-export function revealKey(ctx: AppContext, ref: string): { key: KeyRecord; secret: string } {
-  const key = getKey(ctx, ref);
-  const sealed = ctx.store.keys.sealedSecret(key.id);
+export async function revealKey(ctx: AppContext, ref: string): Promise<{ key: KeyRecord; secret: string }> {
+  const key = await getKey(ctx, ref);
+  const store = await ctx.keystore();
+  const sealed = await store.keys.sealedSecret(key.id);
   if (key.kind === 'bearer' || sealed === null) {
     throw new OctoError('not_retrievable', `${key.id} is a bearer key: it was shown once, at creation, and octo does not keep it`, {
-      hint: `issue a replacement with \`${replacementCommand(ctx.store, key)}\``,
+      hint: `issue a replacement with \`${await replacementCommand(store, key)}\``,
     });
   }
-  return { key, secret: open(ctx.masterKey(), sealed, key.id) };
+  return { key, secret: open(await ctx.masterKey(), sealed, key.id) };
 }
 
 export interface ScopeChange {
@@ -184,18 +189,19 @@ export interface ScopeChange {
   fullAccess?: boolean;
 }
 
-export function scopeKey(ctx: AppContext, ref: string, change: ScopeChange): KeyRecord {
-  const id = resolveKeyId(ctx, ref);
+export async function scopeKey(ctx: AppContext, ref: string, change: ScopeChange): Promise<KeyRecord> {
+  const id = await resolveKeyId(ctx, ref);
   const add = validateScopes(change.add ?? []);
   const remove = validateScopes(change.remove ?? []);
   // Read inside the write transaction: of two processes adding scopes at once, both must count.
-  ctx.store.transaction(() => {
-    const key = ctx.store.keys.findById(id)!;
+  const store = await ctx.keystore();
+  await store.transaction(async () => {
+    const key = (await store.keys.findById(id))!;
     const next = nextScopes(key, { add, remove, fullAccess: change.fullAccess === true });
-    ctx.store.keys.setScopes(key.id, next);
-    recordChange(ctx, 'key.scope', { keyId: key.id }, { before: key.scopes, after: next });
+    await store.keys.setScopes(key.id, next);
+    await recordChange(ctx, 'key.scope', { keyId: key.id }, { before: key.scopes, after: next });
   });
-  return ctx.store.keys.findById(id)!;
+  return (await store.keys.findById(id))!;
 }
 
 function nextScopes(key: KeyRecord, change: { add: string[]; remove: string[]; fullAccess: boolean }): string[] | null {
@@ -232,11 +238,12 @@ export interface RotatedKey extends IssuedKey {
  * Issues a successor with the same subject, name, scopes, environment, rate limit and lifetime, and
  * retires the old key, which stays accepted until `graceSeconds` have passed (default: none).
  */
-export function rotateKey(ctx: AppContext, ref: string, graceSeconds = 0, keep?: KeepSecret): RotatedKey {
-  const old = getKey(ctx, ref);
+export async function rotateKey(ctx: AppContext, ref: string, graceSeconds = 0, keep?: KeepSecret): Promise<RotatedKey> {
+  const old = await getKey(ctx, ref);
   const now = ctx.now();
-  if (old.state !== 'active') throw notRotatable(ctx, old, now);
-  const issued = issue(ctx, {
+  const store = await ctx.keystore();
+  if (old.state !== 'active') throw await notRotatable(store, old, now);
+  const issued = await issue(ctx, {
     kind: old.kind,
     name: old.name,
     env: old.env,
@@ -248,47 +255,58 @@ export function rotateKey(ctx: AppContext, ref: string, graceSeconds = 0, keep?:
     expiresAt: old.expiresAt === null ? null : now + (old.expiresAt - old.createdAt),
     replaces: old.id,
   }, 'key.rotate', {
-    before: () => {
+    before: async () => {
       // Checked again inside the transaction: another process may have rotated or revoked it since.
-      if (!ctx.store.keys.retire(old.id, now + graceSeconds * 1000)) throw notRotatable(ctx, getKey(ctx, old.id), now);
+      if (!(await store.keys.retire(old.id, now + graceSeconds * 1000))) throw await notRotatable(store, (await store.keys.findById(old.id))!, now);
     },
-    after: (successor) => ctx.store.keys.linkSuccessor(old.id, successor),
+    after: (successor) => store.keys.linkSuccessor(old.id, successor),
     keep,
   });
-  return { ...issued, replaced: ctx.store.keys.findById(old.id)! };
+  return { ...issued, replaced: (await store.keys.findById(old.id))! };
 }
 
-function notRotatable(ctx: AppContext, key: KeyRecord, now: number): ConflictError {
-  const heir = heirOf(ctx.store, key);
+async function notRotatable(store: Keystore, key: KeyRecord, now: number): Promise<ConflictError> {
+  const heir = await heirOf(store, key);
   return new ConflictError(
     `${key.id} is ${keyAcceptance(key, now).status}${key.replacedBy ? ` (replaced by ${key.replacedBy})` : ''}: only an active or expired key can be rotated`,
     heir
       ? `rotate the key in use now instead: \`octo keys rotate ${heir.id}\``
-      : replacementHint(ctx.store, key),
+      : await replacementHint(store, key),
   );
 }
 
-export function revokeKey(ctx: AppContext, ref: string, reason: string | null): KeyRecord {
-  const key = getKey(ctx, ref);
-  const alreadyRevoked = () =>
-    new ConflictError(`${key.id} is already revoked`, 'list active keys with `octo keys list --status active`');
-  if (key.state === 'revoked') throw alreadyRevoked();
-  ctx.store.transaction(() => {
-    if (!ctx.store.keys.revoke(key.id, ctx.now(), reason)) throw alreadyRevoked();
-    recordChange(ctx, 'key.revoke', { keyId: key.id, subjectType: key.subject?.type, subjectId: key.subject?.id }, reason ? { reason } : null);
-  });
-  return ctx.store.keys.findById(key.id)!;
+export async function revokeKey(ctx: AppContext, ref: string, reason: string | null): Promise<KeyRecord> {
+  const key = await getKey(ctx, ref);
+  if (key.state === 'revoked') throw alreadyRevoked(key);
+  const store = await ctx.keystore();
+  await store.transaction(() => revokeWithin(ctx, key, reason));
+  return (await store.keys.findById(key.id))!;
+}
+
+/**
+ * A revocation's writes and its audit entry, inside the caller's transaction (a transaction's `fn`
+ * never begins another): revokeKey's, or a subject removal's.
+ */
+export async function revokeWithin(ctx: AppContext, key: KeyRecord, reason: string | null): Promise<void> {
+  const store = await ctx.keystore();
+  if (!(await store.keys.revoke(key.id, ctx.now(), reason))) throw alreadyRevoked(key);
+  await recordChange(ctx, 'key.revoke', { keyId: key.id, subjectType: key.subject?.type, subjectId: key.subject?.id }, reason ? { reason } : null);
+}
+
+function alreadyRevoked(key: KeyRecord): ConflictError {
+  return new ConflictError(`${key.id} is already revoked`, 'list active keys with `octo keys list --status active`');
 }
 
 /**
  * Renames a bearer key. Workspace, channel and WABA keys have no name of their own (their subject
  * names them), so the hint points at renaming the subject instead.
  */
-export function renameKey(ctx: AppContext, ref: string, newName: string): { key: KeyRecord; previousName: string } {
+export async function renameKey(ctx: AppContext, ref: string, newName: string): Promise<{ key: KeyRecord; previousName: string }> {
   const name = checkName(newName, 'key');
-  const id = resolveKeyId(ctx, ref);
-  return ctx.store.transaction(() => {
-    const key = ctx.store.keys.findById(id)!;
+  const id = await resolveKeyId(ctx, ref);
+  const store = await ctx.keystore();
+  return store.transaction(async () => {
+    const key = (await store.keys.findById(id))!;
     if (key.kind !== 'bearer') {
       const subject = key.subject!;
       throw new OctoError('wrong_kind', `${key.id} is a ${keyLabel(key.kind, key.channelType)}: it has no name of its own, its ${subject.type} "${subject.name}" names it`, {
@@ -297,9 +315,9 @@ export function renameKey(ctx: AppContext, ref: string, newName: string): { key:
     }
     const previousName = key.name!;
     if (previousName !== name) {
-      ctx.store.keys.rename(key.id, name);
-      recordChange(ctx, 'key.rename', { keyId: key.id }, { before: previousName, after: name });
+      await store.keys.rename(key.id, name);
+      await recordChange(ctx, 'key.rename', { keyId: key.id }, { before: previousName, after: name });
     }
-    return { key: ctx.store.keys.findById(id)!, previousName };
+    return { key: (await store.keys.findById(id))!, previousName };
   });
 }

@@ -11,8 +11,8 @@ const SUBJECT_WORDS: Record<SubjectType, { plural: string; flag: string }> = {
 };
 
 /** A subject given by id, name, or a unique id prefix. */
-export function resolveSubjectId(ctx: AppContext, type: SubjectType, ref: string): string {
-  const { exact, byPrefix } = ctx.store.subjects.findRef(type, ref);
+export async function resolveSubjectId(ctx: AppContext, type: SubjectType, ref: string): Promise<string> {
+  const { exact, byPrefix } = await (await ctx.keystore()).subjects.findRef(type, ref);
   const words = SUBJECT_WORDS[type];
   if (exact?.removedAt != null) {
     throw new NotFoundError(`the ${type} "${exact.name}" (${exact.id}) was removed`, `its keys and history stay in \`octo keys list\` and \`octo audit\`; see the ${words.plural} there are with \`octo ${words.plural} list\``);
@@ -33,14 +33,14 @@ export function resolveSubjectId(ctx: AppContext, type: SubjectType, ref: string
  * A key id, a unique prefix of one (SPEC §5), or the whole key, found by its SHA-256 as the verifier
  * finds it (what an operator holds after a leak). A message never repeats a key: only its mask.
  */
-export function resolveKeyId(ctx: AppContext, text: string): string {
+export async function resolveKeyId(ctx: AppContext, text: string): Promise<string> {
   const ref = parseKeyRef(text);
   const byId = 'or pass its key id (see `octo keys list`)';
   switch (ref.type) {
     case 'id':
-      return pickUniqueId(ref.id, ctx.store.keys.idsWithPrefix(ref.id), { noun: 'key', list: 'octo keys list' });
+      return pickUniqueId(ref.id, await (await ctx.keystore()).keys.idsWithPrefix(ref.id), { noun: 'key', list: 'octo keys list' });
     case 'key': {
-      const key = ctx.store.keys.findByHash(hashKey(ref.key));
+      const key = await (await ctx.keystore()).keys.findByHash(hashKey(ref.key));
       if (key) return key.id;
       throw new NotFoundError(`no key ${maskKey(ref.key)} in this keystore`, `is it another keystore's? check --db or OCTO_DB, ${byId}`);
     }
@@ -54,7 +54,7 @@ export function resolveKeyId(ctx: AppContext, text: string): string {
         hint: 'webhooks are named by their wh_ id: see `octo webhooks list`',
       });
     case 'other':
-      throw new NotFoundError(`${ref.shown} is neither a key id nor an octo key`, notAKeyHint(ctx, ref.value));
+      throw new NotFoundError(`${ref.shown} is neither a key id nor an octo key`, await notAKeyHint(ctx, ref.value));
   }
 }
 
@@ -62,16 +62,17 @@ export function resolveKeyId(ctx: AppContext, text: string): string {
  * What a value that is not a key id was probably meant as: a bearer key's name, or a subject whose
  * key was wanted. Either way the hint names the real key id.
  */
-function notAKeyHint(ctx: AppContext, value: string): string {
-  const named = ctx.store.keys.idsNamed(value);
+async function notAKeyHint(ctx: AppContext, value: string): Promise<string> {
+  const store = await ctx.keystore();
+  const named = await store.keys.idsNamed(value);
   if (named.length > 0) {
     return `${JSON.stringify(value)} is the name of ${named.join(', ')}: pass the id, e.g. \`octo keys show ${named[0]}\``;
   }
   for (const type of ['workspace', 'channel', 'waba'] as const) {
-    const subject = ctx.store.subjects.findRef(type, value).exact;
+    const subject = (await store.subjects.findRef(type, value)).exact;
     if (!subject || subject.removedAt !== null) continue;
-    const waba = type === 'channel' ? ctx.store.subjects.channel(subject.id)?.wabaId : null;
-    const key = waba ? ctx.store.keys.activeFor('waba', waba) : ctx.store.keys.activeFor(type, subject.id);
+    const waba = type === 'channel' ? (await store.subjects.channel(subject.id))?.wabaId : null;
+    const key = waba ? await store.keys.activeFor('waba', waba) : await store.keys.activeFor(type, subject.id);
     return key
       ? `that is the ${type} ${subject.id}; the key that serves it is ${key.id}: \`octo keys show ${key.id}\``
       : `that is the ${type} ${subject.id}, which has no active key: see \`octo ${SUBJECT_WORDS[type].plural} list\``;

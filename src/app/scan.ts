@@ -29,14 +29,15 @@ export async function scanForKeys(ctx: AppContext, opts: ScanOptions): Promise<S
   const keystore = ctx.keystoreExists();
   const { toFinding, unchecked } = findingMaker(ctx, keystore);
   const stats: ScanStats = { files: 0, bytes: 0, binary: 0, skipped: [] };
-  const findings: Finding[] = [];
+  // Looked up once the walk is done: the walk's sink is synchronous, the keystore is not.
+  const matches: [file: string, match: KeyMatch][] = [];
   const sink: FileSink = {
     file(path, bytes) {
       stats.files++;
       stats.bytes += bytes.length;
       if (looksBinary(bytes)) stats.binary++;
       else if (mayHoldKey(bytes)) {
-        for (const m of findKeys(bytes.toString('utf8'))) findings.push(toFinding(path, m));
+        for (const m of findKeys(bytes.toString('utf8'))) matches.push([path, m]);
       }
       opts.onProgress?.(stats);
     },
@@ -46,6 +47,8 @@ export async function scanForKeys(ctx: AppContext, opts: ScanOptions): Promise<S
   };
   if (opts.staged) await readStaged(cwd, opts.paths, sink);
   else walkPaths(cwd, opts.paths.length ? opts.paths : ['.'], sink);
+  const findings: Finding[] = [];
+  for (const [file, m] of matches) findings.push(await toFinding(file, m));
   // The walk follows the file system's order; the report is sorted, so runs compare line by line.
   findings.sort((a, b) => compare(a.file, b.file) || a.line - b.line || a.column - b.column);
   stats.skipped.sort((a, b) => compare(a.file, b.file));
@@ -65,24 +68,24 @@ interface Identity {
  * acceptance rule: API keys by their hash in the keystore, webhook signing secrets against the
  * endpoints' secrets (webhook-secret-index.ts).
  */
-function findingMaker(ctx: AppContext, keystore: boolean): { toFinding: (file: string, m: KeyMatch) => Finding; unchecked: () => string | null } {
+function findingMaker(ctx: AppContext, keystore: boolean): { toFinding: (file: string, m: KeyMatch) => Promise<Finding>; unchecked: () => string | null } {
   const now = ctx.now();
   const seen = new Map<string, Identity | null>();
   let webhooks: WebhookSecretIndex | undefined;
-  const lookUp = (m: KeyMatch): Identity | null => {
+  const lookUp = async (m: KeyMatch): Promise<Identity | null> => {
     if (!keystore) return null;
     if (m.info.family === 'webhook') {
-      webhooks ??= indexWebhookSecrets(ctx);
+      webhooks ??= await indexWebhookSecrets(ctx);
       const found = webhooks.ok ? webhooks.find(m.key) : null;
       return found && { id: found.webhookId, kind: 'webhook_secret', record: found.record };
     }
-    const record = ctx.store.keys.findByHash(hashKey(m.key));
+    const record = await (await ctx.keystore()).keys.findByHash(hashKey(m.key));
     return record ? { id: record.id, kind: record.kind, record } : null;
   };
-  const toFinding = (file: string, m: KeyMatch): Finding => {
+  const toFinding = async (file: string, m: KeyMatch): Promise<Finding> => {
     let found = seen.get(m.key);
     if (found === undefined) {
-      found = lookUp(m);
+      found = await lookUp(m);
       seen.set(m.key, found);
     }
     const base = { file, line: m.line, column: m.column, masked: m.masked };

@@ -82,19 +82,19 @@ export interface StatusRequest {
 
 export async function collectStatus(ctx: AppContext, request: StatusRequest): Promise<StatusReport> {
   const problems: OctoError[] = [];
-  const { keystore, look } = openKeystore(ctx, problems);
+  const { keystore, look } = await openKeystore(ctx, problems);
   let keys: KeyCounts | null = null;
   let expiring: KeyView[] = [];
   let recorded: string | null = null;
   try {
     if (look) {
-      ({ keys, expiring } = readKeys(look, ctx.now(), request.expiringWithin.seconds));
-      recorded = look.schemaVersion > 0 ? (look.store.meta.get('master_key_fingerprint') ?? null) : null;
+      ({ keys, expiring } = await readKeys(look, ctx.now(), request.expiringWithin.seconds));
+      recorded = look.schemaVersion > 0 ? ((await look.store.meta.get('master_key_fingerprint')) ?? null) : null;
     } else if (keystore.state === 'not_created') {
       keys = emptyCounts();
     }
   } finally {
-    look?.store.close();
+    await look?.store.close();
   }
   const master_key = masterKeyStatus(ctx.env, recorded, problems);
   // One after the other, and after the keystore, whose reads block, as loading the clipboard's
@@ -114,7 +114,7 @@ export async function collectStatus(ctx: AppContext, request: StatusRequest): Pr
   };
 }
 
-function openKeystore(ctx: AppContext, problems: OctoError[]): { keystore: KeystoreStatus; look: KeystoreLook | null } {
+async function openKeystore(ctx: AppContext, problems: OctoError[]): Promise<{ keystore: KeystoreStatus; look: KeystoreLook | null }> {
   const { path, source } = ctx.location;
   const status = (state: KeystoreStatus['state'], schemaVersion: number | null = null): KeystoreStatus => ({
     location: maskDbUrl(path),
@@ -135,7 +135,7 @@ function openKeystore(ctx: AppContext, problems: OctoError[]): { keystore: Keyst
     return { keystore: status('missing'), look: null };
   }
   try {
-    const look = lookAtKeystore(path);
+    const look = await lookAtKeystore(path);
     return { keystore: status('ok', look.schemaVersion), look };
   } catch (err) {
     problems.push(asProblem(err));
@@ -144,11 +144,11 @@ function openKeystore(ctx: AppContext, problems: OctoError[]): { keystore: Keyst
 }
 
 /** Counts by kind and status (the one acceptance rule), and the active keys that expire soon, soonest first. */
-function readKeys(look: KeystoreLook, now: number, within: number): { keys: KeyCounts; expiring: KeyView[] } {
+async function readKeys(look: KeystoreLook, now: number, within: number): Promise<{ keys: KeyCounts; expiring: KeyView[] }> {
   const keys = emptyCounts();
   if (look.schemaVersion === 0) return { keys, expiring: [] };
   const soon: { id: string; at: number }[] = [];
-  for (const row of look.store.keys.states()) {
+  for await (const row of look.store.keys.states()) {
     const status = keyAcceptance(row, now).status;
     keys.total++;
     keys.by_status[status]++;
@@ -158,10 +158,11 @@ function readKeys(look: KeystoreLook, now: number, within: number): { keys: KeyC
     if (secondsToExpiry(row, within, now) !== null) soon.push({ id: row.id, at: row.expiresAt! });
   }
   soon.sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : 1));
-  const expiring = soon.flatMap(({ id }) => {
-    const record = look.store.keys.findById(id);
-    return record ? [keyView(record, now)] : [];
-  });
+  const expiring: KeyView[] = [];
+  for (const { id } of soon) {
+    const record = await look.store.keys.findById(id);
+    if (record) expiring.push(keyView(record, now));
+  }
   return { keys, expiring };
 }
 

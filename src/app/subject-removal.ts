@@ -4,7 +4,7 @@ import type { KeyRecord, SubjectType } from '../core/model.js';
 import type { Dependants, SubjectRow } from '../store/records.js';
 import { recordChange } from './audit.js';
 import type { AppContext } from './context.js';
-import { revokeKey } from './keys.js';
+import { revokeWithin } from './keys.js';
 import { resolveSubjectId } from './resolve.js';
 import { getSubject, PLURAL, type Subject } from './subjects.js';
 
@@ -24,15 +24,16 @@ export interface RemovalPlan {
  * while a key of its own is still accepted, unless `revokeKeys` says to revoke those too. A key
  * left working for a subject that is gone would be a credential nobody can see in a listing.
  */
-export function planRemoval(ctx: AppContext, type: SubjectType, ref: string, revokeKeys: boolean): RemovalPlan {
-  const id = resolveSubjectId(ctx, type, ref);
-  const subject = getSubject(ctx, type, id);
-  const dependants = ctx.store.subjects.dependants(type, id);
+export async function planRemoval(ctx: AppContext, type: SubjectType, ref: string, revokeKeys: boolean): Promise<RemovalPlan> {
+  const id = await resolveSubjectId(ctx, type, ref);
+  const subject = await getSubject(ctx, type, id);
+  const store = await ctx.keystore();
+  const dependants = await store.subjects.dependants(type, id);
   if (dependants.channels.length + dependants.wabas.length + dependants.webhooks.length > 0) {
-    throw hasDependants(ctx, type, subject, dependants);
+    throw await hasDependants(ctx, type, subject, dependants);
   }
   const now = ctx.now();
-  const keys = ctx.store.keys.forSubject(type, id).filter((k) => keyAcceptance(k, now).accepted);
+  const keys = (await store.keys.forSubject(type, id)).filter((k) => keyAcceptance(k, now).accepted);
   if (keys.length > 0 && !revokeKeys) throw hasKeys(type, subject, keys, now);
   return { type, subject, keys };
 }
@@ -50,14 +51,19 @@ export interface RemovedSubject {
  * made again, so that a channel or key added since the confirmation is not left behind. Nothing is
  * deleted: the keys, their audit history and the subject's name stay readable.
  */
-export function removeSubject(ctx: AppContext, type: SubjectType, ref: string, revokeKeys: boolean): RemovedSubject {
-  return ctx.store.transaction(() => {
-    const plan = planRemoval(ctx, type, ref, revokeKeys);
+export async function removeSubject(ctx: AppContext, type: SubjectType, ref: string, revokeKeys: boolean): Promise<RemovedSubject> {
+  const store = await ctx.keystore();
+  return store.transaction(async () => {
+    const plan = await planRemoval(ctx, type, ref, revokeKeys);
     const id = plan.subject.id;
-    const revoked = plan.keys.map((k) => revokeKey(ctx, k.id, REMOVAL_REASON));
+    const revoked: KeyRecord[] = [];
+    for (const k of plan.keys) {
+      await revokeWithin(ctx, k, REMOVAL_REASON);
+      revoked.push((await store.keys.findById(k.id))!);
+    }
     const removedAt = ctx.now();
-    ctx.store.subjects.markRemoved(type, id, removedAt);
-    recordChange(ctx, `${type}.remove`, { subjectType: type, subjectId: id }, {
+    await store.subjects.markRemoved(type, id, removedAt);
+    await recordChange(ctx, `${type}.remove`, { subjectType: type, subjectId: id }, {
       name: plan.subject.name, revoked_keys: revoked.map((k) => k.id),
     });
     return { type, subject: plan.subject, removedAt, revoked };
@@ -78,20 +84,20 @@ function shown<T>(items: T[], show: (item: T) => string): string {
   return items.slice(0, MAX_SHOWN).map(show).join(', ') + (items.length > MAX_SHOWN ? ', …' : '');
 }
 
-function hasDependants(ctx: AppContext, type: SubjectType, subject: Subject, d: Dependants): OctoError {
+async function hasDependants(ctx: AppContext, type: SubjectType, subject: Subject, d: Dependants): Promise<OctoError> {
   const parts: string[] = [];
   if (d.channels.length) parts.push(`${count(d.channels.length, 'channel')} (${shown(d.channels, (c) => c.id)})`);
   if (d.wabas.length) parts.push(`${count(d.wabas.length, 'WABA')} (${shown(d.wabas, (b) => b.id)})`);
   if (d.webhooks.length) parts.push(`${count(d.webhooks.length, 'webhook endpoint')} (${shown(d.webhooks, (w) => w.id)})`);
   // Channels before WABAs: a WABA with numbers attached is itself refused.
   const now = ctx.now();
-  const removal = (t: SubjectType, id: string) =>
-    `\`octo ${PLURAL[t]} remove ${id}${ctx.store.keys.forSubject(t, id).some((k) => keyAcceptance(k, now).accepted) ? ' --revoke-keys' : ''}\``;
-  const commands = [
-    ...d.channels.map((c) => removal('channel', c.id)),
-    ...d.wabas.map((b) => removal('waba', b.id)),
-    ...d.webhooks.map((w) => `\`octo webhooks remove ${w.id}\``),
-  ];
+  const store = await ctx.keystore();
+  const removal = async (t: SubjectType, id: string) =>
+    `\`octo ${PLURAL[t]} remove ${id}${(await store.keys.forSubject(t, id)).some((k) => keyAcceptance(k, now).accepted) ? ' --revoke-keys' : ''}\``;
+  const commands: string[] = [];
+  for (const c of d.channels) commands.push(await removal('channel', c.id));
+  for (const b of d.wabas) commands.push(await removal('waba', b.id));
+  for (const w of d.webhooks) commands.push(`\`octo webhooks remove ${w.id}\``);
   return new OctoError('has_dependants', `${describe(type, subject)} still has ${parts.join(', ')}`, {
     hint: `remove ${commands.length === 1 ? 'it' : 'them'} first: ${shown(commands, (c) => c)}`,
   });

@@ -31,15 +31,15 @@ export const SUBJECT_WORD: Record<SubjectType, string> = { workspace: 'workspace
  * its `parents` was removed. Run inside the write transaction, so two processes adding (or adding
  * and removing) at once cannot both pass. The error names the subject that exists, by its real id.
  */
-function insertUnique(
-  ctx: AppContext, what: SubjectType, subject: { id: string; name: string }, idGiven: boolean, insert: () => void,
+async function insertUnique(
+  ctx: AppContext, what: SubjectType, subject: { id: string; name: string }, idGiven: boolean, insert: () => Promise<void>,
   parents: [SubjectType, string][] = [],
-): void {
+): Promise<void> {
   // Resolved again here: a parent removed since it was resolved must not get a new child.
-  for (const [type, id] of parents) resolveSubjectId(ctx, type, id);
-  const existing = ctx.store.subjects.clash(what, subject.id, subject.name);
+  for (const [type, id] of parents) await resolveSubjectId(ctx, type, id);
+  const existing = await (await ctx.keystore()).subjects.clash(what, subject.id, subject.name);
   if (existing) throw clashError(what, subject, idGiven, existing);
-  insert();
+  await insert();
 }
 
 function clashError(what: SubjectType, wanted: { id: string; name: string }, idGiven: boolean, existing: SubjectRow, renaming = false): ConflictError {
@@ -63,7 +63,7 @@ function clashError(what: SubjectType, wanted: { id: string; name: string }, idG
   return new ConflictError(`the generated id "${wanted.id}" is taken by ${them}`, 'run the command again');
 }
 
-export function addWorkspace(ctx: AppContext, input: { name: string; platform: string; id?: string }): Workspace {
+export async function addWorkspace(ctx: AppContext, input: { name: string; platform: string; id?: string }): Promise<Workspace> {
   if (!PLATFORMS.includes(input.platform as Platform)) {
     throw new UsageError(`unknown platform "${input.platform}"`, 'pass --platform intercom or --platform hubspot');
   }
@@ -73,31 +73,33 @@ export function addWorkspace(ctx: AppContext, input: { name: string; platform: s
     platform: input.platform as Platform,
     createdAt: ctx.now(),
   };
-  ctx.store.transaction(() => {
-    insertUnique(ctx, 'workspace', ws, input.id !== undefined, () => ctx.store.subjects.addWorkspace(ws));
-    recordChange(ctx, 'workspace.add', { subjectType: 'workspace', subjectId: ws.id }, { name: ws.name, platform: ws.platform });
+  const store = await ctx.keystore();
+  await store.transaction(async () => {
+    await insertUnique(ctx, 'workspace', ws, input.id !== undefined, () => store.subjects.addWorkspace(ws));
+    await recordChange(ctx, 'workspace.add', { subjectType: 'workspace', subjectId: ws.id }, { name: ws.name, platform: ws.platform });
   });
   return ws;
 }
 
-export function addWaba(ctx: AppContext, input: { name: string; workspace: string; id?: string }): Waba {
+export async function addWaba(ctx: AppContext, input: { name: string; workspace: string; id?: string }): Promise<Waba> {
   const waba: Waba = {
     id: checkId(input.id, 'waba'),
     name: checkName(input.name, SUBJECT_WORD.waba),
-    workspaceId: resolveSubjectId(ctx, 'workspace', input.workspace),
+    workspaceId: await resolveSubjectId(ctx, 'workspace', input.workspace),
     createdAt: ctx.now(),
   };
-  ctx.store.transaction(() => {
-    insertUnique(ctx, 'waba', waba, input.id !== undefined, () => ctx.store.subjects.addWaba(waba), [['workspace', waba.workspaceId]]);
-    recordChange(ctx, 'waba.add', { subjectType: 'waba', subjectId: waba.id }, { name: waba.name, workspace: waba.workspaceId });
+  const store = await ctx.keystore();
+  await store.transaction(async () => {
+    await insertUnique(ctx, 'waba', waba, input.id !== undefined, () => store.subjects.addWaba(waba), [['workspace', waba.workspaceId]]);
+    await recordChange(ctx, 'waba.add', { subjectType: 'waba', subjectId: waba.id }, { name: waba.name, workspace: waba.workspaceId });
   });
   return waba;
 }
 
-export function addChannel(
+export async function addChannel(
   ctx: AppContext,
   input: { name: string; workspace: string; type: string; waba?: string; id?: string },
-): Channel {
+): Promise<Channel> {
   if (!CHANNEL_TYPES.includes(input.type as ChannelType)) {
     throw new UsageError(`unknown channel type "${input.type}"`, 'pass --type sms, viber, telegram or whatsapp');
   }
@@ -105,13 +107,14 @@ export function addChannel(
   if (type !== 'whatsapp' && input.waba) {
     throw new UsageError(`only WhatsApp channels belong to a WABA, not ${type} channels`, 'drop --waba, or use --type whatsapp');
   }
-  const workspaceId = resolveSubjectId(ctx, 'workspace', input.workspace);
+  const workspaceId = await resolveSubjectId(ctx, 'workspace', input.workspace);
   if (type === 'whatsapp' && !input.waba) {
-    throw new UsageError('a WhatsApp channel must be attached to a WABA', wabaHint(ctx, workspaceId));
+    throw new UsageError('a WhatsApp channel must be attached to a WABA', await wabaHint(ctx, workspaceId));
   }
-  const wabaId = input.waba ? resolveSubjectId(ctx, 'waba', input.waba) : null;
-  if (wabaId && ctx.store.subjects.waba(wabaId)!.workspaceId !== workspaceId) {
-    throw new UsageError(`the WABA "${input.waba}" belongs to another workspace`, wabaHint(ctx, workspaceId));
+  const wabaId = input.waba ? await resolveSubjectId(ctx, 'waba', input.waba) : null;
+  const store = await ctx.keystore();
+  if (wabaId && (await store.subjects.waba(wabaId))!.workspaceId !== workspaceId) {
+    throw new UsageError(`the WABA "${input.waba}" belongs to another workspace`, await wabaHint(ctx, workspaceId));
   }
   const channel: Channel = {
     id: checkId(input.id, 'ch'),
@@ -121,10 +124,10 @@ export function addChannel(
     wabaId,
     createdAt: ctx.now(),
   };
-  ctx.store.transaction(() => {
-    insertUnique(ctx, 'channel', channel, input.id !== undefined, () => ctx.store.subjects.addChannel(channel),
+  await store.transaction(async () => {
+    await insertUnique(ctx, 'channel', channel, input.id !== undefined, () => store.subjects.addChannel(channel),
       [['workspace', workspaceId], ...(wabaId ? [['waba', wabaId] as [SubjectType, string]] : [])]);
-    recordChange(ctx, 'channel.add', { subjectType: 'channel', subjectId: channel.id }, {
+    await recordChange(ctx, 'channel.add', { subjectType: 'channel', subjectId: channel.id }, {
       name: channel.name, type, workspace: workspaceId, waba: wabaId,
     });
   });
@@ -134,10 +137,10 @@ export function addChannel(
 export type Subject = Workspace | Waba | Channel;
 
 /** A live subject by id (resolved already); a tombstone is not one. */
-export function getSubject(ctx: AppContext, type: SubjectType, id: string): Subject {
-  const subjects = ctx.store.subjects;
+export async function getSubject(ctx: AppContext, type: SubjectType, id: string): Promise<Subject> {
+  const subjects = (await ctx.keystore()).subjects;
   const found = type === 'workspace' ? subjects.workspace(id) : type === 'waba' ? subjects.waba(id) : subjects.channel(id);
-  return found!;
+  return (await found)!;
 }
 
 /**
@@ -145,30 +148,31 @@ export function getSubject(ctx: AppContext, type: SubjectType, id: string): Subj
  * subject's id (it may take its own). Resolved and checked inside the write transaction, so of two
  * processes renaming to one name at once, the second gets the conflict.
  */
-export function renameSubject(ctx: AppContext, type: SubjectType, ref: string, newName: string): { subject: Subject; previousName: string } {
+export async function renameSubject(ctx: AppContext, type: SubjectType, ref: string, newName: string): Promise<{ subject: Subject; previousName: string }> {
   const name = checkName(newName, SUBJECT_WORD[type]);
-  return ctx.store.transaction(() => {
-    const id = resolveSubjectId(ctx, type, ref);
-    const previousName = getSubject(ctx, type, id).name;
+  const store = await ctx.keystore();
+  return store.transaction(async () => {
+    const id = await resolveSubjectId(ctx, type, ref);
+    const previousName = (await getSubject(ctx, type, id)).name;
     if (previousName !== name) {
-      const existing = ctx.store.subjects.renameClash(type, id, name);
+      const existing = await store.subjects.renameClash(type, id, name);
       if (existing) throw clashError(type, { id, name }, false, existing, true);
-      ctx.store.subjects.rename(type, id, name);
-      recordChange(ctx, `${type}.rename`, { subjectType: type, subjectId: id }, { before: previousName, after: name });
+      await store.subjects.rename(type, id, name);
+      await recordChange(ctx, `${type}.rename`, { subjectType: type, subjectId: id }, { before: previousName, after: name });
     }
-    return { subject: getSubject(ctx, type, id), previousName };
+    return { subject: await getSubject(ctx, type, id), previousName };
   });
 }
 
 /** Which --waba to pass for a number of this workspace: its WABAs by id, or how to add the first. */
-function wabaHint(ctx: AppContext, workspaceId: string): string {
-  const wabas = ctx.store.subjects.listWabas(workspaceId);
+async function wabaHint(ctx: AppContext, workspaceId: string): Promise<string> {
+  const wabas = await (await ctx.keystore()).subjects.listWabas(workspaceId);
   if (wabas.length === 0) return `the workspace ${workspaceId} has no WABA yet: add one with \`octo wabas add NAME --workspace ${workspaceId}\`, then pass --waba`;
   return `pass a WABA of the workspace ${workspaceId}: ${wabas.slice(0, 5).map((b) => `--waba ${b.id} (${b.name})`).join(', ')}${wabas.length > 5 ? ', …' : ''}`;
 }
 
-function activeKeyView(ctx: AppContext, type: SubjectType, id: string): KeyView | null {
-  const key = ctx.store.keys.activeFor(type, id);
+async function activeKeyView(ctx: AppContext, type: SubjectType, id: string): Promise<KeyView | null> {
+  const key = await (await ctx.keystore()).keys.activeFor(type, id);
   return key ? keyView(key, ctx.now()) : null;
 }
 
@@ -182,33 +186,46 @@ export interface ChannelView {
 }
 
 /** The seeds' "Workspace API Keys" table: every workspace with its key, or none yet. */
-export function listWorkspaces(ctx: AppContext): WorkspaceView[] {
-  return ctx.store.subjects.listWorkspaces().map((w) => ({
-    id: w.id, name: w.name, platform: w.platform, created_at: toIso(w.createdAt)!,
-    key: activeKeyView(ctx, 'workspace', w.id),
-  }));
+export async function listWorkspaces(ctx: AppContext): Promise<WorkspaceView[]> {
+  const views: WorkspaceView[] = [];
+  for (const w of await (await ctx.keystore()).subjects.listWorkspaces()) {
+    views.push({
+      id: w.id, name: w.name, platform: w.platform, created_at: toIso(w.createdAt)!,
+      key: await activeKeyView(ctx, 'workspace', w.id),
+    });
+  }
+  return views;
 }
 
-export function listWabas(ctx: AppContext, filter: { workspace?: string } = {}): WabaView[] {
-  const workspaceId = filter.workspace ? resolveSubjectId(ctx, 'workspace', filter.workspace) : undefined;
-  return ctx.store.subjects.listWabas(workspaceId).map((b) => ({
-    id: b.id, name: b.name, workspace: namedRef(ctx, 'workspace', b.workspaceId), created_at: toIso(b.createdAt)!,
-    key: activeKeyView(ctx, 'waba', b.id),
-  }));
+export async function listWabas(ctx: AppContext, filter: { workspace?: string } = {}): Promise<WabaView[]> {
+  const workspaceId = filter.workspace ? await resolveSubjectId(ctx, 'workspace', filter.workspace) : undefined;
+  const views: WabaView[] = [];
+  for (const b of await (await ctx.keystore()).subjects.listWabas(workspaceId)) {
+    views.push({
+      id: b.id, name: b.name, workspace: await namedRef(ctx, 'workspace', b.workspaceId), created_at: toIso(b.createdAt)!,
+      key: await activeKeyView(ctx, 'waba', b.id),
+    });
+  }
+  return views;
 }
 
-export function listChannels(ctx: AppContext, filter: { workspace?: string } = {}): ChannelView[] {
-  const workspaceId = filter.workspace ? resolveSubjectId(ctx, 'workspace', filter.workspace) : undefined;
-  return ctx.store.subjects.listChannels({ workspaceId }).map((c) => ({
-    id: c.id, name: c.name, type: c.type,
-    workspace: namedRef(ctx, 'workspace', c.workspaceId),
-    waba: c.wabaId ? namedRef(ctx, 'waba', c.wabaId) : null,
-    created_at: toIso(c.createdAt)!,
-    key: c.wabaId ? activeKeyView(ctx, 'waba', c.wabaId) : activeKeyView(ctx, 'channel', c.id),
-  }));
+export async function listChannels(ctx: AppContext, filter: { workspace?: string } = {}): Promise<ChannelView[]> {
+  const workspaceId = filter.workspace ? await resolveSubjectId(ctx, 'workspace', filter.workspace) : undefined;
+  const views: ChannelView[] = [];
+  for (const c of await (await ctx.keystore()).subjects.listChannels({ workspaceId })) {
+    views.push({
+      id: c.id, name: c.name, type: c.type,
+      workspace: await namedRef(ctx, 'workspace', c.workspaceId),
+      waba: c.wabaId ? await namedRef(ctx, 'waba', c.wabaId) : null,
+      created_at: toIso(c.createdAt)!,
+      key: c.wabaId ? await activeKeyView(ctx, 'waba', c.wabaId) : await activeKeyView(ctx, 'channel', c.id),
+    });
+  }
+  return views;
 }
 
-function namedRef(ctx: AppContext, type: 'workspace' | 'waba', id: string): { id: string; name: string } {
-  const s = type === 'workspace' ? ctx.store.subjects.workspace(id) : ctx.store.subjects.waba(id);
+async function namedRef(ctx: AppContext, type: 'workspace' | 'waba', id: string): Promise<{ id: string; name: string }> {
+  const store = await ctx.keystore();
+  const s = await (type === 'workspace' ? store.subjects.workspace(id) : store.subjects.waba(id));
   return { id, name: s?.name ?? '' };
 }

@@ -20,17 +20,18 @@ export class UsageRecorder {
   }
 
   start(intervalMs = 1000): void {
-    this.timer ??= setInterval(() => this.flush(), intervalMs);
+    this.timer ??= setInterval(() => void this.flush(), intervalMs);
     // The timer alone must not keep the process alive after the server has closed.
     this.timer.unref();
   }
 
-  flush(): void {
+  /** Never rejects: a failed write keeps its times for the next flush and is reported. */
+  async flush(): Promise<void> {
     if (this.pending.size === 0) return;
     const batch = this.pending;
     this.pending = new Map();
     try {
-      this.store.keys.touchLastUsed(batch);
+      await this.store.keys.touchLastUsed(batch);
       this.onFlushed();
     } catch (err) {
       // Keep the times for the next attempt (a busy keystore, say); newer ones win.
@@ -39,9 +40,9 @@ export class UsageRecorder {
     }
   }
 
-  stop(): void {
+  stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    this.flush();
+    return this.flush();
   }
 }

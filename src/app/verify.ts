@@ -1,9 +1,12 @@
 import { OctoError } from '../core/errors.js';
-import { decideDryRun, decideRequest, DryRunPresented, Presented, readDryRun, readRequest, type Credentials, type DecisionDeps } from '../core/decision.js';
+import {
+  decideDryRun, decideRequest, DryRunPresented, Presented, readDryRun, readRequest, type Credentials, type DecisionDeps, type Identified,
+} from '../core/decision.js';
 import type { ParsedBody } from '../core/payload.js';
 import { FixedWindowLimiter, type RateLimiter } from '../core/rate-limit.js';
-import type { Verdict } from '../core/verdict.js';
+import type { DryRunVerdict, Verdict } from '../core/verdict.js';
 import { verdictView, type VerdictView } from '../core/verdict-view.js';
+import { KeystoreUnavailable } from '../store/errors.js';
 import type { Keystore } from '../store/keystore.js';
 import type { AppContext } from './context.js';
 import { heirOf, replacementHint } from './key-hints.js';
@@ -20,38 +23,46 @@ export interface DryRunRequest {
  * What the verifier would answer for this key at this endpoint, without asking one: the verdict object
  * of SPEC §7. A dry run counts nothing against a rate limit and does not touch `last_used_at`.
  */
-export function dryRun(lookup: KeystoreLookup, request: DryRunRequest, now: number, limiter: RateLimiter | null = null): VerdictView {
+export async function dryRun(lookup: KeystoreLookup, request: DryRunRequest, now: number, limiter: RateLimiter | null = null): Promise<VerdictView> {
   lookup.refresh();
   // --channel takes a name or an id prefix, as every option naming a subject does.
-  const channelId = request.channelId === null ? null : lookup.channelIdFor(request.channelId);
+  const channelId = request.channelId === null ? null : await lookup.channelIdFor(request.channelId);
   // The key is identified first (what the verifier knows of it), then judged.
   const read = readDryRun({ ...request, channelId });
-  const verdict = read instanceof DryRunPresented ? decideDryRun(read, lookup.identify(read.key), now, lookup, limiter) : read;
+  let verdict: DryRunVerdict;
+  if (read instanceof DryRunPresented) {
+    const found = await lookup.identify(read.key);
+    // Decided in the same synchronous stretch as the last check (see channelsReady).
+    for (let p = lookup.channelsReady(); p; p = lookup.channelsReady()) await p;
+    verdict = decideDryRun(read, found, now, lookup, limiter);
+  } else {
+    verdict = read;
+  }
   const endpoint = request.endpoint && `${request.endpoint.method} ${request.endpoint.path}`;
   const view = verdictView(verdict, endpoint, now);
   // A revoked key never comes back: the hint names the key doing its job now, or a command that
   // issues one and that octo will not refuse (only the keystore can tell which). Dry runs only.
   if (!verdict.valid && verdict.key && view.hint === undefined && verdict.reason === 'revoked') {
-    const heir = heirOf(lookup.store, verdict.key);
+    const heir = await heirOf(lookup.store, verdict.key);
     view.hint = heir
       ? `use ${heir.id}, the key in use now${heir.kind === 'bearer' ? '' : ` (\`octo keys copy ${heir.id} --print\`)`}`
-      : replacementHint(lookup.store, verdict.key);
+      : await replacementHint(lookup.store, verdict.key);
   }
   return view;
 }
 
-
 /**
- * `octo keys verify` without --server. A missing keystore is an error, not a new empty one, even at
- * the default location: a verdict of `unknown_key` there would send the user looking for the key.
+ * `octo keys verify` without --server: the same identify-then-decide as `octo serve`'s, over a
+ * lookup of its own. A missing keystore is an error, not a new empty one, even at the default
+ * location: a verdict of `unknown_key` there would send the user looking for the key.
  */
-export function verifyKey(ctx: AppContext, request: DryRunRequest): VerdictView {
+export async function verifyKey(ctx: AppContext, request: DryRunRequest): Promise<VerdictView> {
   if (!ctx.keystoreExists()) {
     throw new OctoError('keystore_missing', `no keystore at ${ctx.dbPath}`, {
       hint: 'pass --db (or OCTO_DB) with the keystore that holds this key, or --server with a running `octo serve`',
     });
   }
-  return dryRun(new KeystoreLookup(ctx.store), request, ctx.now());
+  return dryRun(new KeystoreLookup(await ctx.keystore()), request, ctx.now());
 }
 
 /**
@@ -72,22 +83,48 @@ export class Verifier {
   }
 
   /**
-   * Identify, then decide. Over SQLite the key is identified at once (from memory, or by one indexed
-   * read), so the whole answer is synchronous: no promise and no microtask per request.
+   * Identify, then decide. A key found in the cache is answered at once: no promise and no microtask
+   * per request. A miss waits for the keystore (one indexed read over SQLite). Whatever the keystore
+   * throws meanwhile becomes KeystoreUnavailable (the handler's 503: fail closed, SPEC §11).
    */
-  decide(method: string, path: string, credentials: Credentials, body: () => ParsedBody): Verdict {
-    this.lookup.refresh();
+  decide(method: string, path: string, credentials: Credentials, body: () => ParsedBody): Verdict | Promise<Verdict> {
+    try {
+      this.lookup.refresh();
+    } catch (err) {
+      throw unavailable(err);
+    }
     const read = readRequest(method, path, credentials, body);
     if (!(read instanceof Presented)) return read;
     const now = this.now();
-    const verdict = decideRequest(read, this.lookup.identify(read.key), now, this.deps);
+    const found = this.lookup.identify(read.key);
+    return found instanceof Promise ? this.decideLater(read, found, now) : this.judge(read, found, now);
+  }
+
+  private async decideLater(read: Presented, identified: Promise<Identified>, now: number): Promise<Verdict> {
+    let found: Identified;
+    try {
+      found = await identified;
+      // Decided in the same synchronous stretch as the last check (see channelsReady).
+      for (let p = this.lookup.channelsReady(); p; p = this.lookup.channelsReady()) await p;
+    } catch (err) {
+      throw unavailable(err);
+    }
+    return this.judge(read, found, now);
+  }
+
+  private judge(read: Presented, found: Identified, now: number): Verdict {
+    const verdict = decideRequest(read, found, now, this.deps);
     if (verdict.valid) this.usage.record(verdict.key.id, now);
     return verdict;
   }
 
   /** Looks at this verifier's rate-limit counters without counting: a key at its limit gets a warning. */
-  dryRun(request: DryRunRequest): VerdictView {
-    return dryRun(this.lookup, request, this.now(), this.limiter);
+  async dryRun(request: DryRunRequest): Promise<VerdictView> {
+    try {
+      return await dryRun(this.lookup, request, this.now(), this.limiter);
+    } catch (err) {
+      throw err instanceof OctoError && !(err instanceof KeystoreUnavailable) ? err : unavailable(err);
+    }
   }
 
   start(): void {
@@ -95,7 +132,20 @@ export class Verifier {
   }
 
   /** Writes the last pending `last_used_at` times. */
-  stop(): void {
-    this.usage.stop();
+  stop(): Promise<void> {
+    return this.usage.stop();
   }
 }
+
+/**
+ * What the verifier makes of an error from its keystore: it cannot be sure of the key, so it answers
+ * 503 (never 2xx, never 500). The cause is kept for the server's log, never for the client.
+ */
+function unavailable(err: unknown): KeystoreUnavailable {
+  if (err instanceof KeystoreUnavailable) return err;
+  const wrapped = new KeystoreUnavailable('io', 'of this verifier', err instanceof Error ? err.message : String(err));
+  (wrapped as { cause?: unknown }).cause = err;
+  return wrapped;
+}
+
+export { KeystoreUnavailable } from '../store/errors.js';

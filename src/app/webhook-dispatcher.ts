@@ -90,14 +90,14 @@ export class WebhookDispatcher {
    */
   messageAccepted(m: AcceptedMessage): void {
     this.accepted.push(m);
-    if (!this.running) return this.flush();
-    this.acceptTimer ??= setTimeout(() => this.flush(), ACCEPT_BATCH_MS);
+    if (!this.running) return void this.flush();
+    this.acceptTimer ??= setTimeout(() => void this.flush(), ACCEPT_BATCH_MS);
   }
 
   async stop(): Promise<void> {
     this.running = false;
     clearTimeout(this.timer);
-    this.flush();
+    await this.flush();
     const all = Promise.allSettled([...this.inFlight.values()].map((f) => f.promise));
     if (await settlesWithin(all, this.stopGraceMs)) return;
     // Past the grace: stop the stragglers; their leases are released, so they are due at once next time.
@@ -110,19 +110,21 @@ export class WebhookDispatcher {
    * (the keystore's commit stamp moved; without a stamp, every time). A lone read every 10 ms was
    * 50–60 µs, its caches cold, where the stamp is one pread.
    */
-  private readonly activeEndpoints = (): readonly WebhookRecord[] => {
-    this.commits ??= new CommitWatch(this.ctx.store);
-    if (this.commits.moved()) this.endpoints = this.ctx.store.webhooks.list();
+  private readonly activeEndpoints = async (): Promise<readonly WebhookRecord[]> => {
+    const store = await this.ctx.keystore();
+    this.commits ??= new CommitWatch(store);
+    if (this.commits.moved()) this.endpoints = await store.webhooks.list();
     return this.endpoints;
   };
 
-  private flush(): void {
+  /** Writes the messages accepted so far; never rejects (an error is logged, the batch dropped as before). */
+  private async flush(): Promise<void> {
     clearTimeout(this.acceptTimer);
     this.acceptTimer = undefined;
     const batch = this.accepted;
     this.accepted = [];
     try {
-      if (enqueueMessageEvents(this.ctx, batch, this.delays, this.activeEndpoints) > 0) this.wake(0);
+      if ((await enqueueMessageEvents(this.ctx, batch, this.delays, this.activeEndpoints)) > 0) this.wake(0);
     } catch (err) {
       this.report(err);
     }
@@ -131,21 +133,21 @@ export class WebhookDispatcher {
   private wake(delayMs: number): void {
     if (!this.running) return;
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.tick(), Math.max(0, Math.min(delayMs, this.pollMs)));
+    this.timer = setTimeout(() => void this.tick(), Math.max(0, Math.min(delayMs, this.pollMs)));
     // The server's socket keeps the process alive, not this timer.
     this.timer.unref();
   }
 
-  private tick(): void {
+  private async tick(): Promise<void> {
     if (!this.running) return;
     try {
       const free = this.concurrency - this.inFlight.size;
-      const claimed = free > 0 ? claimDue(this.ctx, free, this.ctx.now() + this.timeoutMs + 5_000) : [];
+      const claimed = free > 0 ? await claimDue(this.ctx, free, this.ctx.now() + this.timeoutMs + 5_000) : [];
       for (const d of claimed) this.launch(d);
       // Full: the next attempt to finish wakes the loop. Otherwise sleep until the next due row,
       // but never spin on one that could not be claimed.
       if (this.inFlight.size >= this.concurrency) return this.wake(this.pollMs);
-      const next = this.ctx.store.webhooks.nextDueAt();
+      const next = await (await this.ctx.keystore()).webhooks.nextDueAt();
       const wait = next === null ? this.pollMs : next - this.ctx.now();
       this.wake(wait <= 0 && claimed.length === 0 ? this.pollMs : wait);
     } catch (err) {
@@ -159,7 +161,7 @@ export class WebhookDispatcher {
     const promise = (async () => {
       const outcome = await attemptDelivery(this.ctx, d, { timeoutMs: this.timeoutMs, signal: controller.signal });
       if (outcome.aborted) return releaseLease(this.ctx, d.id);
-      const step = recordOutcome(this.ctx, d, outcome, this.policy, this.opts.random);
+      const step = await recordOutcome(this.ctx, d, outcome, this.policy, this.opts.random);
       this.opts.log?.({
         event: 'webhook', delivery: d.id, webhook: d.webhookId, type: d.eventType, attempt: d.attempts + 1,
         code: outcome.code, error: outcome.error, ms: outcome.durationMs, status: step.status,

@@ -27,14 +27,14 @@ export type WebhookSecretIndex =
  * sealed before, nothing more to keep in step on rotation. The price is the master key, which the
  * machine that made the secrets has; where there is none, none is created and the scan says so.
  */
-export function indexWebhookSecrets(ctx: AppContext): WebhookSecretIndex {
-  const rows = ctx.store.webhooks.everySecret();
+export async function indexWebhookSecrets(ctx: AppContext): Promise<WebhookSecretIndex> {
+  const rows = await (await ctx.keystore()).webhooks.everySecret();
   if (rows.length === 0) return { ok: true, find: () => null };
   const path = resolveMasterKeyPath(ctx.env);
   if (!masterKeyExists(ctx.env, path)) return { ok: false, problem: `no master key (OCTO_MASTER_KEY, or ${path}) to open them with` };
   let master: Buffer;
   try {
-    master = ctx.masterKey();
+    master = await ctx.masterKey();
   } catch (err) {
     if (err instanceof OctoError) return { ok: false, problem: err.message };
     throw err;

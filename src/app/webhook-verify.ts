@@ -25,11 +25,11 @@ export interface VerifyWebhookInput {
 
 export type VerifyWebhookResult = SignatureVerdict & { scheme: WebhookScheme };
 
-export function verifyDelivery(ctx: AppContext, input: VerifyWebhookInput): VerifyWebhookResult {
-  const endpoint = input.webhook === undefined ? undefined : getWebhook(ctx, input.webhook);
+export async function verifyDelivery(ctx: AppContext, input: VerifyWebhookInput): Promise<VerifyWebhookResult> {
+  const endpoint = input.webhook === undefined ? undefined : await getWebhook(ctx, input.webhook);
   const scheme = input.scheme ?? endpoint?.scheme ?? (input.id !== undefined || input.timestamp !== undefined ? 'standard-webhooks' : 'octo');
   checkHeadersFit(scheme, input, endpoint?.id);
-  const secrets = endpoint ? signingSecrets(ctx, endpoint.id).map((s) => Buffer.from(s, 'utf8')) : [givenKey(input.secret!)];
+  const secrets = endpoint ? (await signingSecrets(ctx, endpoint.id)).map((s) => Buffer.from(s, 'utf8')) : [givenKey(input.secret!)];
   const common = { rawBody: input.rawBody, secrets, now: Math.floor(ctx.now() / 1000), toleranceS: input.toleranceS };
   const verdict = scheme === 'octo'
     ? verifySignature({ ...common, header: input.signature })

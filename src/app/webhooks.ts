@@ -13,8 +13,8 @@ import { pickUniqueId, resolveSubjectId } from './resolve.js';
 
 /* Endpoints and their signing secrets: add, list, remove, reveal, rotate. */
 
-export function webhookView(ctx: AppContext, w: WebhookRecord): WebhookView {
-  const secrets = ctx.store.webhooks.validSecrets(w.id, ctx.now());
+export async function webhookView(ctx: AppContext, w: WebhookRecord): Promise<WebhookView> {
+  const secrets = await (await ctx.keystore()).webhooks.validSecrets(w.id, ctx.now());
   return {
     id: w.id,
     url: w.url,
@@ -57,81 +57,88 @@ export const secretRowId = (webhookId: string, generation: number) => `${webhook
  * A new `octo_wh_` secret, sealed: that is what is stored and what `keys scan` matches, whatever
  * the scheme. It is returned, and masked, in the form the endpoint's scheme presents it.
  */
-function newSecret(ctx: AppContext, webhook: Pick<WebhookRecord, 'id' | 'scheme'>, generation: number) {
+async function newSecret(ctx: AppContext, webhook: Pick<WebhookRecord, 'id' | 'scheme'>, generation: number) {
   const plain = generateKey(prefixFor('webhook_secret'));
   const { secret, masked } = presentSecret(webhook.scheme, plain);
-  const row = { generation, sealed: seal(ctx.masterKey(), plain, secretRowId(webhook.id, generation)), masked, createdAt: ctx.now() };
+  const row = { generation, sealed: seal(await ctx.masterKey(), plain, secretRowId(webhook.id, generation)), masked, createdAt: ctx.now() };
   return { secret, row };
 }
 
-export function addWebhook(
+export async function addWebhook(
   ctx: AppContext, input: { url: string; events?: string; workspace?: string; scheme?: WebhookScheme },
-): { webhook: WebhookRecord; secret: string } {
+): Promise<{ webhook: WebhookRecord; secret: string }> {
   const url = checkUrl(input.url);
   const events = parseEventList(input.events);
-  const workspaceId = input.workspace === undefined ? null : resolveSubjectId(ctx, 'workspace', input.workspace);
+  const workspaceId = input.workspace === undefined ? null : await resolveSubjectId(ctx, 'workspace', input.workspace);
   const scheme = input.scheme ?? DEFAULT_SCHEME;
   const webhook: WebhookRecord = { id: newId('wh'), url, events, workspaceId, scheme, createdAt: ctx.now(), removedAt: null };
-  const { secret, row } = newSecret(ctx, webhook, 1);
-  ctx.store.transaction(() => {
-    ctx.store.webhooks.insert(webhook);
-    ctx.store.webhooks.insertSecret(webhook.id, row);
-    recordChange(ctx, 'webhook.add', { subjectType: 'webhook', subjectId: webhook.id }, { url: auditUrl(url), events, workspace: workspaceId, scheme });
+  const { secret, row } = await newSecret(ctx, webhook, 1);
+  const store = await ctx.keystore();
+  await store.transaction(async () => {
+    await store.webhooks.insert(webhook);
+    await store.webhooks.insertSecret(webhook.id, row);
+    await recordChange(ctx, 'webhook.add', { subjectType: 'webhook', subjectId: webhook.id }, { url: auditUrl(url), events, workspace: workspaceId, scheme });
   });
   return { webhook, secret };
 }
 
-export function listWebhooks(ctx: AppContext): WebhookView[] {
-  return ctx.store.webhooks.list().map((w) => webhookView(ctx, w));
+export async function listWebhooks(ctx: AppContext): Promise<WebhookView[]> {
+  const views: WebhookView[] = [];
+  for (const w of await (await ctx.keystore()).webhooks.list()) views.push(await webhookView(ctx, w));
+  return views;
 }
 
 /** An endpoint id or a unique prefix of one; removed endpoints only where `includeRemoved`. */
-export function getWebhook(ctx: AppContext, ref: string, opts: { includeRemoved?: boolean } = {}): WebhookRecord {
-  const id = pickUniqueId(ref, ctx.store.webhooks.idsWithPrefix(ref, opts), { noun: 'webhook', list: 'octo webhooks list' });
-  return ctx.store.webhooks.find(id, opts)!;
+export async function getWebhook(ctx: AppContext, ref: string, opts: { includeRemoved?: boolean } = {}): Promise<WebhookRecord> {
+  const store = await ctx.keystore();
+  const id = pickUniqueId(ref, await store.webhooks.idsWithPrefix(ref, opts), { noun: 'webhook', list: 'octo webhooks list' });
+  return (await store.webhooks.find(id, opts))!;
 }
 
-export function removeWebhook(ctx: AppContext, ref: string): { webhook: WebhookRecord; cancelled: number } {
-  const webhook = getWebhook(ctx, ref);
-  let cancelled = 0;
-  ctx.store.transaction(() => {
-    cancelled = ctx.store.webhooks.remove(webhook.id, ctx.now());
-    recordChange(ctx, 'webhook.remove', { subjectType: 'webhook', subjectId: webhook.id }, { url: auditUrl(webhook.url), cancelled_deliveries: cancelled });
+export async function removeWebhook(ctx: AppContext, ref: string): Promise<{ webhook: WebhookRecord; cancelled: number }> {
+  const webhook = await getWebhook(ctx, ref);
+  const store = await ctx.keystore();
+  const cancelled = await store.transaction(async () => {
+    const n = await store.webhooks.remove(webhook.id, ctx.now());
+    await recordChange(ctx, 'webhook.remove', { subjectType: 'webhook', subjectId: webhook.id }, { url: auditUrl(webhook.url), cancelled_deliveries: n });
+    return n;
   });
-  return { webhook: ctx.store.webhooks.find(webhook.id, { includeRemoved: true })!, cancelled };
+  return { webhook: (await store.webhooks.find(webhook.id, { includeRemoved: true }))!, cancelled };
 }
 
 /** The `octo_wh_` plaintexts that sign at `now`, the current one first (each scheme keys its HMAC with their bytes). */
-export function signingSecrets(ctx: AppContext, webhookId: string): string[] {
-  const rows = ctx.store.webhooks.validSecrets(webhookId, ctx.now());
-  return rows.map((r) => open(ctx.masterKey(), r.sealed, secretRowId(webhookId, r.generation)));
+export async function signingSecrets(ctx: AppContext, webhookId: string): Promise<string[]> {
+  const rows = await (await ctx.keystore()).webhooks.validSecrets(webhookId, ctx.now());
+  if (rows.length === 0) return [];
+  const master = await ctx.masterKey();
+  return rows.map((r) => open(master, r.sealed, secretRowId(webhookId, r.generation)));
 }
 
-export function revealSecret(ctx: AppContext, ref: string): { webhook: WebhookRecord; secret: string } {
-  const webhook = getWebhook(ctx, ref);
-  return { webhook, secret: presentSecret(webhook.scheme, signingSecrets(ctx, webhook.id)[0]!).secret };
+export async function revealSecret(ctx: AppContext, ref: string): Promise<{ webhook: WebhookRecord; secret: string }> {
+  const webhook = await getWebhook(ctx, ref);
+  return { webhook, secret: presentSecret(webhook.scheme, (await signingSecrets(ctx, webhook.id))[0]!).secret };
 }
 
 /**
  * A new current secret; the old one keeps signing (both `v1=` are sent) for `graceSeconds`, so a
  * receiver can switch without refusing a delivery. 0 ends the old secret at once.
  */
-export function rotateSecret(ctx: AppContext, ref: string, graceSeconds: number): { webhook: WebhookRecord; secret: string; previousUntil: number | null } {
-  const webhook = getWebhook(ctx, ref);
+export async function rotateSecret(ctx: AppContext, ref: string, graceSeconds: number): Promise<{ webhook: WebhookRecord; secret: string; previousUntil: number | null }> {
+  const webhook = await getWebhook(ctx, ref);
   const now = ctx.now();
   const graceUntil = now + graceSeconds * 1000;
-  ctx.masterKey(); // loaded before the transaction: it may create the master key file
-  let secret = '';
-  ctx.store.transaction(() => {
+  await ctx.masterKey(); // loaded before the transaction: it may create the master key file
+  const store = await ctx.keystore();
+  const secret = await store.transaction(async () => {
     // The generation is read inside the transaction, so two racing rotations cannot both take it.
-    const generation = ctx.store.webhooks.latestGeneration(webhook.id) + 1;
-    const fresh = newSecret(ctx, webhook, generation);
-    secret = fresh.secret;
-    ctx.store.webhooks.retireSecrets(webhook.id, now, graceUntil);
-    ctx.store.webhooks.insertSecret(webhook.id, fresh.row);
-    recordChange(ctx, 'webhook.rotate_secret', { subjectType: 'webhook', subjectId: webhook.id }, {
+    const generation = (await store.webhooks.latestGeneration(webhook.id)) + 1;
+    const fresh = await newSecret(ctx, webhook, generation);
+    await store.webhooks.retireSecrets(webhook.id, now, graceUntil);
+    await store.webhooks.insertSecret(webhook.id, fresh.row);
+    await recordChange(ctx, 'webhook.rotate_secret', { subjectType: 'webhook', subjectId: webhook.id }, {
       generation, previous_valid_until: graceSeconds > 0 ? toIso(graceUntil) : null,
     });
+    return fresh.secret;
   });
   return { webhook, secret, previousUntil: graceSeconds > 0 ? graceUntil : null };
 }

@@ -18,8 +18,8 @@ export function registerAudit(program: Command, session: Session): void {
     .addHelpText('after', keyRefHelp('octo audit --key - < leaked.txt'))
     .action(act(session, async (opts: Record<string, unknown>) => {
       const sinceSeconds = opts.since ? parseDuration(opts.since as string, '--since') : undefined;
-      const keyId = opts.key ? resolveKeyId(session.ctx, await keyArg(session.prompt, opts.key as string)) : undefined;
-      const events = listAudit(session.ctx, { keyId, sinceSeconds, limit: opts.limit as number | undefined });
+      const keyId = opts.key ? await resolveKeyId(session.ctx, await keyArg(session.prompt, opts.key as string)) : undefined;
+      const events = await listAudit(session.ctx, { keyId, sinceSeconds, limit: opts.limit as number | undefined });
       if (out.json) return out.document({ events });
       if (events.length === 0) return out.info('No audit events match.');
       await printTable(out, [

@@ -36,7 +36,7 @@ The file is checked first (an octo keystore, a schema this octo understands, int
 untouched. Everything recorded since the backup was taken is replaced; the restore itself is
 recorded in the audit log. Sealed keys open only with the master key of the backup.`)
     .action(act(session, async (file: string) => {
-      const plan = planRestore(session.ctx, file);
+      const plan = await planRestore(session.ctx, file);
       try {
         if (keystoreExists(session.ctx)) {
           const ok = await session.prompt.confirm(
@@ -50,7 +50,7 @@ recorded in the audit log. Sealed keys open only with the master key of the back
         out.info(out.e.green('✔ ') + `Restored ${counted(done)} from ${done.file} into ${session.ctx.dbPath}.`);
         masterKeyNote(out, done, 'restore');
       } finally {
-        discardRestore(plan);
+        await discardRestore(plan);
       }
     }));
 }

@@ -30,7 +30,7 @@ Exit codes: 0 every active key passes, 1 at least one violation, 2 usage error.`
         expiringWithin: opts.expiringWithin === undefined ? undefined : limit(opts.expiringWithin, '--expiring-within'),
         unusedFor: opts.unusedFor === undefined ? undefined : limit(opts.unusedFor, '--unused-for'),
       };
-      const { checked, violations } = checkKeys(session.ctx, policy);
+      const { checked, violations } = await checkKeys(session.ctx, policy);
       if (out.json) out.document({ violations, checked });
       else {
         await printViolations(out, violations, checked, policy);

@@ -11,11 +11,11 @@ import { act, type Session } from './session.js';
 export function registerCompleteValues(program: Command, session: Session): void {
   program.command('__complete <source> [prefix]', { hidden: true })
     .description(`ids for shell completion: ${COMPLETION_SOURCES.join(', ')}`)
-    .action(act(session, (source: string, prefix: string | undefined) => {
+    .action(act(session, async (source: string, prefix: string | undefined) => {
       if (!(COMPLETION_SOURCES as readonly string[]).includes(source)) {
         throw new UsageError(`unknown completion source "${source}"`, `pass one of: ${COMPLETION_SOURCES.join(', ')}`);
       }
-      const values = completionValues(session.ctx, source as CompletionSource, prefix ?? '');
+      const values = await completionValues(session.ctx, source as CompletionSource, prefix ?? '');
       if (session.out.json) return session.out.document({ values });
       for (const value of values) session.out.line(value);
     }));

@@ -62,7 +62,7 @@ printed); bearer keys cannot be shown again.`)
     .action(act(session, async (kindArg: string | undefined, opts: Opts) => {
       const sink = await dotenvSink(opts);
       const input = await createInput(session, kindArg, opts);
-      const issued = createKey(session.ctx, input, sink?.keep);
+      const issued = await createKey(session.ctx, input, sink?.keep);
       const view = keyView(issued.key, session.ctx.now());
       if (out.json) return out.document(sink ? { key: view, dotenv: dotenvView(sink.written()) } : { key: view, secret: issued.secret });
       out.info(out.e.green('✔ ') + `Created ${view.label} ${out.e.bold(view.id)} ` + (view.subject ? `for ${view.subject.type} ${view.subject.name}` : bearerSummary(session, view)));
@@ -100,18 +100,18 @@ async function createInput(session: Session, kindArg: string | undefined, opts: 
   switch (kind) {
     case 'workspace': {
       const workspace = (opts.workspace as string | undefined) ?? await prompt.select('Which workspace?',
-        listWorkspaces(ctx).map((w) => ({ name: `${w.name} (${w.id})`, value: w.id })), { what: 'the workspace', flag: '--workspace WS' });
+        (await listWorkspaces(ctx)).map((w) => ({ name: `${w.name} (${w.id})`, value: w.id })), { what: 'the workspace', flag: '--workspace WS' });
       return { kind, workspace, ...limit };
     }
     case 'channel': {
       const channel = (opts.channel as string | undefined) ?? await prompt.select('Which channel?',
-        listChannels(ctx).filter((c) => c.type !== 'whatsapp').map((c) => ({ name: `${c.name} (${c.type}, ${c.id})`, value: c.id })),
+        (await listChannels(ctx)).filter((c) => c.type !== 'whatsapp').map((c) => ({ name: `${c.name} (${c.type}, ${c.id})`, value: c.id })),
         { what: 'the channel', flag: '--channel CH' });
       return { kind, channel, ...limit };
     }
     case 'waba': {
       const waba = (opts.waba as string | undefined) ?? await prompt.select('Which WABA?',
-        listWabas(ctx).map((b) => ({ name: `${b.name} (${b.id})`, value: b.id })), { what: 'the WABA', flag: '--waba WABA' });
+        (await listWabas(ctx)).map((b) => ({ name: `${b.name} (${b.id})`, value: b.id })), { what: 'the WABA', flag: '--waba WABA' });
       return { kind, waba, ...limit };
     }
     case 'bearer': {

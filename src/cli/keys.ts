@@ -51,7 +51,7 @@ Examples:
     .description(`one key in detail (${KEY_REF})`)
     .addHelpText('after', keyRefHelp('octo keys show - --json < leaked.txt'))
     .action(act(session, async (ref: string) => {
-      const key = getKey(session.ctx, await keyArg(session.prompt, ref));
+      const key = await getKey(session.ctx, await keyArg(session.prompt, ref));
       const view = keyView(key, session.ctx.now());
       if (out.json) return out.document({ key: view });
       printKeyDetails(out, view, { reason: key.revokedReason, graceUntil: toIso(key.graceUntil) });
@@ -62,7 +62,7 @@ Examples:
     .option('--print', 'write the key to stdout instead')
     .addHelpText('after', keyRefHelp('octo keys copy - < key.txt'))
     .action(act(session, async (ref: string, opts: Opts) => {
-      const { key, secret } = revealKey(session.ctx, await keyArg(session.prompt, ref));
+      const { key, secret } = await revealKey(session.ctx, await keyArg(session.prompt, ref));
       if (opts.print) {
         if (out.json) return out.document({ key: keyView(key, session.ctx.now()), secret });
         return out.line(secret);
@@ -79,7 +79,7 @@ Examples:
     .option('--full-access', 'drop every restriction')
     .addHelpText('after', '\nExample:\n  $ octo keys scope key_4fQ --add posts:write --remove accounts:read\n' + keyRefHelp('octo keys scope - --remove posts:write < leaked.txt'))
     .action(act(session, async (ref: string, opts: Opts) => {
-      const key = scopeKey(session.ctx, await keyArg(session.prompt, ref), {
+      const key = await scopeKey(session.ctx, await keyArg(session.prompt, ref), {
         add: opts.add as string[], remove: opts.remove as string[], fullAccess: opts.fullAccess === true,
       });
       const view = keyView(key, session.ctx.now());
@@ -96,7 +96,7 @@ Examples:
     .action(act(session, async (ref: string, opts: Opts) => {
       const grace = opts.grace ? parseDuration(opts.grace as string, '--grace') : 0;
       const sink = await dotenvSink(opts);
-      const rotated = rotateKey(session.ctx, await keyArg(session.prompt, ref), grace, sink?.keep);
+      const rotated = await rotateKey(session.ctx, await keyArg(session.prompt, ref), grace, sink?.keep);
       const now = session.ctx.now();
       const view = keyView(rotated.key, now);
       const replaced = keyView(rotated.replaced, now);
@@ -113,7 +113,7 @@ Examples:
     .description(`rename a bearer key (${KEY_REF}); other keys are named by their subject`)
     .addHelpText('after', '\nExample:\n  $ octo keys rename key_4fQ "CI pipeline (staging)"\n' + keyRefHelp('octo keys rename - "leaked, to revoke" < leaked.txt'))
     .action(act(session, async (ref: string, name: string) => {
-      const { key, previousName } = renameKey(session.ctx, await keyArg(session.prompt, ref), name);
+      const { key, previousName } = await renameKey(session.ctx, await keyArg(session.prompt, ref), name);
       const view = keyView(key, session.ctx.now());
       if (out.json) return out.document({ key: view });
       out.info(out.e.green('✔ ') + (previousName === view.name
@@ -126,14 +126,14 @@ Examples:
     .option('--reason <text>', 'why, for the audit log')
     .addHelpText('after', keyRefHelp('octo keys revoke - --reason "leaked in CI logs" --yes < leaked.txt'))
     .action(act(session, async (ref: string, opts: Opts) => {
-      const key = getKey(session.ctx, await keyArg(session.prompt, ref));
+      const key = await getKey(session.ctx, await keyArg(session.prompt, ref));
       const ok = await session.prompt.confirm(`Revoke ${key.id} (${key.masked})? Integrations using it stop working at once.`, session.yes, `octo keys revoke ${key.id}`);
       if (!ok) {
         out.info('Nothing revoked.');
         session.exitCode = 1;
         return;
       }
-      const revoked = revokeKey(session.ctx, key.id, (opts.reason as string | undefined) ?? null);
+      const revoked = await revokeKey(session.ctx, key.id, (opts.reason as string | undefined) ?? null);
       const view = keyView(revoked, session.ctx.now());
       if (out.json) return out.document({ key: view });
       out.info(out.e.green('✔ ') + `Revoked ${view.id} (${view.masked}).`);
@@ -151,8 +151,8 @@ function parseKeySort(value: string | undefined): KeySort | undefined {
   return { by: by as KeySort['by'], descending };
 }
 
-function* map<T, U>(items: Iterable<T>, f: (item: T) => U): Generator<U> {
-  for (const item of items) yield f(item);
+async function* map<T, U>(items: AsyncIterable<T>, f: (item: T) => U): AsyncGenerator<U> {
+  for await (const item of items) yield f(item);
 }
 
 function oneOf(value: string | undefined, allowed: readonly string[], flag: string): string | undefined {

@@ -40,10 +40,11 @@ Examples:
       const [{ runServer }, { WebhookDispatcher }, { formatDispatchLog }] = await Promise.all([
         import('../server/serve.js'), import('../app/webhook-dispatcher.js'), import('../ui/render-webhooks.js'),
       ]);
+      const store = await ctx.keystore();
       // The dashboard is loaded only with --ui: without it, none of its paths exist.
       const dashboard = opts.ui === true
         ? (await import('../dashboard/dashboard.js')).createDashboard({
-          ctx, changeCounter: () => ctx.store.changeCounter(), host, adminToken,
+          ctx, changeCounter: () => store.changeCounter(), host, adminToken,
           onError: (err) => out.warn(`dashboard error: ${err instanceof Error ? err.message : String(err)}`),
         })
         : undefined;
@@ -58,7 +59,7 @@ Examples:
       dispatcher.start();
       try {
         await runServer({
-          store: ctx.store, out, now: () => ctx.now(), host, port, timeouts,
+          store, out, now: () => ctx.now(), host, port, timeouts,
           onMessageAccepted: (m) => dispatcher.messageAccepted(m),
           ...(dashboard ? { extension: dashboard } : {}),
         });

@@ -50,8 +50,8 @@ export class Session {
     return this.appContext;
   }
 
-  close(): void {
-    this.appContext?.close();
+  async close(): Promise<void> {
+    await this.appContext?.close();
   }
 }
 

@@ -26,7 +26,7 @@ export function registerSubjectChanges(group: Command, type: SubjectType, sessio
     .description(`rename a ${WORD[type]} (id, name or unique id prefix); its id stays`)
     .addHelpText('after', `\nExample:\n  $ octo ${plural} rename ${type === 'workspace' ? 'acme "Acme Corp"' : type === 'waba' ? 'acme-waba "Acme WhatsApp"' : 'sms1 "Support line (EU)"'}`)
     .action(act(session, async (ref: string, name: string) => {
-      const { subject, previousName } = renameSubject(session.ctx, type, ref, name);
+      const { subject, previousName } = await renameSubject(session.ctx, type, ref, name);
       if (out.json) return out.document({ [type]: subjectView(subject) });
       out.info(out.e.green('✔ ') + (previousName === subject.name
         ? `The ${WORD[type]} ${subject.id} is already named "${subject.name}".`
@@ -44,7 +44,7 @@ Example:
   $ octo ${plural} remove ${type === 'workspace' ? 'acme' : type === 'waba' ? 'acme-waba' : 'sms1'} --revoke-keys --yes`)
     .action(act(session, async (ref: string, opts: Record<string, unknown>) => {
       const revokeKeys = opts.revokeKeys === true;
-      const plan = planRemoval(session.ctx, type, ref, revokeKeys);
+      const plan = await planRemoval(session.ctx, type, ref, revokeKeys);
       const { id, name } = plan.subject;
       const keys = plan.keys.map((k) => k.id).join(', ');
       const ok = await session.prompt.confirm(
@@ -55,7 +55,7 @@ Example:
         session.exitCode = 1;
         return;
       }
-      const removed = removeSubject(session.ctx, type, id, revokeKeys);
+      const removed = await removeSubject(session.ctx, type, id, revokeKeys);
       const now = session.ctx.now();
       if (out.json) {
         return out.document({

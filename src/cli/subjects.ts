@@ -36,14 +36,14 @@ export function registerSubjects(program: Command, session: Session): void {
     .action(act(session, async (name: string, opts: Record<string, unknown>) => {
       const platform = (opts.platform as string | undefined) ?? await session.prompt.select('Which platform?',
         PLATFORMS.map((p) => ({ name: p, value: p as string })), { what: 'the platform', flag: '--platform intercom|hubspot' });
-      const ws = addWorkspace(session.ctx, { name, platform, id: opts.id as string | undefined });
+      const ws = await addWorkspace(session.ctx, { name, platform, id: opts.id as string | undefined });
       if (out.json) out.document({ workspace: subjectView(ws) });
       else out.line(`Added workspace ${out.c.bold(ws.name)} (${ws.id}, ${ws.platform})`);
     }));
   addListingOptions(workspaces.command('list')
     .description('every workspace with its Workspace API Key, or "No API key generated"'))
     .action(act(session, async () => {
-      const list = listWorkspaces(session.ctx);
+      const list = await listWorkspaces(session.ctx);
       if (out.json) return out.document({ workspaces: list });
       if (out.quiet) return out.ids(list.map((w) => w.id));
       if (list.length === 0) return out.info('No workspaces yet. Add one with `octo workspaces add NAME --platform intercom`.');
@@ -58,7 +58,7 @@ export function registerSubjects(program: Command, session: Session): void {
     .option('--id <id>', 'the WABA id (default: generated)')
     .action(act(session, async (name: string, opts: Record<string, unknown>) => {
       const workspace = (opts.workspace as string | undefined) ?? await askWorkspace(session);
-      const waba = addWaba(session.ctx, { name, workspace, id: opts.id as string | undefined });
+      const waba = await addWaba(session.ctx, { name, workspace, id: opts.id as string | undefined });
       if (out.json) out.document({ waba: subjectView(waba) });
       else out.line(`Added WABA ${out.c.bold(waba.name)} (${waba.id})`);
     }));
@@ -66,10 +66,10 @@ export function registerSubjects(program: Command, session: Session): void {
     .description('every WABA with its WhatsApp Business API Key')
     .option('--workspace <ws>', 'only this workspace'))
     .action(act(session, async (opts: Record<string, unknown>) => {
-      const list = listWabas(session.ctx, { workspace: opts.workspace as string | undefined });
+      const list = await listWabas(session.ctx, { workspace: opts.workspace as string | undefined });
       if (out.json) return out.document({ wabas: list });
       if (out.quiet) return out.ids(list.map((b) => b.id));
-      if (list.length === 0) return out.info(addFirst(session, opts, 'WABAs', (ws) => `octo wabas add NAME --workspace ${ws}`));
+      if (list.length === 0) return out.info(await addFirst(session, opts, 'WABAs', (ws) => `octo wabas add NAME --workspace ${ws}`));
       await printTable(out, [{ title: 'WABA', fit: 'truncate' }, 'ID', { title: 'WORKSPACE', fit: 'truncate' }, 'API KEY', 'KEY ID'],
         list.map((b) => [b.name, b.id, b.workspace.name, b.key ? b.key.masked : out.c.dim(NO_KEY), b.key?.id ?? '']));
     }));
@@ -86,9 +86,9 @@ export function registerSubjects(program: Command, session: Session): void {
       let waba = opts.waba as string | undefined;
       if (type === 'whatsapp' && waba === undefined && session.prompt.interactive) {
         waba = await session.prompt.select('Which WABA is this number attached to?',
-          listWabas(session.ctx, { workspace }).map((b) => ({ name: `${b.name} (${b.id})`, value: b.id })), { what: 'the WABA', flag: '--waba WABA' });
+          (await listWabas(session.ctx, { workspace })).map((b) => ({ name: `${b.name} (${b.id})`, value: b.id })), { what: 'the WABA', flag: '--waba WABA' });
       }
-      const ch = addChannel(session.ctx, { name, workspace, type, waba, id: opts.id as string | undefined });
+      const ch = await addChannel(session.ctx, { name, workspace, type, waba, id: opts.id as string | undefined });
       if (out.json) out.document({ channel: subjectView(ch) });
       else out.line(`Added ${ch.type} channel ${out.c.bold(ch.name)} (${ch.id})`);
     }));
@@ -96,10 +96,10 @@ export function registerSubjects(program: Command, session: Session): void {
     .description('every channel with the key that serves it')
     .option('--workspace <ws>', 'only this workspace'))
     .action(act(session, async (opts: Record<string, unknown>) => {
-      const list = listChannels(session.ctx, { workspace: opts.workspace as string | undefined });
+      const list = await listChannels(session.ctx, { workspace: opts.workspace as string | undefined });
       if (out.json) return out.document({ channels: list });
       if (out.quiet) return out.ids(list.map((ch) => ch.id));
-      if (list.length === 0) return out.info(addFirst(session, opts, 'channels', (ws) => `octo channels add NAME --workspace ${ws} --type sms`));
+      if (list.length === 0) return out.info(await addFirst(session, opts, 'channels', (ws) => `octo channels add NAME --workspace ${ws} --type sms`));
       await printTable(out, [
         { title: 'CHANNEL', fit: 'truncate' }, 'ID', { title: 'TYPE', drop: 3 }, { title: 'WORKSPACE', fit: 'truncate', drop: 2 },
         { title: 'WABA', fit: 'truncate', drop: 1 }, { title: 'API KEY', fit: 'words' }, 'KEY ID',
@@ -116,15 +116,15 @@ export function registerSubjects(program: Command, session: Session): void {
  * What to say when a listing is empty: the command that adds the first one, with the workspace the
  * listing was narrowed to (or the only one there is) by its id, or first a workspace if none exists.
  */
-function addFirst(session: Session, opts: Record<string, unknown>, what: string, command: (ws: string) => string): string {
-  const all = listWorkspaces(session.ctx);
+async function addFirst(session: Session, opts: Record<string, unknown>, what: string, command: (ws: string) => string): Promise<string> {
+  const all = await listWorkspaces(session.ctx);
   if (all.length === 0) return `No ${what} yet. Add a workspace first with \`octo workspaces add NAME --platform intercom\`.`;
   const given = opts.workspace as string | undefined;
-  const ws = given ? resolveSubjectId(session.ctx, 'workspace', given) : all.length === 1 ? all[0]!.id : 'WS';
+  const ws = given ? await resolveSubjectId(session.ctx, 'workspace', given) : all.length === 1 ? all[0]!.id : 'WS';
   return `No ${what} yet. Add one with \`${command(ws)}\`.`;
 }
 
-function askWorkspace(session: Session): Promise<string> {
+async function askWorkspace(session: Session): Promise<string> {
   return session.prompt.select('Which workspace?',
-    listWorkspaces(session.ctx).map((w) => ({ name: `${w.name} (${w.id})`, value: w.id })), { what: 'the workspace', flag: '--workspace WS' });
+    (await listWorkspaces(session.ctx)).map((w) => ({ name: `${w.name} (${w.id})`, value: w.id })), { what: 'the workspace', flag: '--workspace WS' });
 }

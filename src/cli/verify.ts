@@ -44,7 +44,7 @@ export async function runVerify(session: Session, keyArg: string | undefined, op
     endpoint: endpointOf(opts.endpoint as string | undefined),
     channelId: (opts.channel as string | undefined) ?? null,
   };
-  const view = opts.server ? await askServer(opts.server as string, request) : verifyKey(session.ctx, request);
+  const view = opts.server ? await askServer(opts.server as string, request) : await verifyKey(session.ctx, request);
   if (session.out.json) session.out.document(view);
   else (await import('../ui/render-verdict.js')).printVerdict(session.out, view);
   session.exitCode = view.valid ? 0 : 1;

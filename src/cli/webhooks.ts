@@ -34,12 +34,12 @@ export function registerWebhooks(program: Command, session: Session): void {
 Examples:
   $ octo webhooks add http://127.0.0.1:3000/webhooks --events message.sent,message.delivered --workspace Acme
   $ octo webhooks add http://127.0.0.1:3000/webhooks --scheme standard-webhooks   # for Svix's or the standardwebhooks libraries`)
-    .action(act(session, (url: string, opts: Opts) => {
-      const { webhook, secret } = addWebhook(session.ctx, {
+    .action(act(session, async (url: string, opts: Opts) => {
+      const { webhook, secret } = await addWebhook(session.ctx, {
         url, events: opts.events as string | undefined, workspace: opts.workspace as string | undefined,
         scheme: parseScheme(String(opts.scheme)),
       });
-      const view = webhookView(session.ctx, webhook);
+      const view = await webhookView(session.ctx, webhook);
       if (out.json) return out.document({ webhook: view, secret });
       const signed = view.scheme === DEFAULT_SCHEME ? '' : `, signed ${view.scheme}`;
       out.info(out.e.green('✔ ') + `Added webhook ${out.e.bold(view.id)} → ${view.url} (${view.events.join(', ')}${signed})`);
@@ -50,7 +50,7 @@ Examples:
   addListingOptions(webhooks.command('list')
     .description('every endpoint (secrets masked)'))
     .action(act(session, async () => {
-      const list = listWebhooks(session.ctx);
+      const list = await listWebhooks(session.ctx);
       if (out.json) return out.document({ webhooks: list });
       if (out.quiet) return out.ids(list.map((w) => w.id));
       await printWebhooks(out, list);
@@ -59,14 +59,14 @@ Examples:
   webhooks.command('remove <id>')
     .description('remove an endpoint; its pending deliveries are cancelled (asks to confirm on a terminal unless --yes)')
     .action(act(session, async (ref: string) => {
-      const webhook = getWebhook(session.ctx, ref);
+      const webhook = await getWebhook(session.ctx, ref);
       const ok = await session.prompt.confirm(`Remove ${webhook.id} (${webhook.url})? It receives nothing more.`, session.yes, `octo webhooks remove ${webhook.id}`);
       if (!ok) {
         out.info('Nothing removed.');
         session.exitCode = 1;
         return;
       }
-      const removed = removeWebhook(session.ctx, webhook.id);
+      const removed = await removeWebhook(session.ctx, webhook.id);
       if (out.json) return out.document({ webhook: { id: removed.webhook.id, url: removed.webhook.url, removed_at: toIso(removed.webhook.removedAt) }, cancelled_deliveries: removed.cancelled });
       out.info(out.e.green('✔ ') + `Removed ${removed.webhook.id}` + (removed.cancelled ? `; ${removed.cancelled} pending deliveries cancelled.` : '.'));
     }));
@@ -75,8 +75,8 @@ Examples:
     .description("copy an endpoint's current signing secret to the clipboard")
     .option('--print', 'write it to stdout instead')
     .action(act(session, async (ref: string, opts: Opts) => {
-      const { webhook, secret } = revealSecret(session.ctx, ref);
-      const view = webhookView(session.ctx, webhook);
+      const { webhook, secret } = await revealSecret(session.ctx, ref);
+      const view = await webhookView(session.ctx, webhook);
       if (opts.print) return out.json ? out.document({ webhook: view, secret }) : out.line(secret);
       await copyToClipboard(secret, `octo webhooks secret ${webhook.id} --print`);
       if (out.json) return out.document({ webhook: view, copied: true });
@@ -86,10 +86,10 @@ Examples:
   webhooks.command('rotate-secret <id>')
     .description('a new signing secret; the old one also signs during the grace')
     .option('--grace <duration>', `keep signing with the old secret for DURATION, 0 for none (default: ${DEFAULT_GRACE})`, DEFAULT_GRACE)
-    .action(act(session, (ref: string, opts: Opts) => {
+    .action(act(session, async (ref: string, opts: Opts) => {
       const grace = opts.grace === '0' ? 0 : parseDuration(opts.grace as string, '--grace');
-      const rotated = rotateSecret(session.ctx, ref, grace);
-      const view = webhookView(session.ctx, rotated.webhook);
+      const rotated = await rotateSecret(session.ctx, ref, grace);
+      const view = await webhookView(session.ctx, rotated.webhook);
       if (out.json) return out.document({ webhook: view, secret: rotated.secret });
       out.info(out.e.green('✔ ') + `New signing secret for ${view.id}:`);
       out.line(rotated.secret);
@@ -141,7 +141,7 @@ Exit codes: 0 valid, 1 invalid (malformed_header, bad_signature, timestamp_out_o
       const rawBody = bodyPath === '-' ? await readStdin() : readBody(bodyPath);
       const secret = endpoint === undefined ? (await readStdin()).toString('utf8').trim() : undefined;
       if (secret === '') throw new UsageError('no secret on standard input', 'pipe it in: `octo webhooks secret ID --print | octo webhooks verify --secret-stdin …`');
-      const verdict = verifyDelivery(session.ctx, {
+      const verdict = await verifyDelivery(session.ctx, {
         signature: opts.signature as string, rawBody, toleranceS: Number(tolerance),
         ...(scheme ? { scheme } : {}),
         ...(opts.id !== undefined ? { id: String(opts.id) } : {}),
@@ -157,7 +157,7 @@ Exit codes: 0 valid, 1 invalid (malformed_header, bad_signature, timestamp_out_o
     .description("an endpoint's deliveries, newest first, with every attempt's status code and time")
     .option('--limit <n>', 'at most N deliveries (default: 50)', parseLimit))
     .action(act(session, async (ref: string, opts: Opts) => {
-      const deliveries = listDeliveries(session.ctx, ref, (opts.limit as number | undefined) ?? 50);
+      const deliveries = await listDeliveries(session.ctx, ref, (opts.limit as number | undefined) ?? 50);
       if (out.json) return out.document({ deliveries });
       if (out.quiet) return out.ids(deliveries.map((d) => d.id));
       await printDeliveries(out, deliveries, ref);

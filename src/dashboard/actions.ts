@@ -14,7 +14,11 @@ import type { DeliveryView, WebhookView } from '../core/webhook-model.js';
  * awaits what app/ returns, whether a value (the keystore answers at once) or a promise.
  */
 
-/** The same context with the dashboard's actor, `ui:` and the CLI's (OCTO_ACTOR, else the OS user). */
+/**
+ * The same context with the dashboard's actor, `ui:` and the CLI's (OCTO_ACTOR, else the OS user).
+ * It inherits everything else, the open keystore included (serve opens it before the dashboard is
+ * made), so the dashboard and the verifier share one connection.
+ */
 export function dashboardContext(ctx: AppContext): AppContext {
   const actor = `ui:${ctx.actor}`;
   return Object.create(ctx, { actor: { get: () => actor } }) as AppContext;

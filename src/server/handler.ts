@@ -1,10 +1,11 @@
-import type { DryRunRequest } from '../app/verify.js';
+import { KeystoreUnavailable, type DryRunRequest } from '../app/verify.js';
 import type { Credentials } from '../core/decision.js';
 import { parseEndpoint, pathOnly } from '../core/endpoints.js';
 import { newId } from '../core/ids.js';
 import { bodyObject, parseJsonBody, type ParsedBody } from '../core/payload.js';
 import type { Accepted, Refused, Verdict } from '../core/verdict.js';
 import { errorBody, type VerdictView } from '../core/verdict-view.js';
+import { plain } from './refusals.js';
 import type { AcceptedMessage, HandlerResponse, PeerInfo, RequestHeaders } from './types.js';
 
 /**
@@ -17,12 +18,17 @@ export interface HandlerDeps<V extends VerifierPort = VerifierPort> {
   onMessageAccepted?: (message: AcceptedMessage) => void;
   /** Where a throwing `onMessageAccepted` is reported. */
   onHookError?: (err: unknown) => void;
+  /** Where the keystore's failure behind a 503 is reported (the client is told nothing of it). */
+  onKeystoreError?: (err: unknown) => void;
 }
 
 /** A value now, or later: a verifier whose keystore is across a network may have to ask it first. */
 export type Later<T> = T | Promise<T>;
 
-/** What the handler asks of the verifier (app/verify.ts): the decision, and the dry run. */
+/**
+ * What the handler asks of the verifier (app/verify.ts): the decision, and the dry run. Either
+ * throws (or rejects with) KeystoreUnavailable when the keystore cannot be read: answered 503.
+ */
 export interface VerifierPort {
   decide(method: string, path: string, credentials: Credentials, body: () => ParsedBody): Later<Verdict>;
   dryRun(request: DryRunRequest): Later<VerdictView>;
@@ -54,14 +60,30 @@ export function createHandler(deps: HandlerDeps): LaterHandler {
     const path = pathOnly(rawPath);
     if (path === '/healthz' && (method === 'GET' || method === 'HEAD')) return json(200, { status: 'ok' }, null, 'ok');
     if (path === '/v1/keys/verify' && method === 'POST') return verifyRoute(deps, body(), peer);
-    const verdict = deps.verifier.decide(method, rawPath, credentialsOf(headers), body);
+    let verdict: Later<Verdict>;
+    try {
+      verdict = deps.verifier.decide(method, rawPath, credentialsOf(headers), body);
+    } catch (err) {
+      return keystoreUnavailable(deps, err);
+    }
     return verdict instanceof Promise ? answerLater(deps, verdict, body) : answer(deps, verdict, body);
   };
 }
 
 // Apart, so that the function every request runs holds no closure of its own.
 function answerLater(deps: HandlerDeps, verdict: Promise<Verdict>, body: () => ParsedBody): Promise<HandlerResponse> {
-  return verdict.then((v) => answer(deps, v, body));
+  return verdict.then((v) => answer(deps, v, body), (err: unknown) => keystoreUnavailable(deps, err));
+}
+
+/**
+ * SPEC §11 "Fail closed": a verifier that cannot read its keystore cannot be sure of the key, so it
+ * answers 503, never 2xx. The body names no location, path or driver message (a URL's password
+ * could be in one); the server's log gets the cause. Any other error is a bug: rethrown (a 500).
+ */
+function keystoreUnavailable(deps: HandlerDeps, err: unknown): HandlerResponse {
+  if (!(err instanceof KeystoreUnavailable)) throw err;
+  deps.onKeystoreError?.(err);
+  return plain(503, 'The keystore cannot be read now, so the key could not be checked; try again shortly', 'keystore_unavailable');
 }
 
 function answer(deps: HandlerDeps, verdict: Verdict, body: () => ParsedBody): HandlerResponse {
@@ -141,8 +163,13 @@ function verifyRoute(deps: HandlerDeps, body: ParsedBody, peer: PeerInfo): Later
   if (channelId !== undefined && channelId !== null && (typeof channelId !== 'string' || channelId === '')) {
     return invalid('channel_id', 'channel_id must be a non-empty string');
   }
-  const view = deps.verifier.dryRun({ key: fields.key, endpoint, channelId: (channelId as string | undefined) ?? null });
-  return view instanceof Promise ? view.then(viewResponse) : viewResponse(view);
+  let view: Later<VerdictView>;
+  try {
+    view = deps.verifier.dryRun({ key: fields.key, endpoint, channelId: (channelId as string | undefined) ?? null });
+  } catch (err) {
+    return keystoreUnavailable(deps, err);
+  }
+  return view instanceof Promise ? view.then(viewResponse, (err: unknown) => keystoreUnavailable(deps, err)) : viewResponse(view);
 }
 
 function viewResponse(view: VerdictView): HandlerResponse {

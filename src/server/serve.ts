@@ -49,10 +49,13 @@ export async function runServer(opts: ServeOptions): Promise<void> {
     now: opts.now,
     ...(opts.onMessageAccepted ? { onMessageAccepted: opts.onMessageAccepted } : {}),
     onHookError: report('a message hook failed'),
+    onKeystoreError: report('the keystore could not be read (answered 503)'),
   });
   // Before the listening line: a supervisor may send SIGTERM as soon as it reads that line, and a
   // signal with no handler yet would kill the process instead of stopping it gracefully.
   const stopSignal = nextSignal();
+  // From here on a change committed by another process is seen by the next request (SPEC §11).
+  await opts.store.followChanges();
   const { extension } = opts;
   const server = await listen({
     host: opts.host, port: opts.port, handler, onError: report('server error'),
@@ -84,7 +87,7 @@ export async function runServer(opts: ServeOptions): Promise<void> {
   out.info(`${signal}: finishing in-flight requests…`);
   extension?.close();
   await server.close();
-  verifier.stop();
+  await verifier.stop();
   logger.close();
   if (out.json) out.jsonLine({ event: 'stopped', signal });
   else out.info('stopped');

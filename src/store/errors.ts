@@ -56,7 +56,7 @@ export class ParentRemoved extends NotFoundError {
   }
 }
 
-export type UnavailableReason = 'busy' | 'io' | 'full';
+export type UnavailableReason = 'busy' | 'io' | 'full' | 'unreachable' | 'timeout';
 
 /**
  * The keystore cannot serve the request now: another writer held it past the busy timeout, the
@@ -64,8 +64,9 @@ export type UnavailableReason = 'busy' | 'io' | 'full';
  * written. An OctoError: it is the user's to act on, with the code SPEC §11 gives it.
  */
 export class KeystoreUnavailable extends OctoError {
-  constructor(readonly reason: UnavailableReason, location: string, detail = '') {
-    super('keystore_unavailable', UNAVAILABLE[reason].message(location, detail), { hint: UNAVAILABLE[reason].hint });
+  /** `hint` replaces the reason's own where the backend knows better (a refused password, a missing database). */
+  constructor(readonly reason: UnavailableReason, location: string, detail = '', hint?: string) {
+    super('keystore_unavailable', UNAVAILABLE[reason].message(location, detail), { hint: hint ?? UNAVAILABLE[reason].hint });
     this.name = 'KeystoreUnavailable';
   }
 }
@@ -82,6 +83,15 @@ const UNAVAILABLE: Record<UnavailableReason, { message: (at: string, detail: str
   full: {
     message: (at) => `the disk holding the keystore ${at} is full; nothing was changed`,
     hint: 'free some space on that disk, then run the command again',
+  },
+  // A keystore server (PostgreSQL): `detail` names the host and port and what went wrong.
+  unreachable: {
+    message: (at, detail) => `cannot reach the keystore ${at}${detail ? `: ${detail}` : ''}; nothing was changed`,
+    hint: 'check that the database server runs and accepts connections from this machine, and the URL given by --db or OCTO_DB',
+  },
+  timeout: {
+    message: (at, detail) => `the keystore ${at} did not answer in time${detail ? ` (${detail})` : ''}; nothing was changed`,
+    hint: 'run the command again; if it keeps happening, check the load of the database server',
   },
 };
 

@@ -9,10 +9,14 @@ import type {
  * What app/ may ask of a keystore, in octo's words: no SQL, no driver type, no connection handle.
  * store/sqlite/ implements it today; a PostgreSQL keystore is meant to stand beside it (SPEC §11).
  *
- * Every method is synchronous for now, and shaped so that making it asynchronous is mechanical:
- * each returns plain values (records, arrays, counts), never a statement, cursor or row object.
- * The one stream, `keys.iterate`, is an Iterable of records that becomes an AsyncIterable; while it
- * is being read, nothing else may be asked of the same keystore (SQLite's connection is busy).
+ * Every repository method is asynchronous, so that a keystore across the network (PostgreSQL) and
+ * the embedded one (SQLite, whose promises are settled when the call returns) stand behind one set
+ * of use cases. Each returns plain values (records, arrays, counts), never a statement, cursor or
+ * row object. The streams, `keys.iterate` and `keys.states`, are AsyncIterables; while one is being
+ * read, nothing else may be asked of the same keystore.
+ *
+ * The two methods the verifier asks on every turn of the event loop, changeCounter() and
+ * commitStamp(), stay synchronous: they answer from what this process already knows.
  *
  * Errors (store/errors.ts), never a driver's: an insert throws UniqueViolation naming the rule it
  * would break; any call may throw KeystoreUnavailable when the keystore cannot be read or written
@@ -28,16 +32,26 @@ export interface Keystore {
   /**
    * Runs `fn` as one write transaction: all of it is committed or none of it. Concurrent writers
    * (other processes included) queue behind each other, so what `fn` reads stays true until it
-   * commits. Whatever `fn` throws rolls it back and is rethrown as it was.
+   * commits. Whatever `fn` throws rolls it back and is rethrown as it was. `fn` awaits only this
+   * keystore's calls (SQLite's transaction holds the one connection while it runs).
    */
-  transaction<T>(fn: () => T): T;
+  transaction<T>(fn: () => Promise<T>): Promise<T>;
 
   /**
    * A token that changes whenever another connection or process has committed (SQLite's
-   * data_version): the authoritative "cached records may be stale". Our own commits need not move
-   * it, so a writer that caches clears its own cache.
+   * data_version; PostgreSQL's change counter as last announced to this process): the authoritative
+   * "cached records may be stale". Our own commits need not move it, so a writer that caches clears
+   * its own cache. Synchronous: it is read on every turn of the verifier's event loop.
    */
   changeCounter(): number;
+
+  /**
+   * Called once by a verifier (`octo serve`) before it answers: from then on changeCounter() follows
+   * every other process's commits, and a command that changes a key returns only once this process
+   * has seen the change (SPEC §11: "judged by its new state on the next request"). A no-op where
+   * changeCounter() reads the shared state itself (SQLite).
+   */
+  followChanges(): Promise<void>;
 
   /**
    * A cheap stamp of the last commit by any connection, this one included: equal stamps mean
@@ -47,7 +61,7 @@ export interface Keystore {
   commitStamp(): string | null;
 
   /** Counts and the schema version, as `backup` and `restore` report them. */
-  summary(): KeystoreSummary;
+  summary(): Promise<KeystoreSummary>;
 
   /**
    * Writes a consistent, private octo SQLite keystore file (the backup format, whatever the
@@ -61,7 +75,7 @@ export interface Keystore {
    */
   replaceWith(source: RestoreSource): Promise<void>;
 
-  close(): void;
+  close(): Promise<void>;
 }
 
 /**
@@ -80,42 +94,42 @@ export interface RestoreSource {
   /** The copy, into which the restore records itself before the copy goes live. */
   readonly store: Keystore;
   /** Removes the working copy (after the restore, or when the user declines it). */
-  discard(): void;
+  discard(): Promise<void>;
 }
 
 export interface KeysRepository {
-  insert(key: NewKey): void;
-  findByHash(hash: Buffer): KeyRecord | undefined;
-  findById(id: string): KeyRecord | undefined;
+  insert(key: NewKey): Promise<void>;
+  findByHash(hash: Buffer): Promise<KeyRecord | undefined>;
+  findById(id: string): Promise<KeyRecord | undefined>;
   /** Ids starting with `prefix`, at most `limit` (enough to tell unique from ambiguous). */
-  idsWithPrefix(prefix: string, limit?: number): string[];
+  idsWithPrefix(prefix: string, limit?: number): Promise<string[]>;
   /** Ids of the keys named `name` (bearer keys), active ones first, then the newest: for hints. */
-  idsNamed(name: string, limit?: number): string[];
-  activeFor(subjectType: SubjectType, subjectId: string): KeyRecord | undefined;
+  idsNamed(name: string, limit?: number): Promise<string[]>;
+  activeFor(subjectType: SubjectType, subjectId: string): Promise<KeyRecord | undefined>;
   /** The sealed secret of a workspace, channel or WABA key (null for bearer keys). */
-  sealedSecret(id: string): Buffer | null;
+  sealedSecret(id: string): Promise<Buffer | null>;
   /** Every key of a subject, whatever its state, oldest first. */
-  forSubject(subjectType: SubjectType, subjectId: string): KeyRecord[];
-  rename(id: string, name: string): void;
+  forSubject(subjectType: SubjectType, subjectId: string): Promise<KeyRecord[]>;
+  rename(id: string, name: string): Promise<void>;
   /**
    * Records (oldest first unless `filter.sort` says otherwise), streamed, so that a listing of
    * 100,000 keys never sits in memory whole; `filter.limit` bounds what is read, not only shown.
    */
-  iterate(filter?: KeyFilter): Iterable<KeyRecord>;
+  iterate(filter?: KeyFilter): AsyncIterable<KeyRecord>;
   /**
    * Every key's id, kind and stored state fields, streamed (the same rule as `iterate` while it is
    * read): counting a million keys reads these columns rather than the joined record.
    */
-  states(): Iterable<KeyStateRow>;
+  states(): AsyncIterable<KeyStateRow>;
   /** First half of a rotation: false when the key was no longer active (another process rotated or revoked it). */
-  retire(id: string, graceUntil: number): boolean;
+  retire(id: string, graceUntil: number): Promise<boolean>;
   /** Second half, once the successor exists. */
-  linkSuccessor(id: string, successor: string): void;
+  linkSuccessor(id: string, successor: string): Promise<void>;
   /** False when the key was already revoked. */
-  revoke(id: string, at: number, reason: string | null): boolean;
-  setScopes(id: string, scopes: string[] | null): void;
+  revoke(id: string, at: number, reason: string | null): Promise<boolean>;
+  setScopes(id: string, scopes: string[] | null): Promise<void>;
   /** Many last-used times in one transaction of its own; never moves a time backwards. */
-  touchLastUsed(entries: Iterable<[string, number]>): void;
+  touchLastUsed(entries: Iterable<[string, number]>): Promise<void>;
 }
 
 export interface SubjectRefMatch {
@@ -130,78 +144,78 @@ export interface SubjectRefMatch {
  * WABA to it (ParentRemoved).
  */
 export interface SubjectsRepository {
-  addWorkspace(w: Workspace): void;
-  addWaba(w: Waba): void;
-  addChannel(c: Channel): void;
+  addWorkspace(w: Workspace): Promise<void>;
+  addWaba(w: Waba): Promise<void>;
+  addChannel(c: Channel): Promise<void>;
   /**
    * A subject by id or name (an id wins; a tombstone too, so that the caller can say it was
    * removed), else the live ones whose id starts with `ref` (at most 11).
    */
-  findRef(type: SubjectType, ref: string): SubjectRefMatch;
+  findRef(type: SubjectType, ref: string): Promise<SubjectRefMatch>;
   /** A subject (tombstones too) whose id or name is this id or this name (id collisions first), if any. */
-  clash(type: SubjectType, id: string, name: string): SubjectRow | undefined;
+  clash(type: SubjectType, id: string, name: string): Promise<SubjectRow | undefined>;
   /** Another subject of `type` (tombstones too) whose id or name is `name`: renaming `id` to it would clash. */
-  renameClash(type: SubjectType, id: string, name: string): SubjectRow | undefined;
+  renameClash(type: SubjectType, id: string, name: string): Promise<SubjectRow | undefined>;
   /** False when the subject is not there, or was removed meanwhile. */
-  rename(type: SubjectType, id: string, name: string): boolean;
+  rename(type: SubjectType, id: string, name: string): Promise<boolean>;
   /** Makes the subject a tombstone; false when it was removed already. */
-  markRemoved(type: SubjectType, id: string, at: number): boolean;
+  markRemoved(type: SubjectType, id: string, at: number): Promise<boolean>;
   /** The live channels, WABAs and webhook endpoints under a workspace, or the numbers of a WABA. */
-  dependants(type: SubjectType, id: string): Dependants;
-  workspace(id: string): Workspace | undefined;
-  waba(id: string): Waba | undefined;
-  channel(id: string): Channel | undefined;
-  listWorkspaces(): Workspace[];
-  listWabas(workspaceId?: string): Waba[];
-  listChannels(filter?: { workspaceId?: string; wabaId?: string; type?: ChannelType }): Channel[];
+  dependants(type: SubjectType, id: string): Promise<Dependants>;
+  workspace(id: string): Promise<Workspace | undefined>;
+  waba(id: string): Promise<Waba | undefined>;
+  channel(id: string): Promise<Channel | undefined>;
+  listWorkspaces(): Promise<Workspace[]>;
+  listWabas(workspaceId?: string): Promise<Waba[]>;
+  listChannels(filter?: { workspaceId?: string; wabaId?: string; type?: ChannelType }): Promise<Channel[]>;
 }
 
 export interface AuditRepository {
-  record(e: AuditEntry): void;
+  record(e: AuditEntry): Promise<void>;
   /**
    * Oldest first, or newest first with `newestFirst`, at most `limit`; with `keyId`, every event
    * that touched that key (a rotation touches both).
    */
-  list(filter: { keyId?: string; since?: number; newestFirst?: boolean; limit?: number }): (AuditEntry & { id: number })[];
+  list(filter: { keyId?: string; since?: number; newestFirst?: boolean; limit?: number }): Promise<(AuditEntry & { id: number })[]>;
 }
 
 export interface MetaRepository {
-  get(key: string): string | undefined;
+  get(key: string): Promise<string | undefined>;
   /** Sets `key` only if it has no value yet; returns the value in force afterwards. */
-  setIfAbsent(key: string, value: string): string;
+  setIfAbsent(key: string, value: string): Promise<string>;
 }
 
 /** Webhook endpoints, their secrets, deliveries and attempts. */
 export interface WebhooksRepository {
   /** Without a scheme, the keystore's default (`octo`). */
-  insert(w: Omit<WebhookRecord, 'removedAt' | 'scheme'> & { scheme?: WebhookScheme }): void;
+  insert(w: Omit<WebhookRecord, 'removedAt' | 'scheme'> & { scheme?: WebhookScheme }): Promise<void>;
   /** A removed endpoint is found only with `includeRemoved` (its deliveries stay listable). */
-  find(id: string, opts?: { includeRemoved?: boolean }): WebhookRecord | undefined;
-  idsWithPrefix(prefix: string, opts?: { includeRemoved?: boolean }, limit?: number): string[];
+  find(id: string, opts?: { includeRemoved?: boolean }): Promise<WebhookRecord | undefined>;
+  idsWithPrefix(prefix: string, opts?: { includeRemoved?: boolean }, limit?: number): Promise<string[]>;
   /** The active endpoints, oldest first. */
-  list(): WebhookRecord[];
+  list(): Promise<WebhookRecord[]>;
   /** Marks the endpoint removed and cancels what was still to be delivered; returns how many. */
-  remove(id: string, at: number): number;
-  insertSecret(webhookId: string, s: Omit<WebhookSecretRow, 'expiresAt'>): void;
+  remove(id: string, at: number): Promise<number>;
+  insertSecret(webhookId: string, s: Omit<WebhookSecretRow, 'expiresAt'>): Promise<void>;
   /** The secrets that sign at `now`, the current (newest) first. */
-  validSecrets(webhookId: string, now: number): WebhookSecretRow[];
+  validSecrets(webhookId: string, now: number): Promise<WebhookSecretRow[]>;
   /** Every secret every endpoint has had, removed endpoints included: what `keys scan` matches against. */
-  everySecret(): (WebhookSecretRow & { webhookId: string; webhookRemovedAt: number | null })[];
-  latestGeneration(webhookId: string): number;
+  everySecret(): Promise<(WebhookSecretRow & { webhookId: string; webhookRemovedAt: number | null })[]>;
+  latestGeneration(webhookId: string): Promise<number>;
   /** First half of a rotation: a previous secret in its grace stops now; the current one signs until `graceUntil`. */
-  retireSecrets(webhookId: string, now: number, graceUntil: number): void;
-  insertDelivery(d: DeliveryRecord): void;
+  retireSecrets(webhookId: string, now: number, graceUntil: number): Promise<void>;
+  insertDelivery(d: DeliveryRecord): Promise<void>;
   /** Pending deliveries due at `now` on endpoints not removed, oldest due first. */
-  due(now: number, limit: number): DeliveryRecord[];
+  due(now: number, limit: number): Promise<DeliveryRecord[]>;
   /** Moves a pending delivery's due time (a lease while an attempt runs); false if it was not pending. */
-  reschedule(id: string, at: number): boolean;
+  reschedule(id: string, at: number): Promise<boolean>;
   /** The earliest time a pending delivery is due (or its lease ends), if any. */
-  nextDueAt(): number | null;
+  nextDueAt(): Promise<number | null>;
   /** Records one attempt and the delivery's next state (a delivery cancelled meanwhile keeps its state). */
-  recordAttempt(a: AttemptRecord, next: { status: DeliveryStatus; nextAttemptAt: number | null }): void;
+  recordAttempt(a: AttemptRecord, next: { status: DeliveryStatus; nextAttemptAt: number | null }): Promise<void>;
   /** The newest deliveries of an endpoint first. */
-  deliveriesOf(webhookId: string, limit: number): DeliveryRecord[];
-  attemptsOf(deliveryId: string): AttemptRecord[];
+  deliveriesOf(webhookId: string, limit: number): Promise<DeliveryRecord[]>;
+  attemptsOf(deliveryId: string): Promise<AttemptRecord[]>;
 }
 
 /**

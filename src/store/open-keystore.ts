@@ -1,11 +1,20 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isPostgresUrl } from '../core/db-url.js';
 import type { Keystore, KeystoreLook, RestoreSource } from './keystore.js';
 import { backupExists, openRestoreSource } from './sqlite/backup.js';
 import { SqliteKeystore } from './sqlite/keystore.js';
 
-/* How app/ gets a keystore: the one module that names a backend. */
+/*
+ * How app/ gets a keystore: the one module that names a backend. A PostgreSQL URL loads
+ * store/postgres/ (and its driver) with a dynamic import, so that nothing of it is loaded, or
+ * slows anything, when the keystore is a file (SPEC §11).
+ */
 
 /** Opens (creating on first use, migrated) the keystore at `location`. */
-export function openKeystore(location: string): Keystore {
+export async function openKeystore(location: string): Promise<Keystore> {
+  if (isPostgresUrl(location)) return (await import('./postgres/keystore.js')).PostgresKeystore.open(location);
   return SqliteKeystore.open(location);
 }
 
@@ -13,7 +22,8 @@ export function openKeystore(location: string): Keystore {
  * The existing keystore at `location` as it is, changing nothing (`octo status`): the same refusals
  * as openKeystore for what is not a keystore, but no file made and no migration.
  */
-export function lookAtKeystore(location: string): KeystoreLook {
+export async function lookAtKeystore(location: string): Promise<KeystoreLook> {
+  if (isPostgresUrl(location)) return (await import('./postgres/keystore.js')).PostgresKeystore.asIs(location);
   return SqliteKeystore.asIs(location);
 }
 
@@ -27,10 +37,28 @@ export function emptyKeystore(): Keystore {
 
 /**
  * A backup file (an octo SQLite keystore file, whatever the live backend), checked and migrated in
- * a private working copy beside `besidePath`; the file itself stays as it was.
+ * a private working copy beside `besidePath` (in a private temporary folder when the live keystore
+ * is a PostgreSQL URL); the file itself stays as it was.
  */
-export function openBackupFile(file: string, besidePath: string): RestoreSource {
-  return openRestoreSource(file, besidePath);
+export async function openBackupFile(file: string, besidePath: string): Promise<RestoreSource> {
+  if (!isPostgresUrl(besidePath)) return openRestoreSource(file, besidePath);
+  const dir = mkdtempSync(join(tmpdir(), 'octo-restore-'));
+  try {
+    const source = await openRestoreSource(file, join(dir, 'keystore.db'));
+    return {
+      store: source.store,
+      discard: async () => {
+        try {
+          await source.discard();
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      },
+    };
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
 }
 
 export { backupExists };

@@ -118,7 +118,7 @@ export class Output {
   }
 
   /** `-q`: one id per line and nothing else, for `xargs`. */
-  async ids(ids: Iterable<string>): Promise<void> {
+  async ids(ids: Iterable<string> | AsyncIterable<string>): Promise<void> {
     await this.streamLines(ids);
   }
 
@@ -156,12 +156,12 @@ export class Output {
    * `{"<name>": [...]}` written as the items come, in chunks, waiting for the pipe to drain, so a
    * listing of 100,000 keys is never one giant string nor a queue of pending writes in memory.
    */
-  async streamDocument(name: string, items: Iterable<object>): Promise<void> {
+  async streamDocument(name: string, items: Iterable<object> | AsyncIterable<object>): Promise<void> {
     const key = JSON.stringify(name);
-    await this.writeChunked((function* () {
+    await this.writeChunked((async function* () {
       let first = true;
       yield `{\n  ${key}: [`;
-      for (const item of items) {
+      for await (const item of items) {
         yield (first ? '\n    ' : ',\n    ') + JSON.stringify(item);
         first = false;
       }
@@ -170,16 +170,17 @@ export class Output {
   }
 
   /** Lines of human data on stdout, written as streamDocument writes (a long table, say). */
-  async streamLines(lines: Iterable<string>): Promise<void> {
-    await this.writeChunked((function* () {
-      for (const line of lines) yield line + '\n';
+  async streamLines(lines: Iterable<string> | AsyncIterable<string>): Promise<void> {
+    await this.writeChunked((async function* () {
+      for await (const line of lines) yield line + '\n';
     })());
   }
 
   /** Pieces of output joined into chunks of about 64 KiB, each written once the pipe has drained. */
-  private async writeChunked(pieces: Iterable<string>): Promise<void> {
+  private async writeChunked(pieces: AsyncIterable<string>): Promise<void> {
     let chunk = '';
-    for (const piece of pieces) {
+    for await (const piece of pieces) {
+      // Returning ends the loop, which closes the source: the rows after it are never read.
       if (this.readerGone) return;
       chunk += piece;
       if (chunk.length > 65_536) {

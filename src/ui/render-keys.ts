@@ -28,9 +28,9 @@ export function scopesText(key: KeyView): string {
 }
 
 /** Collects a streamed listing into a table; --json streams instead (see cli/keys.ts). */
-export async function printKeyTable(out: Output, keys: Iterable<KeyView>): Promise<number> {
+export async function printKeyTable(out: Output, keys: Iterable<KeyView> | AsyncIterable<KeyView>): Promise<number> {
   const rows: string[][] = [];
-  for (const k of keys) {
+  for await (const k of keys) {
     rows.push([
       k.id,
       k.label,

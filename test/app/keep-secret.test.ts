@@ -3,6 +3,7 @@ import { AppContext } from '../../src/app/context.js';
 import { createKey, listKeys, rotateKey } from '../../src/app/keys.js';
 import { listAudit } from '../../src/app/audit.js';
 import { Sandbox } from '../helpers/cli.js';
+import { collect } from '../helpers/collect.js';
 
 /**
  * The secret of a new key is handed to `keep` (the dotenv file of --dotenv) inside the transaction
@@ -16,18 +17,18 @@ describe('a secret that could not be kept leaves no key', () => {
   afterAll(() => ctx.close());
   const fail = () => { throw new Error('disk full'); };
 
-  it('createKey: no key, no audit event', () => {
-    expect(() => createKey(ctx, { kind: 'bearer', name: 'ci' }, fail)).toThrow('disk full');
-    expect([...listKeys(ctx, {})]).toEqual([]);
-    expect(listAudit(ctx, {})).toEqual([]);
+  it('createKey: no key, no audit event', async () => {
+    await expect(createKey(ctx, { kind: 'bearer', name: 'ci' }, fail)).rejects.toThrow('disk full');
+    expect(await collect(listKeys(ctx, {}))).toEqual([]);
+    expect(await listAudit(ctx, {})).toEqual([]);
   });
 
-  it('rotateKey: the old key stays active, without a successor', () => {
+  it('rotateKey: the old key stays active, without a successor', async () => {
     let kept = '';
-    const { key, secret } = createKey(ctx, { kind: 'bearer', name: 'ci' }, (s) => { kept = s; });
+    const { key, secret } = await createKey(ctx, { kind: 'bearer', name: 'ci' }, (s) => { kept = s; });
     expect(kept).toBe(secret);
-    expect(() => rotateKey(ctx, key.id, 0, fail)).toThrow('disk full');
-    expect([...listKeys(ctx, {})].map((k) => [k.id, k.status, k.replaced_by])).toEqual([[key.id, 'active', null]]);
-    expect(listAudit(ctx, {}).map((e) => e.action)).toEqual(['key.create']);
+    await expect(rotateKey(ctx, key.id, 0, fail)).rejects.toThrow('disk full');
+    expect((await collect(listKeys(ctx, {}))).map((k) => [k.id, k.status, k.replaced_by])).toEqual([[key.id, 'active', null]]);
+    expect((await listAudit(ctx, {})).map((e) => e.action)).toEqual(['key.create']);
   });
 });

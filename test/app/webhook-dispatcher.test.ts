@@ -20,26 +20,26 @@ beforeEach(async () => {
   contexts.push(ctx);
   receiver = await Receiver.start();
   dispatchers = [];
-  addWorkspace(ctx, { name: 'Acme', platform: 'intercom', id: 'acme' });
-  addWorkspace(ctx, { name: 'Other', platform: 'hubspot', id: 'other' });
+  await addWorkspace(ctx, { name: 'Acme', platform: 'intercom', id: 'acme' });
+  await addWorkspace(ctx, { name: 'Other', platform: 'hubspot', id: 'other' });
 });
 
 afterEach(async () => {
   for (const d of dispatchers) await d.stop();
   await receiver.close();
-  for (const c of contexts.splice(0)) c.close();
+  for (const c of contexts.splice(0)) await c.close();
   sandbox.cleanup();
 });
 
 /** Checks run again after each attempt a dispatcher logs (its outcome is written by then). */
-let onAttempt: (() => void)[] = [];
+let onAttempt: (() => Promise<void>)[] = [];
 
 function dispatcher(opts: DispatcherOptions = {}, context = ctx): WebhookDispatcher {
   const d = new WebhookDispatcher(context, {
     pollMs: 50, timeoutMs: 2_000, backoffBaseMs: 20, delays: { 'message.queued': 0, 'message.sent': 10, 'message.delivered': 20 }, ...opts,
     log: (entry) => {
       opts.log?.(entry);
-      for (const check of onAttempt) check();
+      for (const check of onAttempt) void check();
     },
   });
   dispatchers.push(d);
@@ -55,10 +55,10 @@ const message = (over: Partial<AcceptedMessage> = {}): AcceptedMessage => ({
  * Waits for a condition on the keystore, checked now and after each attempt a dispatcher logs: a
  * delivery changes only through an attempt, so no change goes unseen (and nothing sleeps).
  */
-function until(what: string, cond: () => boolean, timeoutMs = 10_000): Promise<void> {
+function until(what: string, cond: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   return new Promise((resolve, reject) => {
-    const check = () => {
-      if (!cond()) return;
+    const check = async () => {
+      if (!(await cond())) return;
       clearTimeout(timer);
       onAttempt = onAttempt.filter((c) => c !== check);
       resolve();
@@ -68,18 +68,18 @@ function until(what: string, cond: () => boolean, timeoutMs = 10_000): Promise<v
       reject(new Error(`timed out waiting for ${what}`));
     }, timeoutMs);
     onAttempt.push(check);
-    check();
+    void check();
   });
 }
 
 const body = (r: Received) => JSON.parse(r.body.toString('utf8')) as { id: string; type: string; created: number; data: Record<string, unknown> };
-const statusOf = (id: string) => listDeliveries(ctx, id, 100).map((d) => d.status);
+const statusOf = async (id: string) => (await listDeliveries(ctx, id, 100)).map((d) => d.status);
 
 describe('WebhookDispatcher', () => {
   it('delivers queued, sent and delivered, signed, to the subscribed endpoints of the workspace', async () => {
-    const a = addWebhook(ctx, { url: `${receiver.url}/a`, workspace: 'acme' });
-    const b = addWebhook(ctx, { url: `${receiver.url}/b`, events: 'message.sent' });
-    const c = addWebhook(ctx, { url: `${receiver.url}/c`, workspace: 'other' });
+    const a = await addWebhook(ctx, { url: `${receiver.url}/a`, workspace: 'acme' });
+    const b = await addWebhook(ctx, { url: `${receiver.url}/b`, events: 'message.sent' });
+    const c = await addWebhook(ctx, { url: `${receiver.url}/c`, workspace: 'other' });
     const d = dispatcher();
     d.start();
     d.messageAccepted(message());
@@ -91,7 +91,7 @@ describe('WebhookDispatcher', () => {
     const toB = receiver.requests.filter((r) => r.path === '/hooks/b');
     expect(toA.map((r) => body(r).type).sort()).toEqual(['message.delivered', 'message.queued', 'message.sent']);
     expect(toB.map((r) => body(r).type)).toEqual(['message.sent']);
-    expect(listDeliveries(ctx, c.webhook.id, 10)).toEqual([]);
+    expect((await listDeliveries(ctx, c.webhook.id, 10))).toEqual([]);
 
     const snippet = await loadSnippet();
     for (const r of receiver.requests) {
@@ -116,18 +116,18 @@ describe('WebhookDispatcher', () => {
     const sentAtA = toA.find((r) => body(r).type === 'message.sent')!;
     expect(body(sentAtA).id).toBe(body(toB[0]!).id);
     expect(sentAtA.headers['x-octo-delivery']).not.toBe(toB[0]!.headers['x-octo-delivery']);
-    expect(statusOf(a.webhook.id)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+    expect(await statusOf(a.webhook.id)).toEqual(['succeeded', 'succeeded', 'succeeded']);
   });
 
   it('retries after 500 answers with growing gaps, the same delivery and bytes, and succeeds when the receiver recovers', async () => {
-    const { webhook, secret } = addWebhook(ctx, { url: receiver.url, events: 'message.queued' });
+    const { webhook, secret } = await addWebhook(ctx, { url: receiver.url, events: 'message.queued' });
     receiver.answer = (n) => (n < 3 ? 500 : 200);
     const log: DispatchLog[] = [];
     const d = dispatcher({ retries: 5, backoffBaseMs: 40, random: () => 1, log: (e) => log.push(e) });
     d.start();
     d.messageAccepted(message());
     await receiver.waitFor(4);
-    await until('the delivery to succeed', () => statusOf(webhook.id)[0] === 'succeeded');
+    await until('the delivery to succeed', async () => (await statusOf(webhook.id))[0] === 'succeeded');
     await d.stop();
 
     const reqs = receiver.requests;
@@ -143,36 +143,36 @@ describe('WebhookDispatcher', () => {
     // Each gap the receiver saw is at least the scheduled backoff (timers never fire early; 2 ms of rounding).
     const gaps = reqs.slice(1).map((r, i) => r.at - reqs[i]!.at);
     gaps.forEach((gap, i) => expect(gap).toBeGreaterThanOrEqual([40, 80, 160][i]! - 2));
-    expect(listDeliveries(ctx, webhook.id, 10)[0]!.attempts.map((a) => a.code)).toEqual([500, 500, 500, 200]);
+    expect((await listDeliveries(ctx, webhook.id, 10))[0]!.attempts.map((a) => a.code)).toEqual([500, 500, 500, 200]);
   });
 
   it('gives up after the configured number of retries', async () => {
-    const { webhook } = addWebhook(ctx, { url: receiver.url, events: 'message.queued' });
+    const { webhook } = await addWebhook(ctx, { url: receiver.url, events: 'message.queued' });
     receiver.answer = () => 503;
     const d = dispatcher({ retries: 2 });
     d.start();
     d.messageAccepted(message());
-    await until('the delivery to fail', () => statusOf(webhook.id)[0] === 'failed');
+    await until('the delivery to fail', async () => (await statusOf(webhook.id))[0] === 'failed');
     await d.stop();
     expect(receiver.requests).toHaveLength(3);
-    expect(listDeliveries(ctx, webhook.id, 10)[0]!.attempts.map((a) => a.code)).toEqual([503, 503, 503]);
-    expect(ctx.store.webhooks.nextDueAt()).toBeNull();
+    expect((await listDeliveries(ctx, webhook.id, 10))[0]!.attempts.map((a) => a.code)).toEqual([503, 503, 503]);
+    expect(await (await ctx.keystore()).webhooks.nextDueAt()).toBeNull();
   });
 
   it('counts a timeout as an attempt with code null, then retries', async () => {
-    const { webhook } = addWebhook(ctx, { url: receiver.url, events: 'message.queued' });
+    const { webhook } = await addWebhook(ctx, { url: receiver.url, events: 'message.queued' });
     receiver.answer = (n) => (n === 0 ? 'hang' : 200);
     const d = dispatcher({ timeoutMs: 200 });
     d.start();
     d.messageAccepted(message());
-    await until('the delivery to succeed', () => statusOf(webhook.id)[0] === 'succeeded');
+    await until('the delivery to succeed', async () => (await statusOf(webhook.id))[0] === 'succeeded');
     await d.stop();
-    const [delivery] = listDeliveries(ctx, webhook.id, 10);
+    const [delivery] = await listDeliveries(ctx, webhook.id, 10);
     expect(delivery!.attempts.map((a) => [a.code, a.error])).toEqual([[null, 'timeout'], [200, null]]);
   });
 
   it('leaves deliveries pending at stop, and the next start (another process) delivers them', async () => {
-    const { webhook } = addWebhook(ctx, { url: receiver.url, workspace: 'acme' });
+    const { webhook } = await addWebhook(ctx, { url: receiver.url, workspace: 'acme' });
     receiver.answer = () => 'hang';
     const first = dispatcher({ timeoutMs: 5_000, stopGraceMs: 100 });
     first.start();
@@ -182,18 +182,19 @@ describe('WebhookDispatcher', () => {
     // The interrupted attempts were not counted and released their leases: due now, not after a
     // lease runs out.
     const stopped = Date.now();
-    expect(ctx.store.webhooks.deliveriesOf(webhook.id, 10).map((r) => [r.status, r.attempts, r.nextAttemptAt! <= stopped]))
+    expect((await (await ctx.keystore()).webhooks.deliveriesOf(webhook.id, 10)).map((r) => [r.status, r.attempts, r.nextAttemptAt! <= stopped]))
       .toEqual(Array(3).fill(['pending', 0, true]));
     // Accepted after stop: written at once, pending for the next start.
     first.messageAccepted(message({ id: 'msg_2' }));
-    expect(listDeliveries(ctx, webhook.id, 10).map((p) => p.status)).toEqual(Array(6).fill('pending'));
+    await new Promise((r) => setImmediate(r));
+    expect((await listDeliveries(ctx, webhook.id, 10)).map((p) => p.status)).toEqual(Array(6).fill('pending'));
 
     const before = receiver.requests.length;
     receiver.answer = () => 200;
     const other = new AppContext(sandbox.env);
     contexts.push(other);
     dispatcher({}, other).start();
-    await until('every delivery to succeed', () => statusOf(webhook.id).every((s) => s === 'succeeded'));
+    await until('every delivery to succeed', async () => (await statusOf(webhook.id)).every((s) => s === 'succeeded'));
     const resent = receiver.requests.slice(before).map((r) => `${String(body(r).data.message_id)} ${body(r).type}`).sort();
     expect(resent).toEqual([
       'msg_1 message.delivered', 'msg_1 message.queued', 'msg_1 message.sent',
@@ -202,15 +203,15 @@ describe('WebhookDispatcher', () => {
   });
 
   it('cancels the pending deliveries of a removed endpoint', async () => {
-    const { webhook } = addWebhook(ctx, { url: receiver.url, events: 'message.queued' });
+    const { webhook } = await addWebhook(ctx, { url: receiver.url, events: 'message.queued' });
     receiver.answer = () => 500;
     const d = dispatcher({ backoffBaseMs: 60_000 });
     d.start();
     d.messageAccepted(message());
-    await until('a first attempt', () => listDeliveries(ctx, webhook.id, 1)[0]?.attempts.length === 1);
-    expect(removeWebhook(ctx, webhook.id).cancelled).toBe(1);
-    expect(statusOf(webhook.id)).toEqual(['cancelled']);
-    expect(ctx.store.webhooks.nextDueAt()).toBeNull();
+    await until('a first attempt', async () => (await listDeliveries(ctx, webhook.id, 1))[0]?.attempts.length === 1);
+    expect((await removeWebhook(ctx, webhook.id)).cancelled).toBe(1);
+    expect(await statusOf(webhook.id)).toEqual(['cancelled']);
+    expect(await (await ctx.keystore()).webhooks.nextDueAt()).toBeNull();
   });
 });
 
@@ -219,9 +220,9 @@ describe('secret rotation', () => {
     let offset = 0;
     const clocked = new AppContext(sandbox.env, undefined, () => Date.now() + offset);
     contexts.push(clocked);
-    const { webhook, secret: old } = addWebhook(clocked, { url: receiver.url });
-    const { secret: current } = rotateSecret(clocked, webhook.id, 3600);
-    expect(webhookView(clocked, webhook).previous_secret_until).not.toBeNull();
+    const { webhook, secret: old } = await addWebhook(clocked, { url: receiver.url });
+    const { secret: current } = await rotateSecret(clocked, webhook.id, 3600);
+    expect((await webhookView(clocked, webhook)).previous_secret_until).not.toBeNull();
 
     expect((await testWebhook(clocked, webhook.id, 'message.sent', 2_000)).code).toBe(200);
     expect(signedBy(receiver.requests[0]!, { old, current })).toEqual(['current', 'old']);
@@ -229,20 +230,20 @@ describe('secret rotation', () => {
     offset = 3601 * 1000;
     await testWebhook(clocked, webhook.id, 'webhook.test', 2_000);
     expect(signedBy(receiver.requests[1]!, { old, current })).toEqual(['current']);
-    expect(webhookView(clocked, webhook).previous_secret_until).toBeNull();
+    expect((await webhookView(clocked, webhook)).previous_secret_until).toBeNull();
   });
 
   it('keeps at most two secrets signing when rotated again during a grace', async () => {
-    const { webhook, secret: first } = addWebhook(ctx, { url: receiver.url });
-    const { secret: second } = rotateSecret(ctx, webhook.id, 3600);
-    const { secret: third } = rotateSecret(ctx, webhook.id, 3600);
+    const { webhook, secret: first } = await addWebhook(ctx, { url: receiver.url });
+    const { secret: second } = await rotateSecret(ctx, webhook.id, 3600);
+    const { secret: third } = await rotateSecret(ctx, webhook.id, 3600);
     await testWebhook(ctx, webhook.id, 'webhook.test', 2_000);
     expect(signedBy(receiver.requests[0]!, { first, second, third })).toEqual(['third', 'second']);
   });
 
   it('with a grace of 0, stops signing with the old secret at once', async () => {
-    const { webhook, secret: old } = addWebhook(ctx, { url: receiver.url });
-    const { secret: current } = rotateSecret(ctx, webhook.id, 0);
+    const { webhook, secret: old } = await addWebhook(ctx, { url: receiver.url });
+    const { secret: current } = await rotateSecret(ctx, webhook.id, 0);
     await testWebhook(ctx, webhook.id, 'webhook.test', 2_000);
     expect(signedBy(receiver.requests[0]!, { old, current })).toEqual(['current']);
   });

@@ -15,27 +15,27 @@ const DAY = 86_400_000;
 const sb = new Sandbox();
 const ids = {} as Record<'old' | 'expiring' | 'unusedOld' | 'usedRecently' | 'fresh' | 'revokedOld', string>;
 
-function createAgo(daysAgo: number, input: CreateKeyInput, after?: (ctx: AppContext, id: string) => void): string {
+async function createAgo(daysAgo: number, input: CreateKeyInput, after?: (ctx: AppContext, id: string) => Promise<unknown>): Promise<string> {
   const ctx = new AppContext(sb.env, undefined, () => Date.now() - daysAgo * DAY);
   try {
-    const { key } = createKey(ctx, input);
-    after?.(ctx, key.id);
+    const { key } = (await createKey(ctx, input));
+    await after?.(ctx, key.id);
     return key.id;
   } finally {
-    ctx.close();
+    await ctx.close();
   }
 }
 
-beforeAll(() => {
-  ids.old = createAgo(100, { kind: 'bearer', name: 'old' }, (ctx, id) => ctx.store.keys.touchLastUsed([[id, Date.now() - DAY]]));
-  ids.expiring = createAgo(0, { kind: 'bearer', name: 'expiring', expiresInSeconds: 3 * 86_400 });
-  ids.unusedOld = createAgo(60, { kind: 'bearer', name: 'never used' });
-  ids.usedRecently = createAgo(60, { kind: 'bearer', name: 'used' }, (ctx, id) => ctx.store.keys.touchLastUsed([[id, Date.now() - DAY]]));
-  ids.fresh = createAgo(0, { kind: 'bearer', name: 'fresh' });
-  ids.revokedOld = createAgo(200, { kind: 'bearer', name: 'revoked' }, (ctx, id) => revokeKey(ctx, id, 'test'));
+beforeAll(async () => {
+  ids.old = await createAgo(100, { kind: 'bearer', name: 'old' }, async (ctx, id) => (await ctx.keystore()).keys.touchLastUsed([[id, Date.now() - DAY]]));
+  ids.expiring = await createAgo(0, { kind: 'bearer', name: 'expiring', expiresInSeconds: 3 * 86_400 });
+  ids.unusedOld = await createAgo(60, { kind: 'bearer', name: 'never used' });
+  ids.usedRecently = await createAgo(60, { kind: 'bearer', name: 'used' }, async (ctx, id) => (await ctx.keystore()).keys.touchLastUsed([[id, Date.now() - DAY]]));
+  ids.fresh = await createAgo(0, { kind: 'bearer', name: 'fresh' });
+  ids.revokedOld = await createAgo(200, { kind: 'bearer', name: 'revoked' }, (ctx, id) => revokeKey(ctx, id, 'test'));
 });
 
-afterAll(() => sb.cleanup());
+afterAll(async () => sb.cleanup());
 
 const rulesOf = (doc: CheckDoc) => doc.violations.map((v) => [v.key.id, v.rule]);
 

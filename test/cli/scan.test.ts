@@ -41,10 +41,10 @@ beforeAll(async () => {
   // An expired key needs a past creation: the app's clock is injectable, so it is made two days ago.
   const past = new AppContext(sb.env, undefined, () => Date.now() - 2 * 86_400_000);
   try {
-    const issued = createKey(past, { kind: 'bearer', name: 'expired', expiresInSeconds: 86_400 });
+    const issued = (await createKey(past, { kind: 'bearer', name: 'expired', expiresInSeconds: 86_400 }));
     k.expired = { key: { id: issued.key.id, masked: issued.key.masked }, secret: issued.secret };
   } finally {
-    past.close();
+    await past.close();
   }
   const live = k.active.secret;
   const typo = live.slice(0, 20) + (live[20] === 'a' ? 'b' : 'a') + live.slice(21);
@@ -72,7 +72,7 @@ beforeAll(async () => {
   plant('clean/readme.txt', 'octopus oct_live_ nothing here\n');
 });
 
-afterAll(() => sb.cleanup());
+afterAll(async () => sb.cleanup());
 
 /** Webhook signing secrets are looked up like keys: by the endpoint's secrets, live, in grace, retired. */
 describe('octo keys scan and webhook signing secrets', () => {

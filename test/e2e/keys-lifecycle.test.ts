@@ -25,7 +25,7 @@ function expectWellFormed(secret: string, prefix: string): void {
 
 describe('keys: create, list, show, copy, scope, rotate, revoke', () => {
   const sb = new Sandbox();
-  afterAll(() => sb.cleanup());
+  afterAll(async () => sb.cleanup());
 
   beforeAll(async () => {
     await sb.json(['workspaces', 'add', 'Acme', '--platform', 'intercom', '--id', 'acme']);
@@ -241,9 +241,9 @@ describe('keys: create, list, show, copy, scope, rotate, revoke', () => {
     const past = new AppContext(sb.env, undefined, () => Date.now() - 2 * 86_400_000);
     let b: { key: { id: string }; secret: string };
     try {
-      b = createKey(past, { kind: 'bearer', name: 'short', expiresInSeconds: 86_400 });
+      b = (await createKey(past, { kind: 'bearer', name: 'short', expiresInSeconds: 86_400 }));
     } finally {
-      past.close();
+      await past.close();
     }
     expect((await sb.json<{ key: KeyObject }>(['keys', 'show', b.key.id])).key.status).toBe('expired');
     const expired = await sb.json<{ keys: KeyObject[] }>(['keys', 'list', '--status', 'expired']);

@@ -7,12 +7,12 @@ import { BIN, Sandbox } from '../helpers/cli.js';
 /** `octo keys list --json | head`: a reader that goes away ends the output quietly, exit 0. */
 describe('stdout whose reader goes away', () => {
   const sb = new Sandbox();
-  beforeAll(() => {
+  beforeAll(async () => {
     const ctx = new AppContext(sb.env);
-    for (let i = 0; i < 3000; i++) createKey(ctx, { kind: 'bearer', name: `key ${i}` });
-    ctx.close();
+    for (let i = 0; i < 3000; i++) await createKey(ctx, { kind: 'bearer', name: `key ${i}` });
+    await ctx.close();
   });
-  afterAll(() => sb.cleanup());
+  afterAll(async () => sb.cleanup());
 
   // `keys list` streams its document; `audit` (3000 key.create events here, far more than a pipe
   // holds) writes its document in one go, straight to the file descriptor.

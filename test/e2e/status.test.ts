@@ -92,16 +92,16 @@ describe('octo status: a keystore with keys of every kind and status', () => {
     const past = new AppContext(sb.env, undefined, () => Date.now() - 2 * 86_400_000);
     try {
       for (const name of ['short', 'short-revoked']) {
-        const issued = createKey(past, { kind: 'bearer', name, expiresInSeconds: 86_400 });
+        const issued = (await createKey(past, { kind: 'bearer', name, expiresInSeconds: 86_400 }));
         ids[name] = issued.key.id;
         secrets.push(issued.secret);
       }
     } finally {
-      past.close();
+      await past.close();
     }
     await revoke('short-revoked');
   });
-  afterAll(() => sb.cleanup());
+  afterAll(async () => sb.cleanup());
 
   it('counts keys by kind and status, exactly, with the status every listing shows', async () => {
     const { r, report } = await status(sb);
@@ -180,7 +180,7 @@ describe('octo status: a keystore with keys of every kind and status', () => {
 describe('octo status: where nothing exists yet', () => {
   const sb = new Sandbox();
   const bare = { ...sb.env, OCTO_DB: undefined, OCTO_MASTER_KEY: undefined, ...HEADLESS };
-  afterAll(() => sb.cleanup());
+  afterAll(async () => sb.cleanup());
 
   it('reads the default location as empty, says "not created yet", and creates nothing', async () => {
     const r = await sb.run(['status', '--json'], { env: bare });
@@ -272,7 +272,7 @@ describe('octo status: the master key', () => {
     await sb.json(['workspaces', 'add', 'Acme', '--platform', 'intercom', '--id', 'acme'], { env: noEnvKey });
     await sb.json(['keys', 'create', 'workspace', '--workspace', 'acme'], { env: noEnvKey });
   });
-  afterAll(() => sb.cleanup());
+  afterAll(async () => sb.cleanup());
 
   it('from the file: its path, and that it matches', async () => {
     const { r, report } = await status(sb, [], noEnvKey);
@@ -316,7 +316,7 @@ describe('octo status: the master key', () => {
 
 describe('octo status: keystore files it cannot use, and an old schema', () => {
   const sb = new Sandbox();
-  afterAll(() => sb.cleanup());
+  afterAll(async () => sb.cleanup());
 
   it('reports an older schema as it is, and does not migrate it', async () => {
     const path = join(sb.dir, 'v1.db');
@@ -358,7 +358,7 @@ describe('octo status: keystore files it cannot use, and an old schema', () => {
 
 describe('octo status: the verifier', () => {
   const sb = new Sandbox();
-  afterAll(() => sb.cleanup());
+  afterAll(async () => sb.cleanup());
 
   it('a running `octo serve` is up, with its latency', async () => {
     const serve = await startServe(sb);
@@ -433,7 +433,7 @@ describe('octo status: the clipboard', () => {
   beforeAll(async () => {
     xvfb = await startXvfb();
   });
-  afterAll(() => {
+  afterAll(async () => {
     owner?.kill();
     xvfb?.proc.kill();
     sb.cleanup();

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { psql } from '../setup/postgres-env.js';
 
 export const BIN = resolve(import.meta.dirname, '../../bin/octo.js');
 
@@ -21,13 +22,18 @@ export interface RunOptions {
   cwd?: string;
 }
 
+/** The keystore backend this test project runs on (vitest.config.ts): `sqlite` unless told. */
+export const BACKEND: 'sqlite' | 'postgres' = process.env.OCTO_TEST_BACKEND === 'postgres' ? 'postgres' : 'sqlite';
+
 /**
  * A private world for one test: a temporary folder holding the keystore, the master key and the
- * XDG homes, so that nothing touches the developer's own keystore.
+ * XDG homes, so that nothing touches the developer's own keystore. In the `postgres` project the
+ * keystore is a fresh database of the test server instead of a file (dropped by cleanup()).
  */
 export class Sandbox {
   readonly dir: string;
   readonly env: NodeJS.ProcessEnv;
+  private readonly pgDatabase: string | undefined;
 
   constructor() {
     this.dir = mkdtempSync(join(tmpdir(), 'octo-test-'));
@@ -43,6 +49,14 @@ export class Sandbox {
       OCTO_MASTER_KEY: randomBytes(32).toString('base64'),
       OCTO_ACTOR: 'tester',
     };
+    if (BACKEND === 'postgres') {
+      this.pgDatabase = `octo_t_${randomBytes(6).toString('hex')}`;
+      const server = testPgUrl();
+      psql(server, `CREATE DATABASE ${this.pgDatabase}`);
+      const url = new URL(server);
+      url.pathname = `/${this.pgDatabase}`;
+      this.env.OCTO_DB = url.href;
+    }
   }
 
   get db(): string {
@@ -62,7 +76,15 @@ export class Sandbox {
 
   cleanup(): void {
     rmSync(this.dir, { recursive: true, force: true });
+    if (this.pgDatabase) psql(testPgUrl(), `DROP DATABASE IF EXISTS ${this.pgDatabase} WITH (FORCE)`);
   }
+}
+
+/** The test server's URL (test/setup/postgres.ts); its absence in the postgres project is a setup bug. */
+function testPgUrl(): string {
+  const url = process.env.OCTO_TEST_PG_URL;
+  if (!url) throw new Error('OCTO_TEST_BACKEND=postgres but OCTO_TEST_PG_URL is not set (see test/setup/postgres.ts)');
+  return url;
 }
 
 export function runOcto(args: string[], opts: RunOptions = {}): Promise<RunResult> {

@@ -32,9 +32,9 @@ export function peakMiB(pid: number): number | null {
 export async function smsSandbox(): Promise<{ sandbox: Sandbox; channelKey: string }> {
   const sandbox = new Sandbox();
   const ctx = new AppContext(sandbox.env);
-  addWorkspace(ctx, { name: 'Acme', platform: 'intercom', id: 'acme' });
-  addChannel(ctx, { name: 'Support line', workspace: 'acme', type: 'sms', id: 'sms1' });
-  ctx.close();
+  await addWorkspace(ctx, { name: 'Acme', platform: 'intercom', id: 'acme' });
+  await addChannel(ctx, { name: 'Support line', workspace: 'acme', type: 'sms', id: 'sms1' });
+  await ctx.close();
   const channelKey = (await sandbox.json<{ secret: string }>(['keys', 'create', 'channel', '--channel', 'sms1'])).secret;
   return { sandbox, channelKey };
 }

@@ -9,11 +9,11 @@ import { SqliteKeystore } from '../../src/store/sqlite/keystore.js';
  * tests get the concrete SqliteKeystore, whose `db` handle they may use to stage what the interface
  * cannot (a held lock, a checkpoint); app/ only ever sees the Keystore interface.
  */
-export function tempStores(prefix: string): { tempDir: () => string; open: (path: string) => SqliteKeystore } {
+export function tempStores(prefix: string): { tempDir: () => string; open: (path: string) => Promise<SqliteKeystore> } {
   const dirs: string[] = [];
   const stores: SqliteKeystore[] = [];
-  afterEach(() => {
-    stores.splice(0).forEach((s) => s.close());
+  afterEach(async () => {
+    for (const s of stores.splice(0)) await s.close();
     dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true }));
   });
   return {
@@ -22,8 +22,8 @@ export function tempStores(prefix: string): { tempDir: () => string; open: (path
       dirs.push(dir);
       return dir;
     },
-    open: (path) => {
-      const store = SqliteKeystore.open(path);
+    open: async (path) => {
+      const store = await SqliteKeystore.open(path);
       stores.push(store);
       return store;
     },

@@ -5,7 +5,7 @@ import { createKey, revokeKey, rotateKey } from '../../src/app/keys.js';
 import { addChannel, addWaba, addWorkspace } from '../../src/app/subjects.js';
 import { Verifier } from '../../src/app/verify.js';
 import { hashKey, KEY_PATTERN_SOURCE } from '../../src/core/key-format.js';
-import { createHandler, type Handler } from '../../src/server/handler.js';
+import { createHandler, type LaterHandler } from '../../src/server/handler.js';
 import { Sandbox } from '../helpers/cli.js';
 import { bodyTextArb, credentialsArb, keyArb, methodArb, pathArb, routeArb } from '../helpers/fuzz-inputs.js';
 
@@ -19,41 +19,41 @@ const RUNS = 10_000;
 let sandbox: Sandbox;
 let ctx: AppContext;
 let verifier: Verifier;
-let handle: Handler;
+let handle: LaterHandler;
 const secrets: string[] = [];
 
-beforeAll(() => {
+beforeAll(async () => {
   sandbox = new Sandbox();
   ctx = new AppContext(sandbox.env);
-  addWorkspace(ctx, { name: 'Acme', platform: 'intercom', id: 'acme' });
-  addChannel(ctx, { name: 'Support', workspace: 'acme', type: 'sms', id: 'sms1' });
-  addChannel(ctx, { name: 'Viber', workspace: 'acme', type: 'viber', id: 'viber1' });
-  addWaba(ctx, { name: 'WABA', workspace: 'acme', id: 'waba1' });
-  addChannel(ctx, { name: '+1 555 0100', workspace: 'acme', type: 'whatsapp', waba: 'waba1', id: 'wa1' });
-  const issue = (input: Parameters<typeof createKey>[1]) => {
-    const issued = createKey(ctx, input);
+  await addWorkspace(ctx, { name: 'Acme', platform: 'intercom', id: 'acme' });
+  await addChannel(ctx, { name: 'Support', workspace: 'acme', type: 'sms', id: 'sms1' });
+  await addChannel(ctx, { name: 'Viber', workspace: 'acme', type: 'viber', id: 'viber1' });
+  await addWaba(ctx, { name: 'WABA', workspace: 'acme', id: 'waba1' });
+  await addChannel(ctx, { name: '+1 555 0100', workspace: 'acme', type: 'whatsapp', waba: 'waba1', id: 'wa1' });
+  const issue = async (input: Parameters<typeof createKey>[1]) => {
+    const issued = (await createKey(ctx, input));
     secrets.push(issued.secret);
     return issued;
   };
-  issue({ kind: 'workspace', workspace: 'acme' });
-  issue({ kind: 'channel', channel: 'viber1', rateLimit: { limit: 3, window_s: 60 } });
-  issue({ kind: 'waba', waba: 'waba1' });
-  issue({ kind: 'bearer', name: 'full' });
-  issue({ kind: 'bearer', name: 'reader', scopes: ['posts:read'], test: true });
-  revokeKey(ctx, issue({ kind: 'bearer', name: 'revoked' }).key.id, null);
-  secrets.push(rotateKey(ctx, issue({ kind: 'channel', channel: 'sms1' }).key.id).secret);
-  verifier = new Verifier(ctx.store, () => Date.now());
+  await issue({ kind: 'workspace', workspace: 'acme' });
+  await issue({ kind: 'channel', channel: 'viber1', rateLimit: { limit: 3, window_s: 60 } });
+  await issue({ kind: 'waba', waba: 'waba1' });
+  await issue({ kind: 'bearer', name: 'full' });
+  await issue({ kind: 'bearer', name: 'reader', scopes: ['posts:read'], test: true });
+  await revokeKey(ctx, (await issue({ kind: 'bearer', name: 'revoked' })).key.id, null);
+  secrets.push((await rotateKey(ctx, (await issue({ kind: 'channel', channel: 'sms1' })).key.id)).secret);
+  verifier = new Verifier(await ctx.keystore(), () => Date.now());
   handle = createHandler({ verifier, now: () => Date.now() });
 });
 
-afterAll(() => {
-  verifier?.stop();
-  ctx?.close();
+afterAll(async () => {
+  await verifier?.stop();
+  await ctx?.close();
   sandbox?.cleanup();
 });
 
 describe('the pure handler under fuzz', () => {
-  it(`answers ${RUNS} arbitrary requests below 500, in JSON, without a key in the answer`, () => {
+  it(`answers ${RUNS} arbitrary requests below 500, in JSON, without a key in the answer`, async () => {
     let cases = 0;
     const statuses = new Set<number>();
     const keyPattern = new RegExp(KEY_PATTERN_SOURCE);
@@ -70,13 +70,13 @@ describe('the pure handler under fuzz', () => {
       body: fc.oneof({ weight: 3, arbitrary: bodyTextArb.map((t) => Buffer.from(t)) }, fc.uint8Array({ maxLength: 64 }).map((b) => Buffer.from(b))),
       loopback: fc.oneof({ weight: 4, arbitrary: fc.constant(true) }, fc.constant(false)),
     });
-    fc.assert(fc.property(request, fields, ([[method, path], verifyText], f) => {
+    await fc.assert(fc.asyncProperty(request, fields, async ([[method, path], verifyText], f) => {
       cases++;
       // As node hands them over: absent, one string, or an array for a repeated header.
       const one = (v: string[]) => (v.length === 0 ? undefined : v.length === 1 ? v[0] : v);
       const headers = { 'x-octopods-auth': one(f.credentials.octopodsAuth), authorization: one(f.credentials.authorization) };
       const body = verifyText === null ? f.body : Buffer.from(verifyText);
-      const r = handle(method, path, headers, body, { loopback: f.loopback });
+      const r = await handle(method, path, headers, body, { loopback: f.loopback });
       expect(r.status).toBeGreaterThanOrEqual(200);
       expect(r.status).toBeLessThan(500);
       statuses.add(r.status);
@@ -91,11 +91,11 @@ describe('the pure handler under fuzz', () => {
     for (const status of [200, 202, 400, 401, 403, 404, 422]) expect(statuses).toContain(status);
   }, 60_000);
 
-  it('the decision reads key records that hold neither the key nor its hash: nothing to compare in time', () => {
+  it('the decision reads key records that hold neither the key nor its hash: nothing to compare in time', async () => {
     // The keystore finds a key by the SHA-256 of what was presented (an index seek on a digest the
     // client cannot steer byte by byte); the record it returns carries no secret to compare.
     for (const secret of secrets) {
-      const record = ctx.store.keys.findByHash(hashKey(secret))!;
+      const record = (await (await ctx.keystore()).keys.findByHash(hashKey(secret)))!;
       const values = JSON.stringify(record);
       expect(values).not.toContain(secret);
       expect(values).not.toContain(hashKey(secret).toString('hex'));

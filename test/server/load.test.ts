@@ -29,13 +29,13 @@ interface Issued { key: { id: string }; secret: string }
 beforeAll(async () => {
   sandbox = new Sandbox();
   const ctx = new AppContext(sandbox.env);
-  addWorkspace(ctx, { name: 'Acme', platform: 'intercom', id: 'acme' });
-  addChannel(ctx, { name: 'Steady line', workspace: 'acme', type: 'sms', id: 'sms1' });
-  addChannel(ctx, { name: 'Churn line', workspace: 'acme', type: 'sms', id: 'sms2' });
+  await addWorkspace(ctx, { name: 'Acme', platform: 'intercom', id: 'acme' });
+  await addChannel(ctx, { name: 'Steady line', workspace: 'acme', type: 'sms', id: 'sms1' });
+  await addChannel(ctx, { name: 'Churn line', workspace: 'acme', type: 'sms', id: 'sms2' });
   // Keys nobody touches: every answer for them must be a 2xx, whatever else happens.
-  steady.push(trackedKey(createKey(ctx, { kind: 'channel', channel: 'sms1' }).secret, 'octopods'));
-  for (const name of ['steady-a', 'steady-b']) steady.push(trackedKey(createKey(ctx, { kind: 'bearer', name }).secret, 'bearer'));
-  ctx.close();
+  steady.push(trackedKey((await createKey(ctx, { kind: 'channel', channel: 'sms1' })).secret, 'octopods'));
+  for (const name of ['steady-a', 'steady-b']) steady.push(trackedKey((await createKey(ctx, { kind: 'bearer', name })).secret, 'bearer'));
+  await ctx.close();
   serve = await startServe(sandbox);
   port = portOf(serve.url);
 });

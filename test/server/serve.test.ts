@@ -35,11 +35,11 @@ const posts = (key: string, method = 'GET') => request(`${serve.url}/v1/posts`, 
 beforeAll(async () => {
   sandbox = new Sandbox();
   const ctx = new AppContext(sandbox.env);
-  addWorkspace(ctx, { name: 'Acme', platform: 'intercom', id: 'acme' });
-  addChannel(ctx, { name: 'Support line', workspace: 'acme', type: 'sms', id: 'sms1' });
-  addWaba(ctx, { name: 'Acme WABA', workspace: 'acme', id: 'waba1' });
-  addChannel(ctx, { name: '+1 555 0100', workspace: 'acme', type: 'whatsapp', waba: 'waba1', id: 'wa1' });
-  ctx.close();
+  await addWorkspace(ctx, { name: 'Acme', platform: 'intercom', id: 'acme' });
+  await addChannel(ctx, { name: 'Support line', workspace: 'acme', type: 'sms', id: 'sms1' });
+  await addWaba(ctx, { name: 'Acme WABA', workspace: 'acme', id: 'waba1' });
+  await addChannel(ctx, { name: '+1 555 0100', workspace: 'acme', type: 'whatsapp', waba: 'waba1', id: 'wa1' });
+  await ctx.close();
   serve = await startServe(sandbox, ['--json']);
 });
 
@@ -49,7 +49,7 @@ afterAll(async () => {
 });
 
 describe('octo serve over real HTTP', () => {
-  it('prints its address first, as a JSON event under --json', () => {
+  it('prints its address first, as a JSON event under --json', async () => {
     expect(JSON.parse(serve.stdout().split('\n')[0]!)).toEqual({ event: 'listening', url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) });
   });
 
@@ -153,9 +153,9 @@ describe('shutdown', () => {
     const sb = new Sandbox();
     try {
       const ctx = new AppContext(sb.env);
-      addWorkspace(ctx, { name: 'Acme', platform: 'intercom', id: 'acme' });
-      addChannel(ctx, { name: 'Support line', workspace: 'acme', type: 'sms', id: 'sms1' });
-      ctx.close();
+      await addWorkspace(ctx, { name: 'Acme', platform: 'intercom', id: 'acme' });
+      await addChannel(ctx, { name: 'Support line', workspace: 'acme', type: 'sms', id: 'sms1' });
+      await ctx.close();
       const { secret } = await sb.json<Created>(['keys', 'create', 'workspace', '--workspace', 'acme']);
       const server = await startServe(sb);
       expect(server.stdout().split('\n')[0]).toMatch(/^listening on http:\/\/127\.0\.0\.1:\d+$/);

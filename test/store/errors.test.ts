@@ -8,6 +8,7 @@ import { KeystoreUnavailable, NotAKeystore, ParentRemoved, UniqueViolation, type
 import type { Keystore } from '../../src/store/keystore.js';
 import type { NewKey } from '../../src/store/records.js';
 import type { SqliteKeystore } from '../../src/store/sqlite/keystore.js';
+import { collect } from '../helpers/collect.js';
 import { tempStores } from '../helpers/temp-store.js';
 
 /** The store's own errors, raised by real SQLite: what app/ reads instead of driver codes. */
@@ -27,17 +28,17 @@ function key(subject: { type: SubjectType; id: string } | null, over: Partial<Ne
 }
 
 /** A keystore with one workspace `acme`, its WABA `b1` and SMS channel `c1`, each with its active key, and a webhook. */
-function seeded(): Keystore {
-  const store = open();
-  store.transaction(() => {
-    store.subjects.addWorkspace({ id: 'acme', name: 'Acme', platform: 'intercom', createdAt: 1 });
-    store.subjects.addWaba({ id: 'b1', name: 'B1', workspaceId: 'acme', createdAt: 1 });
-    store.subjects.addChannel({ id: 'c1', name: 'C1', workspaceId: 'acme', type: 'sms', wabaId: null, createdAt: 1 });
-    for (const type of ['workspace', 'waba', 'channel'] as const) store.keys.insert(key({ type, id: { workspace: 'acme', waba: 'b1', channel: 'c1' }[type] }));
-    store.keys.insert(key(null, { id: 'key_bearer', hash: Buffer.from('the hash') }));
-    store.webhooks.insert({ id: 'wh_1', url: 'http://127.0.0.1:1/', events: ['message.sent'], workspaceId: null, createdAt: 1 });
-    store.webhooks.insertSecret('wh_1', { generation: 1, sealed: Buffer.from('s'), masked: 'whsec_…', createdAt: 1 });
-    store.webhooks.insertDelivery(delivery('dlv_1'));
+async function seeded(): Promise<Keystore> {
+  const store = await open();
+  await store.transaction(async () => {
+    await store.subjects.addWorkspace({ id: 'acme', name: 'Acme', platform: 'intercom', createdAt: 1 });
+    await store.subjects.addWaba({ id: 'b1', name: 'B1', workspaceId: 'acme', createdAt: 1 });
+    await store.subjects.addChannel({ id: 'c1', name: 'C1', workspaceId: 'acme', type: 'sms', wabaId: null, createdAt: 1 });
+    for (const type of ['workspace', 'waba', 'channel'] as const) await store.keys.insert(key({ type, id: { workspace: 'acme', waba: 'b1', channel: 'c1' }[type] }));
+    await store.keys.insert(key(null, { id: 'key_bearer', hash: Buffer.from('the hash') }));
+    await store.webhooks.insert({ id: 'wh_1', url: 'http://127.0.0.1:1/', events: ['message.sent'], workspaceId: null, createdAt: 1 });
+    await store.webhooks.insertSecret('wh_1', { generation: 1, sealed: Buffer.from('s'), masked: 'whsec_…', createdAt: 1 });
+    await store.webhooks.insertDelivery(delivery('dlv_1'));
   });
   return store;
 }
@@ -48,28 +49,28 @@ const delivery = (id: string) => ({
 });
 
 describe('ParentRemoved: an insert under a subject removed meanwhile', () => {
-  it.each<[string, (s: Keystore) => void]>([
-    ['a key of a removed workspace', (s) => { s.keys.revoke('key_1', 2, null); s.subjects.markRemoved('workspace', 'acme', 2); s.keys.insert(key({ type: 'workspace', id: 'acme' })); }],
-    ['a WABA under a removed workspace', (s) => { s.subjects.markRemoved('workspace', 'acme', 2); s.subjects.addWaba({ id: 'b2', name: 'B2', workspaceId: 'acme', createdAt: 2 }); }],
-    ['a number under a removed WABA', (s) => { s.subjects.markRemoved('waba', 'b1', 2); s.subjects.addChannel({ id: 'n1', name: 'N1', workspaceId: 'acme', type: 'whatsapp', wabaId: 'b1', createdAt: 2 }); }],
-  ])('%s is not_found, and nothing of the transaction is written', (_what, write) => {
-    const store = seeded();
-    const before = store.summary();
+  it.each<[string, (s: Keystore) => Promise<void>]>([
+    ['a key of a removed workspace', async (s) => { await s.keys.revoke('key_1', 2, null); await s.subjects.markRemoved('workspace', 'acme', 2); await s.keys.insert(key({ type: 'workspace', id: 'acme' })); }],
+    ['a WABA under a removed workspace', async (s) => { await s.subjects.markRemoved('workspace', 'acme', 2); await s.subjects.addWaba({ id: 'b2', name: 'B2', workspaceId: 'acme', createdAt: 2 }); }],
+    ['a number under a removed WABA', async (s) => { await s.subjects.markRemoved('waba', 'b1', 2); await s.subjects.addChannel({ id: 'n1', name: 'N1', workspaceId: 'acme', type: 'whatsapp', wabaId: 'b1', createdAt: 2 }); }],
+  ])('%s is not_found, and nothing of the transaction is written', async (_what, write) => {
+    const store = await seeded();
+    const before = await store.summary();
     let caught: unknown;
     try {
-      store.transaction(() => write(store));
+      await store.transaction(() => write(store));
     } catch (err) {
       caught = err;
     }
     expect(caught).toBeInstanceOf(ParentRemoved);
     expect(caught).toMatchObject({ code: 'not_found', message: expect.stringMatching(/was removed meanwhile/) });
-    expect(store.summary()).toEqual(before);
-    expect(store.subjects.listWorkspaces().map((w) => w.id)).toEqual(['acme']);
+    expect(await store.summary()).toEqual(before);
+    expect((await store.subjects.listWorkspaces()).map((w) => w.id)).toEqual(['acme']);
   });
 });
 
 describe('UniqueViolation names the rule a write would break', () => {
-  it.each<[string, UniqueRule, SubjectType | null, (s: Keystore) => void]>([
+  it.each<[string, UniqueRule, SubjectType | null, (s: Keystore) => Promise<void>]>([
     ['a second active workspace key', 'one_active_key', 'workspace', (s) => s.keys.insert(key({ type: 'workspace', id: 'acme' }))],
     ['a second active channel key', 'one_active_key', 'channel', (s) => s.keys.insert(key({ type: 'channel', id: 'c1' }))],
     ['a second active WABA key', 'one_active_key', 'waba', (s) => s.keys.insert(key({ type: 'waba', id: 'b1' }))],
@@ -84,46 +85,46 @@ describe('UniqueViolation names the rule a write would break', () => {
     ['a webhook id taken', 'webhook_id', null, (s) => s.webhooks.insert({ id: 'wh_1', url: 'http://127.0.0.1:2/', events: [], workspaceId: null, createdAt: 2 })],
     ['a secret generation taken', 'webhook_secret_generation', null, (s) => s.webhooks.insertSecret('wh_1', { generation: 1, sealed: Buffer.from('t'), masked: 'whsec_…', createdAt: 2 })],
     ['a delivery id taken', 'delivery_id', null, (s) => s.webhooks.insertDelivery(delivery('dlv_1'))],
-  ])('%s: %s', (_what, rule, subjectType, write) => {
-    const store = seeded();
-    const before = store.summary();
+  ])('%s: %s', async (_what, rule, subjectType, write) => {
+    const store = await seeded();
+    const before = await store.summary();
     let caught: unknown;
     try {
       // In a transaction, as app/ writes: the audit entry written first is rolled back with it.
-      store.transaction(() => {
-        store.audit.record({ at: 2, actor: 't', action: 'test', keyId: null, subjectType: null, subjectId: null, detail: null });
-        write(store);
+      await store.transaction(async () => {
+        await store.audit.record({ at: 2, actor: 't', action: 'test', keyId: null, subjectType: null, subjectId: null, detail: null });
+        await write(store);
       });
     } catch (err) {
       caught = err;
     }
     expect(caught).toBeInstanceOf(UniqueViolation);
     expect(caught).toMatchObject({ rule, subjectType });
-    expect(store.summary()).toEqual(before);
+    expect(await store.summary()).toEqual(before);
     // Outside a transaction too, from the write itself.
-    expect(() => write(store)).toThrow(UniqueViolation);
+    await expect(write(store)).rejects.toThrow(UniqueViolation);
   });
 
   it('eight processes racing to give a workspace its key: one commits, seven get one_active_key', async () => {
     const path = tempPath();
-    open(path).subjects.addWorkspace({ id: 'acme', name: 'Acme', platform: 'intercom', createdAt: 1 });
+    await (await open(path)).subjects.addWorkspace({ id: 'acme', name: 'Acme', platform: 'intercom', createdAt: 1 });
     const url = (p: string) => JSON.stringify(pathToFileURL(join(import.meta.dirname, '..', '..', 'dist', 'store', p)).href);
     const script = join(dirname(path), 'race.mjs');
     writeFileSync(script, `
       import { SqliteKeystore } from ${url('sqlite/keystore.js')};
       import { UniqueViolation } from ${url('errors.js')};
       const [path, n] = process.argv.slice(2);
-      const store = SqliteKeystore.open(path);
+      const store = await SqliteKeystore.open(path);
       const key = { id: 'key_' + n, kind: 'workspace', name: null, env: null, subjectType: 'workspace', subjectId: 'acme',
         hash: Buffer.from('hash ' + n), secretSealed: Buffer.from('s'), masked: 'm', scopes: null, rateLimit: null,
         createdAt: 1, expiresAt: null, replaces: null };
       try {
-        store.transaction(() => store.keys.insert(key));
+        await store.transaction(() => store.keys.insert(key));
         console.log('committed');
       } catch (err) {
         console.log(err instanceof UniqueViolation ? err.rule + ' ' + err.subjectType : 'other: ' + err);
       }
-      store.close();`);
+      await store.close();`);
     const outcomes = await Promise.all(Array.from({ length: 8 }, (_, i) => new Promise<string>((resolve, reject) => {
       const child = spawn(process.execPath, [script, path, String(i)], { stdio: ['ignore', 'pipe', 'inherit'] });
       let out = '';
@@ -131,30 +132,30 @@ describe('UniqueViolation names the rule a write would break', () => {
       child.on('error', reject).on('close', () => resolve(out.trim()));
     })));
     expect(outcomes.sort()).toEqual(['committed', ...Array(7).fill('one_active_key workspace')]);
-    expect([...open(path).keys.iterate({ kind: 'workspace' })]).toHaveLength(1);
+    expect(await collect((await open(path)).keys.iterate({ kind: 'workspace' }))).toHaveLength(1);
   });
 });
 
 describe('KeystoreUnavailable', () => {
   /** `store` with a short busy timeout, while another connection holds the write lock. */
-  function lockedOut(): { store: SqliteKeystore; release: () => void } {
+  async function lockedOut(): Promise<{ store: SqliteKeystore; release: () => void }> {
     const path = tempPath();
-    const holder = open(path);
-    const store = open(path);
+    const holder = await open(path);
+    const store = await open(path);
     store.db.pragma('busy_timeout = 50');
     holder.db.exec('BEGIN IMMEDIATE');
     return { store, release: () => holder.db.exec('ROLLBACK') };
   }
 
-  it.each<[string, (s: Keystore) => void]>([
+  it.each<[string, (s: Keystore) => Promise<unknown>]>([
     ['a transaction', (s) => s.transaction(() => s.subjects.addWorkspace({ id: 'w', name: 'W', platform: 'intercom', createdAt: 1 }))],
     ['last-used times, written outside any transaction', (s) => s.keys.touchLastUsed([['key_1', 1]])],
     ['a meta value, written outside any transaction', (s) => s.meta.setIfAbsent('k', 'v')],
-  ])('is raised for %s when another writer holds the keystore past the busy timeout', (_what, write) => {
-    const { store, release } = lockedOut();
+  ])('is raised for %s when another writer holds the keystore past the busy timeout', async (_what, write) => {
+    const { store, release } = await lockedOut();
     let caught: unknown;
     try {
-      write(store);
+      await write(store);
     } catch (err) {
       caught = err;
     }
@@ -164,15 +165,15 @@ describe('KeystoreUnavailable', () => {
       reason: 'busy', code: 'keystore_unavailable',
       message: `the keystore ${store.path} stayed locked by another writer past the busy timeout; nothing was changed`,
     });
-    expect(store.summary().subjects).toBe(0);
+    expect((await store.summary()).subjects).toBe(0);
   });
 });
 
 describe('NotAKeystore', () => {
-  it('is raised, as keystore_invalid, for a file that is not SQLite', () => {
+  it('is raised, as keystore_invalid, for a file that is not SQLite', async () => {
     const path = tempPath();
     writeFileSync(path, 'not a database\n');
-    expect(() => open(path)).toThrow(NotAKeystore);
-    expect(() => open(path)).toThrow(expect.objectContaining({ code: 'keystore_invalid' }));
+    await expect(open(path)).rejects.toThrow(NotAKeystore);
+    await expect(open(path)).rejects.toThrow(expect.objectContaining({ code: 'keystore_invalid' }));
   });
 });

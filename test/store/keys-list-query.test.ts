@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { KeyFilter } from '../../src/store/records.js';
 import { KeysRepo, listQuery } from '../../src/store/sqlite/keys-repo.js';
 import { openDatabase } from '../../src/store/sqlite/open.js';
+import { collect } from '../helpers/collect.js';
 
 /**
  * `keys list --limit 10` over a large keystore reads ten rows: in the default order, either
@@ -42,17 +43,17 @@ describe('keys list in SQL', () => {
     expect(p).not.toContain('TEMP B-TREE');
   });
 
-  it('--limit returns the first N of the order', () => {
-    const created = (filter: KeyFilter) => [...repo.iterate(filter)].map((k) => k.createdAt);
-    expect(created({ limit: 3 })).toEqual([1_000_000, 1_000_001, 1_000_002]);
-    expect(created({ limit: 3, sort: { by: 'created', descending: true } })).toEqual([1_001_999, 1_001_998, 1_001_997]);
-    expect(created({})).toHaveLength(2000);
+  it('--limit returns the first N of the order', async () => {
+    const created = async (filter: KeyFilter) => (await collect(repo.iterate(filter))).map((k) => k.createdAt);
+    expect(await created({ limit: 3 })).toEqual([1_000_000, 1_000_001, 1_000_002]);
+    expect(await created({ limit: 3, sort: { by: 'created', descending: true } })).toEqual([1_001_999, 1_001_998, 1_001_997]);
+    expect(await created({})).toHaveLength(2000);
   });
 
-  it('--name is a LIKE with its wildcards escaped', () => {
-    expect([...repo.iterate({ nameContains: 'KEY 199', limit: 20 })].map((k) => k.name).sort()).toEqual(
+  it('--name is a LIKE with its wildcards escaped', async () => {
+    expect((await collect(repo.iterate({ nameContains: 'KEY 199', limit: 20 }))).map((k) => k.name).sort()).toEqual(
       ['key 199', 'key 1990', 'key 1991', 'key 1992', 'key 1993', 'key 1994', 'key 1995', 'key 1996', 'key 1997', 'key 1998', 'key 1999'],
     );
-    expect([...repo.iterate({ nameContains: 'key_' })]).toEqual([]);
+    expect(await collect(repo.iterate({ nameContains: 'key_' }))).toEqual([]);
   });
 });

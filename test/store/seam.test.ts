@@ -24,7 +24,7 @@ function hits(files: string[], pattern: RegExp): string[] {
 const all = sources(SRC);
 const inside = (dir: string) => (f: string) => relative(SRC, f).startsWith(dir + '/');
 const outsideStore = all.filter((f) => !inside('store')(f));
-const storeNotSqlite = all.filter((f) => inside('store')(f) && !inside('store/sqlite')(f));
+const storeNotSqlite = all.filter((f) => inside('store')(f) && !inside('store/sqlite')(f) && !inside('store/postgres')(f));
 
 describe('the store seam', () => {
   it('finds the sources it checks', () => {
@@ -40,6 +40,13 @@ describe('the store seam', () => {
     ['the SQLite backend itself', /store\/sqlite\/|SqliteKeystore/],
   ])('nothing outside src/store names %s', (_what, pattern) => {
     expect(hits(outsideStore, pattern)).toEqual([]);
+  });
+
+  it('only src/store/postgres names the PostgreSQL driver, and only open-keystore.ts loads that backend (by dynamic import)', () => {
+    const notPostgres = all.filter((f) => !inside('store/postgres')(f));
+    expect(hits(notPostgres, /from 'postgres'|import\('postgres'\)/)).toEqual([]);
+    expect(hits(notPostgres, /postgres\/keystore\.js/).map((h) => h.split(':')[0])).toEqual(['store/open-keystore.ts', 'store/open-keystore.ts']);
+    expect(hits(notPostgres, /^import .*postgres\//)).toEqual([]);
   });
 
   it('the backend-neutral part of src/store names no driver, and only open-keystore.ts picks the backend', () => {

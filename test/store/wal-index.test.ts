@@ -23,13 +23,13 @@ function watched(store: SqliteKeystore) {
   return { store, mayHaveChanged: () => watch.moved() };
 }
 
-const commit = (store: SqliteKeystore, n: number) => store.transaction(() => store.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run(`k${n}`, 'v'));
+const commit = (store: SqliteKeystore, n: number) => store.db.transaction(() => store.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run(`k${n}`, 'v')).immediate();
 
 describe('the WAL-index watch', () => {
-  it('sees every commit by another connection, and reports nothing when there was none', () => {
+  it('sees every commit by another connection, and reports nothing when there was none', async () => {
     const path = join(tempDir(), 'k.db');
-    const server = watched(open(path));
-    const cli = open(path);
+    const server = watched(await open(path));
+    const cli = await open(path);
     expect([server.mayHaveChanged(), server.mayHaveChanged()]).toEqual([false, false]);
     for (let i = 0; i < 50; i++) {
       commit(cli, i);
@@ -38,10 +38,10 @@ describe('the WAL-index watch', () => {
     }
   });
 
-  it('sees a commit after the WAL was checkpointed and restarted from its start', () => {
+  it('sees a commit after the WAL was checkpointed and restarted from its start', async () => {
     const path = join(tempDir(), 'k.db');
-    const server = watched(open(path));
-    const cli = open(path);
+    const server = watched(await open(path));
+    const cli = await open(path);
     commit(cli, 1);
     expect(server.mayHaveChanged()).toBe(true);
     cli.db.pragma('wal_checkpoint(TRUNCATE)');
@@ -50,9 +50,9 @@ describe('the WAL-index watch', () => {
     expect(server.mayHaveChanged()).toBe(true);
   });
 
-  it('sees a commit by another process', () => {
+  it('sees a commit by another process', async () => {
     const path = join(tempDir(), 'k.db');
-    const server = watched(open(path));
+    const server = watched(await open(path));
     expect(server.mayHaveChanged()).toBe(false);
     const sqlite = createRequire(import.meta.url).resolve('better-sqlite3');
     const script = `const D = require(${JSON.stringify(sqlite)}); const db = new D(process.argv[1]);` +
@@ -62,9 +62,9 @@ describe('the WAL-index watch', () => {
     expect(server.mayHaveChanged()).toBe(true);
   });
 
-  it('gives no stamp while the two copies of the header differ (a writer that died between them)', () => {
+  it('gives no stamp while the two copies of the header differ (a writer that died between them)', async () => {
     const path = join(tempDir(), 'k.db');
-    const server = open(path);
+    const server = await open(path);
     server.changeCounter();
     expect(server.commitStamp()).not.toBeNull();
     // Change one byte of the second copy, as a writer killed after writing it alone would leave it.
@@ -79,31 +79,31 @@ describe('the WAL-index watch', () => {
     expect(server.commitStamp()).not.toBeNull();
   });
 
-  it('watches the file SQLite has open when the keystore is reached through a symlink', () => {
+  it('watches the file SQLite has open when the keystore is reached through a symlink', async () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'real'));
     symlinkSync(join(dir, 'real'), join(dir, 'link'));
-    const server = watched(open(join(dir, 'link', 'k.db')));
+    const server = watched(await open(join(dir, 'link', 'k.db')));
     // A fallback would answer true every time: false proves the header is being read.
     expect(server.mayHaveChanged()).toBe(false);
-    commit(open(join(dir, 'real', 'k.db')), 1);
+    commit(await open(join(dir, 'real', 'k.db')), 1);
     expect(server.mayHaveChanged()).toBe(true);
   });
 
-  it('gives two readers each every commit (one reader never takes a change from the other)', () => {
+  it('gives two readers each every commit (one reader never takes a change from the other)', async () => {
     const path = join(tempDir(), 'k.db');
-    const store = open(path);
+    const store = await open(path);
     const [lookup, dispatcher] = [watched(store), watched(store)];
-    commit(open(path), 1);
+    commit(await open(path), 1);
     expect(lookup.mayHaveChanged()).toBe(true);
     expect(dispatcher.mayHaveChanged()).toBe(true);
     expect([lookup.mayHaveChanged(), dispatcher.mayHaveChanged()]).toEqual([false, false]);
   });
 
-  it('finds nothing to watch for a keystore this process has not opened, and gives no stamp before data_version was read', () => {
+  it('finds nothing to watch for a keystore this process has not opened, and gives no stamp before data_version was read', async () => {
     const path = join(tempDir(), 'k.db');
     expect(WalIndexWatch.find(path)).toBeNull();
-    const store = open(path);
+    const store = await open(path);
     expect(store.commitStamp()).toBeNull();
   });
 });

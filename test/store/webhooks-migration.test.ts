@@ -18,7 +18,7 @@ function tempDb(): string {
 }
 
 describe('migration 0002 (webhooks)', () => {
-  it('upgrades a version 1 keystore, keeping its rows', () => {
+  it('upgrades a version 1 keystore, keeping its rows', async () => {
     const path = tempDb();
     const v1 = new Database(path);
     m0001.up(v1);
@@ -26,33 +26,33 @@ describe('migration 0002 (webhooks)', () => {
     v1.prepare("INSERT INTO workspaces (id, name, platform, created_at) VALUES ('acme', 'Acme', 'intercom', 1)").run();
     v1.close();
 
-    const store = SqliteKeystore.open(path);
+    const store = await SqliteKeystore.open(path);
     try {
       expect(store.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
-      expect(store.subjects.workspace('acme')?.name).toBe('Acme');
-      store.webhooks.insert({ id: 'wh_1', url: 'http://127.0.0.1:1/', events: ['message.sent'], workspaceId: 'acme', createdAt: 1 });
-      expect(store.webhooks.list().map((w) => [w.id, w.workspaceId, w.events])).toEqual([['wh_1', 'acme', ['message.sent']]]);
+      expect((await store.subjects.workspace('acme'))?.name).toBe('Acme');
+      await store.webhooks.insert({ id: 'wh_1', url: 'http://127.0.0.1:1/', events: ['message.sent'], workspaceId: 'acme', createdAt: 1 });
+      expect((await store.webhooks.list()).map((w) => [w.id, w.workspaceId, w.events])).toEqual([['wh_1', 'acme', ['message.sent']]]);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 
-  it('refuses a pending delivery without a due time, and a finished one with one', () => {
-    const store = SqliteKeystore.open(tempDb());
+  it('refuses a pending delivery without a due time, and a finished one with one', async () => {
+    const store = await SqliteKeystore.open(tempDb());
     try {
-      store.webhooks.insert({ id: 'wh_1', url: 'http://127.0.0.1:1/', events: [], workspaceId: null, createdAt: 1 });
+      await store.webhooks.insert({ id: 'wh_1', url: 'http://127.0.0.1:1/', events: [], workspaceId: null, createdAt: 1 });
       const row = { id: 'dlv_1', webhookId: 'wh_1', eventId: 'evt_1', eventType: 'message.sent', payload: '{}', attempts: 0, createdAt: 1 };
-      expect(() => store.webhooks.insertDelivery({ ...row, status: 'pending', nextAttemptAt: null })).toThrow(/CHECK/);
-      expect(() => store.webhooks.insertDelivery({ ...row, status: 'succeeded', nextAttemptAt: 5 })).toThrow(/CHECK/);
-      expect(() => store.webhooks.insert({ id: 'wh_2', url: 'x', events: [], workspaceId: 'nope', createdAt: 1 })).toThrow(/FOREIGN KEY/);
+      await expect(store.webhooks.insertDelivery({ ...row, status: 'pending', nextAttemptAt: null })).rejects.toThrow(/CHECK/);
+      await expect(store.webhooks.insertDelivery({ ...row, status: 'succeeded', nextAttemptAt: 5 })).rejects.toThrow(/CHECK/);
+      await expect(store.webhooks.insert({ id: 'wh_2', url: 'x', events: [], workspaceId: 'nope', createdAt: 1 })).rejects.toThrow(/FOREIGN KEY/);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 });
 
 describe('migration 0005 (webhook signature scheme)', () => {
-  it('upgrades a version 2 keystore: its endpoints keep signing the octo way', () => {
+  it('upgrades a version 2 keystore: its endpoints keep signing the octo way', async () => {
     const path = tempDb();
     const v2 = new Database(path);
     m0001.up(v2);
@@ -61,23 +61,23 @@ describe('migration 0005 (webhook signature scheme)', () => {
     v2.prepare("INSERT INTO webhooks (id, url, events, workspace_id, created_at) VALUES ('wh_old', 'http://127.0.0.1:1/', '[]', NULL, 1)").run();
     v2.close();
 
-    const store = SqliteKeystore.open(path);
+    const store = await SqliteKeystore.open(path);
     try {
-      expect(store.webhooks.find('wh_old')?.scheme).toBe('octo');
-      store.webhooks.insert({ id: 'wh_new', url: 'http://127.0.0.1:1/', events: [], workspaceId: null, scheme: 'standard-webhooks', createdAt: 2 });
-      expect(store.webhooks.list().map((w) => [w.id, w.scheme])).toEqual([['wh_old', 'octo'], ['wh_new', 'standard-webhooks']]);
+      expect((await store.webhooks.find('wh_old'))?.scheme).toBe('octo');
+      await store.webhooks.insert({ id: 'wh_new', url: 'http://127.0.0.1:1/', events: [], workspaceId: null, scheme: 'standard-webhooks', createdAt: 2 });
+      expect((await store.webhooks.list()).map((w) => [w.id, w.scheme])).toEqual([['wh_old', 'octo'], ['wh_new', 'standard-webhooks']]);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 
-  it('refuses a scheme it does not know', () => {
-    const store = SqliteKeystore.open(tempDb());
+  it('refuses a scheme it does not know', async () => {
+    const store = await SqliteKeystore.open(tempDb());
     try {
       const row = { id: 'wh_1', url: 'x', events: [], workspaceId: null, createdAt: 1 };
-      expect(() => store.webhooks.insert({ ...row, scheme: 'svix' as 'octo' })).toThrow(/CHECK/);
+      await expect(store.webhooks.insert({ ...row, scheme: 'svix' as 'octo' })).rejects.toThrow(/CHECK/);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 });

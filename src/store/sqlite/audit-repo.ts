@@ -11,7 +11,7 @@ interface AuditRow {
 export class AuditRepo implements AuditRepository {
   constructor(private readonly db: Db, private readonly location: string) {}
 
-  record(e: AuditEntry): void {
+  async record(e: AuditEntry): Promise<void> {
     this.db.prepare(
       'INSERT INTO audit (at, actor, action, key_id, subject_type, subject_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ).run(e.at, e.actor, e.action, e.keyId, e.subjectType, e.subjectId, e.detail ? JSON.stringify(e.detail) : null);
@@ -21,7 +21,7 @@ export class AuditRepo implements AuditRepository {
    * Oldest first, or newest first with `newestFirst` (index audit_at either way, so `limit` reads
    * that many rows); with `keyId`, every event that touched that key.
    */
-  list(filter: { keyId?: string; since?: number; newestFirst?: boolean; limit?: number }): (AuditEntry & { id: number })[] {
+  async list(filter: { keyId?: string; since?: number; newestFirst?: boolean; limit?: number }): Promise<(AuditEntry & { id: number })[]> {
     const where: string[] = [];
     const args: (string | number)[] = [];
     if (filter.keyId) {

@@ -136,8 +136,8 @@ function notABackup(file: string, cause?: OctoError): OctoError {
 class SqliteRestoreSource implements RestoreSource {
   constructor(readonly store: SqliteKeystore) {}
 
-  discard(): void {
-    this.store.close();
+  async discard(): Promise<void> {
+    await this.store.close();
     removeDb(this.store.path);
   }
 }
@@ -152,6 +152,6 @@ export async function replaceDatabase(source: RestoreSource, livePath: string): 
     if (!(source instanceof SqliteRestoreSource)) throw new Error('a restore source is opened by openRestoreSource');
     await source.store.db.backup(livePath, { progress: () => 0x7fffffff });
   } finally {
-    source.discard();
+    await source.discard();
   }
 }

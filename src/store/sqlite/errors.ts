@@ -52,24 +52,34 @@ export function storeError(err: unknown, location: string): unknown {
 
 /**
  * Makes every method of a repository class raise the store's errors, never the driver's, so that
- * no method can forget to. Applied once per class at load; the wrapper takes fixed arguments (no
- * rest array, no closure per call), since `serve` calls some of these methods per request.
- * Generators translate their own errors: theirs are thrown while the caller iterates.
+ * no method can forget to. Applied once per class at load. The methods are async, so what the
+ * driver throws arrives as a rejection; the wrapper takes fixed arguments (no rest array) and one
+ * handler per repository (no closure per call), since `serve` calls some of these methods per request.
+ * Async generators translate their own errors: theirs are thrown while the caller iterates.
  */
 export function raiseStoreErrors(repository: { prototype: object }): void {
   const proto = repository.prototype as Record<string, unknown>;
   for (const name of Object.getOwnPropertyNames(proto)) {
     const method = Object.getOwnPropertyDescriptor(proto, name)?.value as unknown;
-    if (name === 'constructor' || typeof method !== 'function' || method.constructor.name === 'GeneratorFunction') continue;
+    if (name === 'constructor' || typeof method !== 'function' || method.constructor.name.endsWith('GeneratorFunction')) continue;
     if (method.length > 4) throw new Error(`${name} takes more arguments than raiseStoreErrors passes`);
-    proto[name] = function (this: { location: string }, a: unknown, b: unknown, c: unknown, d: unknown): unknown {
-      try {
-        return method.call(this, a, b, c, d);
-      } catch (err) {
-        throw storeError(err, this.location);
-      }
+    proto[name] = function (this: Repository, a: unknown, b: unknown, c: unknown, d: unknown): Promise<unknown> {
+      return (method.call(this, a, b, c, d) as Promise<unknown>).then(undefined, (this[RAISE] ??= raiserFor(this.location)));
     };
   }
+}
+
+const RAISE = Symbol('raise');
+
+interface Repository {
+  readonly location: string;
+  [RAISE]?: (err: unknown) => never;
+}
+
+function raiserFor(location: string): (err: unknown) => never {
+  return (err) => {
+    throw storeError(err, location);
+  };
 }
 
 function withCause<E extends Error>(e: E, cause: unknown): E {

@@ -107,7 +107,7 @@ export class KeysRepo implements KeysRepository {
     );
   }
 
-  insert(k: NewKey): void {
+  async insert(k: NewKey): Promise<void> {
     this.insertStatement ??= this.db.prepare(`
       INSERT INTO keys (id, kind, name, env, workspace_id, channel_id, waba_id, hash, secret_sealed, masked,
                         scopes, rate_limit, rate_window_s, created_at, expires_at, replaces)
@@ -133,31 +133,31 @@ export class KeysRepo implements KeysRepository {
     });
   }
 
-  findByHash(hash: Buffer): KeyRecord | undefined {
+  async findByHash(hash: Buffer): Promise<KeyRecord | undefined> {
     const r = this.byHash.get(hash);
     return r && toRecord(r);
   }
 
-  findById(id: string): KeyRecord | undefined {
+  async findById(id: string): Promise<KeyRecord | undefined> {
     const r = this.byId.get(id);
     return r && toRecord(r);
   }
 
   /** Ids starting with `prefix`, at most `limit` (enough to tell unique from ambiguous). */
-  idsWithPrefix(prefix: string, limit = 11): string[] {
+  async idsWithPrefix(prefix: string, limit = 11): Promise<string[]> {
     return this.db.prepare<[{ prefix: string; limit: number }], { id: string }>(
       'SELECT id FROM keys WHERE id >= @prefix AND substr(id, 1, length(@prefix)) = @prefix ORDER BY id LIMIT @limit',
     ).all({ prefix, limit }).map((r) => r.id);
   }
 
   /** Ids of the keys named `name` (bearer keys), active ones first, then the newest: for hints. */
-  idsNamed(name: string, limit = 5): string[] {
+  async idsNamed(name: string, limit = 5): Promise<string[]> {
     return this.db.prepare<[{ name: string; limit: number }], { id: string }>(
       `SELECT id FROM keys WHERE name = @name ORDER BY state = 'active' DESC, created_at DESC, id LIMIT @limit`,
     ).all({ name, limit }).map((r) => r.id);
   }
 
-  activeFor(subjectType: SubjectType, subjectId: string): KeyRecord | undefined {
+  async activeFor(subjectType: SubjectType, subjectId: string): Promise<KeyRecord | undefined> {
     const r = this.db.prepare<[string], KeyRow>(
       `${SELECT} WHERE k.${SUBJECT_COLUMN[subjectType]} = ? AND k.state = 'active'`,
     ).get(subjectId);
@@ -165,17 +165,17 @@ export class KeysRepo implements KeysRepository {
   }
 
   /** Every key of a subject, whatever its state, oldest first. */
-  forSubject(subjectType: SubjectType, subjectId: string): KeyRecord[] {
+  async forSubject(subjectType: SubjectType, subjectId: string): Promise<KeyRecord[]> {
     return this.db.prepare<[string], KeyRow>(`${SELECT} WHERE k.${SUBJECT_COLUMN[subjectType]} = ? ORDER BY k.created_at, k.id`)
       .all(subjectId).map(toRecord);
   }
 
-  rename(id: string, name: string): void {
+  async rename(id: string, name: string): Promise<void> {
     this.db.prepare('UPDATE keys SET name = ? WHERE id = ?').run(name, id);
   }
 
   /** The sealed secret of a workspace, channel or WABA key (null for bearer keys). */
-  sealedSecret(id: string): Buffer | null {
+  async sealedSecret(id: string): Promise<Buffer | null> {
     return this.db.prepare<[string], { secret_sealed: Buffer | null }>('SELECT secret_sealed FROM keys WHERE id = ?')
       .get(id)?.secret_sealed ?? null;
   }
@@ -185,7 +185,7 @@ export class KeysRepo implements KeysRepository {
    * never sits in memory whole; with `limit` and the default order, only that many rows are read
    * (index keys_created).
    */
-  *iterate(filter: KeyFilter = {}): IterableIterator<KeyRecord> {
+  async *iterate(filter: KeyFilter = {}): AsyncIterableIterator<KeyRecord> {
     const { sql, args } = listQuery(filter);
     // The caller's own errors are not thrown in here: what is caught is the driver's, reading.
     try {
@@ -195,11 +195,11 @@ export class KeysRepo implements KeysRepository {
     }
   }
 
-  *states(): IterableIterator<KeyStateRow> {
-    const rows = this.db.prepare<[], [string, KeyKind, KeyRecord['state'], number | null, number | null]>(
-      'SELECT id, kind, state, expires_at, grace_until FROM keys',
-    ).raw();
+  async *states(): AsyncIterableIterator<KeyStateRow> {
     try {
+      const rows = this.db.prepare<[], [string, KeyKind, KeyRecord['state'], number | null, number | null]>(
+        'SELECT id, kind, state, expires_at, grace_until FROM keys',
+      ).raw();
       for (const [id, kind, state, expiresAt, graceUntil] of rows.iterate()) yield { id, kind, state, expiresAt, graceUntil };
     } catch (err) {
       throw storeError(err, this.location);
@@ -208,28 +208,28 @@ export class KeysRepo implements KeysRepository {
 
   /** First half of a rotation: the old key leaves the active state (and the one-active index). */
   /** Returns false when the key was no longer active (another process rotated or revoked it). */
-  retire(id: string, graceUntil: number): boolean {
+  async retire(id: string, graceUntil: number): Promise<boolean> {
     return this.db.prepare(`UPDATE keys SET state = 'rotated', grace_until = ? WHERE id = ? AND state = 'active'`)
       .run(graceUntil, id).changes === 1;
   }
 
   /** Second half, once the successor row exists (replaced_by is a foreign key). */
-  linkSuccessor(id: string, successor: string): void {
+  async linkSuccessor(id: string, successor: string): Promise<void> {
     this.db.prepare('UPDATE keys SET replaced_by = ? WHERE id = ?').run(successor, id);
   }
 
   /** Returns false when the key was already revoked. */
-  revoke(id: string, at: number, reason: string | null): boolean {
+  async revoke(id: string, at: number, reason: string | null): Promise<boolean> {
     return this.db.prepare(`UPDATE keys SET state = 'revoked', revoked_at = ?, revoked_reason = ? WHERE id = ? AND state != 'revoked'`)
       .run(at, reason, id).changes === 1;
   }
 
-  setScopes(id: string, scopes: string[] | null): void {
+  async setScopes(id: string, scopes: string[] | null): Promise<void> {
     this.db.prepare('UPDATE keys SET scopes = ? WHERE id = ?').run(scopes === null ? null : JSON.stringify(scopes), id);
   }
 
   /** Batched last-used times: one transaction for many keys; never moves a time backwards. */
-  touchLastUsed(entries: Iterable<[string, number]>): void {
+  async touchLastUsed(entries: Iterable<[string, number]>): Promise<void> {
     this.db.transaction(() => {
       for (const [id, at] of entries) this.touch.run({ at, id });
     })();

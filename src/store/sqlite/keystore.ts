@@ -25,6 +25,9 @@ export class SqliteKeystore implements Keystore {
   private webhooksRepo: WebhooksRepo | undefined;
   private dataVersion: Statement<[], number> | undefined;
   private walIndex: WalIndexWatch | null | undefined;
+  /** Settles when the transaction running now ends; null when none is. */
+  private running: Promise<void> | null = null;
+  private readonly controls = new Map<string, Statement>();
 
   /** `db` is the connection: for store/sqlite and tests only (app/ sees the Keystore interface). */
   constructor(readonly db: Db, readonly path: string) {}
@@ -49,7 +52,7 @@ export class SqliteKeystore implements Keystore {
     return (this.webhooksRepo ??= new WebhooksRepo(this.db, this.path));
   }
 
-  static open(path: string): SqliteKeystore {
+  static async open(path: string): Promise<SqliteKeystore> {
     return new SqliteKeystore(openDatabase(path), path);
   }
 
@@ -57,7 +60,7 @@ export class SqliteKeystore implements Keystore {
   static readonly schemaVersion = SCHEMA_VERSION;
 
   /** The keystore file at `path` as it is: no file made, no pragma, no migration (openDatabaseAsIs). */
-  static asIs(path: string): KeystoreLook {
+  static async asIs(path: string): Promise<KeystoreLook> {
     const { db, version } = openDatabaseAsIs(path);
     return { store: new SqliteKeystore(db, path), schemaVersion: version };
   }
@@ -67,14 +70,49 @@ export class SqliteKeystore implements Keystore {
     return new SqliteKeystore(openEmptyDatabase(), ':memory:');
   }
 
-  /** BEGIN IMMEDIATE, so concurrent writers queue on the busy timeout instead of failing at commit. */
-  transaction<T>(fn: () => T): T {
+  /**
+   * BEGIN IMMEDIATE by hand around an async `fn`, so that concurrent writers queue on the busy
+   * timeout instead of failing at commit. better-sqlite3 answers at once, so the promises `fn`
+   * awaits (this keystore's calls) are settled when they are made: the whole transaction runs in
+   * microtasks, and no I/O callback (another request, a timer's flush) can run between its
+   * statements. Two transactions begun in the same turn (two deliveries' outcomes, say) would still
+   * interleave their microtasks on the one connection, so a second waits for the first to end. `fn`
+   * therefore must not call transaction() itself: it would wait for its own end.
+   */
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    while (this.running) await this.running;
+    let done!: () => void;
+    this.running = new Promise<void>((resolve) => (done = resolve));
     try {
-      return this.db.transaction(fn).immediate();
+      this.control('BEGIN IMMEDIATE').run();
+      const result = await fn();
+      this.control('COMMIT').run();
+      return result;
     } catch (err) {
+      // A failed COMMIT (SQLITE_BUSY, SQLITE_FULL) leaves the transaction open: roll it back too.
+      if (this.db.inTransaction) {
+        try {
+          this.control('ROLLBACK').run();
+        } catch {
+          // SQLite may have rolled it back itself (an I/O error); what fn or COMMIT threw is the news.
+        }
+      }
       throw storeError(err, this.path);
+    } finally {
+      this.running = null;
+      done();
     }
   }
+
+  /** BEGIN, COMMIT and ROLLBACK as statements prepared once (and seen as statements by tests' fault injection). */
+  private control(sql: 'BEGIN IMMEDIATE' | 'COMMIT' | 'ROLLBACK'): Statement {
+    let statement = this.controls.get(sql);
+    if (!statement) this.controls.set(sql, (statement = this.db.prepare(sql)));
+    return statement;
+  }
+
+  /** Nothing to follow: changeCounter() reads the shared file's data_version itself. */
+  async followChanges(): Promise<void> {}
 
   /** PRAGMA data_version: moves with every commit by another connection, never with our own. */
   changeCounter(): number {
@@ -98,7 +136,7 @@ export class SqliteKeystore implements Keystore {
     return this.walIndex === null ? null : this.walIndex.header();
   }
 
-  summary(): KeystoreSummary {
+  async summary(): Promise<KeystoreSummary> {
     try {
       return summarise(this.db);
     } catch (err) {
@@ -114,7 +152,7 @@ export class SqliteKeystore implements Keystore {
     return replaceDatabase(source, this.path);
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.walIndex?.close();
     this.walIndex = null;
     if (this.db.open) this.db.close();

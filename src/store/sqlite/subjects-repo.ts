@@ -33,17 +33,17 @@ export class SubjectsRepo implements SubjectsRepository {
     this.channelById = db.prepare<[string], ChannelRow>('SELECT * FROM channels WHERE id = ? AND removed_at IS NULL');
   }
 
-  addWorkspace(w: Workspace): void {
+  async addWorkspace(w: Workspace): Promise<void> {
     this.db.prepare('INSERT INTO workspaces (id, name, platform, created_at) VALUES (?, ?, ?, ?)')
       .run(w.id, w.name, w.platform, w.createdAt);
   }
 
-  addWaba(w: Waba): void {
+  async addWaba(w: Waba): Promise<void> {
     this.db.prepare('INSERT INTO wabas (id, name, workspace_id, created_at) VALUES (?, ?, ?, ?)')
       .run(w.id, w.name, w.workspaceId, w.createdAt);
   }
 
-  addChannel(c: Channel): void {
+  async addChannel(c: Channel): Promise<void> {
     this.db.prepare('INSERT INTO channels (id, name, workspace_id, type, waba_id, created_at) VALUES (?, ?, ?, ?, ?, ?)')
       .run(c.id, c.name, c.workspaceId, c.type, c.wabaId, c.createdAt);
   }
@@ -52,7 +52,7 @@ export class SubjectsRepo implements SubjectsRepository {
    * The row whose id or name is exactly `ref` (a tombstone too, so that the caller can say it was
    * removed), else the live rows whose id starts with it (for unique prefixes).
    */
-  findRef(type: SubjectType, ref: string): SubjectRefMatch {
+  async findRef(type: SubjectType, ref: string): Promise<SubjectRefMatch> {
     const table = TABLE[type];
     // An id match wins over a name match (a keystore from before names were kept apart from ids may
     // hold a name that is another subject's id).
@@ -71,7 +71,7 @@ export class SubjectsRepo implements SubjectsRepository {
    * whose id or name is either of them (a name equal to another's id would make `--workspace NAME`
    * ambiguous). Id collisions first, then names. Tombstones count: their ids and names stay taken.
    */
-  clash(type: SubjectType, id: string, name: string): SubjectRow | undefined {
+  async clash(type: SubjectType, id: string, name: string): Promise<SubjectRow | undefined> {
     const r = this.db.prepare<[{ id: string; name: string }], RawRef>(
       `SELECT id, name, removed_at FROM ${TABLE[type]} WHERE id IN (@id, @name) OR name IN (@id, @name)
        ORDER BY id = @id DESC, name = @name DESC LIMIT 1`,
@@ -80,7 +80,7 @@ export class SubjectsRepo implements SubjectsRepository {
   }
 
   /** Another subject of `type` (tombstones too) whose id or name is `name`: renaming `id` to it would clash. */
-  renameClash(type: SubjectType, id: string, name: string): SubjectRow | undefined {
+  async renameClash(type: SubjectType, id: string, name: string): Promise<SubjectRow | undefined> {
     const r = this.db.prepare<[{ id: string; name: string }], RawRef>(
       `SELECT id, name, removed_at FROM ${TABLE[type]} WHERE id != @id AND (id = @name OR name = @name)
        ORDER BY id = @name DESC LIMIT 1`,
@@ -89,17 +89,17 @@ export class SubjectsRepo implements SubjectsRepository {
   }
 
   /** Returns false when the subject is not there, or was removed meanwhile. */
-  rename(type: SubjectType, id: string, name: string): boolean {
+  async rename(type: SubjectType, id: string, name: string): Promise<boolean> {
     return this.db.prepare(`UPDATE ${TABLE[type]} SET name = ? WHERE id = ? AND removed_at IS NULL`).run(name, id).changes === 1;
   }
 
   /** Makes the subject a tombstone; false when it was removed already. */
-  markRemoved(type: SubjectType, id: string, at: number): boolean {
+  async markRemoved(type: SubjectType, id: string, at: number): Promise<boolean> {
     return this.db.prepare(`UPDATE ${TABLE[type]} SET removed_at = ? WHERE id = ? AND removed_at IS NULL`).run(at, id).changes === 1;
   }
 
   /** The live channels, WABAs and webhook endpoints under a workspace, or the numbers of a WABA. */
-  dependants(type: SubjectType, id: string): Dependants {
+  async dependants(type: SubjectType, id: string): Promise<Dependants> {
     const none: Dependants = { channels: [], wabas: [], webhooks: [] };
     if (type === 'channel') return none;
     const column = type === 'workspace' ? 'workspace_id' : 'waba_id';
@@ -114,33 +114,33 @@ export class SubjectsRepo implements SubjectsRepository {
     };
   }
 
-  workspace(id: string): Workspace | undefined {
+  async workspace(id: string): Promise<Workspace | undefined> {
     const r = this.db.prepare<[string], WorkspaceRow>('SELECT * FROM workspaces WHERE id = ?').get(id);
     return r && toWorkspace(r);
   }
 
-  waba(id: string): Waba | undefined {
+  async waba(id: string): Promise<Waba | undefined> {
     const r = this.db.prepare<[string], WabaRow>('SELECT * FROM wabas WHERE id = ?').get(id);
     return r && toWaba(r);
   }
 
-  channel(id: string): Channel | undefined {
+  async channel(id: string): Promise<Channel | undefined> {
     const r = this.channelById.get(id);
     return r && toChannel(r);
   }
 
-  listWorkspaces(): Workspace[] {
+  async listWorkspaces(): Promise<Workspace[]> {
     return this.db.prepare<[], WorkspaceRow>('SELECT * FROM workspaces WHERE removed_at IS NULL ORDER BY created_at, id').all().map(toWorkspace);
   }
 
-  listWabas(workspaceId?: string): Waba[] {
+  async listWabas(workspaceId?: string): Promise<Waba[]> {
     const rows = workspaceId
       ? this.db.prepare<[string], WabaRow>('SELECT * FROM wabas WHERE workspace_id = ? AND removed_at IS NULL ORDER BY created_at, id').all(workspaceId)
       : this.db.prepare<[], WabaRow>('SELECT * FROM wabas WHERE removed_at IS NULL ORDER BY created_at, id').all();
     return rows.map(toWaba);
   }
 
-  listChannels(filter: { workspaceId?: string; wabaId?: string; type?: ChannelType } = {}): Channel[] {
+  async listChannels(filter: { workspaceId?: string; wabaId?: string; type?: ChannelType } = {}): Promise<Channel[]> {
     const where: string[] = ['removed_at IS NULL'];
     const args: string[] = [];
     if (filter.workspaceId) { where.push('workspace_id = ?'); args.push(filter.workspaceId); }

@@ -45,44 +45,44 @@ export class WebhooksRepo implements WebhooksRepository {
   }
 
   /** Without a scheme, the keystore's default (`octo`). */
-  insert(w: Omit<WebhookRecord, 'removedAt' | 'scheme'> & { scheme?: WebhookScheme }): void {
+  async insert(w: Omit<WebhookRecord, 'removedAt' | 'scheme'> & { scheme?: WebhookScheme }): Promise<void> {
     this.db.prepare('INSERT INTO webhooks (id, url, events, workspace_id, scheme, created_at) VALUES (?, ?, ?, ?, ?, ?)')
       .run(w.id, w.url, JSON.stringify(w.events), w.workspaceId, w.scheme ?? 'octo', w.createdAt);
   }
 
   /** A removed endpoint is found only with `includeRemoved` (its deliveries stay listable). */
-  find(id: string, opts: { includeRemoved?: boolean } = {}): WebhookRecord | undefined {
+  async find(id: string, opts: { includeRemoved?: boolean } = {}): Promise<WebhookRecord | undefined> {
     const r = this.db.prepare<[string], WebhookRow>(
       `SELECT * FROM webhooks WHERE id = ?${opts.includeRemoved ? '' : ' AND removed_at IS NULL'}`,
     ).get(id);
     return r && toWebhook(r);
   }
 
-  idsWithPrefix(prefix: string, opts: { includeRemoved?: boolean } = {}, limit = 11): string[] {
+  async idsWithPrefix(prefix: string, opts: { includeRemoved?: boolean } = {}, limit = 11): Promise<string[]> {
     return this.db.prepare<[{ prefix: string; limit: number }], { id: string }>(
       `SELECT id FROM webhooks WHERE substr(id, 1, length(@prefix)) = @prefix
        ${opts.includeRemoved ? '' : 'AND removed_at IS NULL'} ORDER BY id LIMIT @limit`,
     ).all({ prefix, limit }).map((r) => r.id);
   }
 
-  list(): WebhookRecord[] {
+  async list(): Promise<WebhookRecord[]> {
     return this.active.all().map(toWebhook);
   }
 
   /** Marks the endpoint removed and cancels what was still to be delivered; returns how many. */
-  remove(id: string, at: number): number {
+  async remove(id: string, at: number): Promise<number> {
     this.db.prepare('UPDATE webhooks SET removed_at = ? WHERE id = ?').run(at, id);
     return this.db.prepare(`UPDATE webhook_deliveries SET status = 'cancelled', next_attempt_at = NULL
                             WHERE webhook_id = ? AND status = 'pending'`).run(id).changes;
   }
 
-  insertSecret(webhookId: string, s: Omit<WebhookSecretRow, 'expiresAt'>): void {
+  async insertSecret(webhookId: string, s: Omit<WebhookSecretRow, 'expiresAt'>): Promise<void> {
     this.db.prepare('INSERT INTO webhook_secrets (webhook_id, generation, secret_sealed, masked, created_at) VALUES (?, ?, ?, ?, ?)')
       .run(webhookId, s.generation, s.sealed, s.masked, s.createdAt);
   }
 
   /** The secrets that sign at `now`, the current (newest) first. */
-  validSecrets(webhookId: string, now: number): WebhookSecretRow[] {
+  async validSecrets(webhookId: string, now: number): Promise<WebhookSecretRow[]> {
     return this.db.prepare<[string, number], SecretRow>(
       `SELECT * FROM webhook_secrets WHERE webhook_id = ? AND (expires_at IS NULL OR expires_at > ?)
        ORDER BY generation DESC`,
@@ -90,13 +90,13 @@ export class WebhooksRepo implements WebhooksRepository {
   }
 
   /** Every secret every endpoint has had, removed endpoints included: what `keys scan` matches against. */
-  everySecret(): (WebhookSecretRow & { webhookId: string; webhookRemovedAt: number | null })[] {
+  async everySecret(): Promise<(WebhookSecretRow & { webhookId: string; webhookRemovedAt: number | null })[]> {
     return this.db.prepare<[], SecretRow & { webhook_id: string; removed_at: number | null }>(
       'SELECT s.*, w.removed_at FROM webhook_secrets s JOIN webhooks w ON w.id = s.webhook_id ORDER BY s.webhook_id, s.generation',
     ).all().map((r) => ({ ...toSecret(r), webhookId: r.webhook_id, webhookRemovedAt: r.removed_at }));
   }
 
-  latestGeneration(webhookId: string): number {
+  async latestGeneration(webhookId: string): Promise<number> {
     return this.db.prepare<[string], { g: number | null }>('SELECT MAX(generation) AS g FROM webhook_secrets WHERE webhook_id = ?')
       .get(webhookId)?.g ?? 0;
   }
@@ -105,17 +105,17 @@ export class WebhooksRepo implements WebhooksRepository {
    * First half of a rotation: a previous secret still in its grace stops signing now (at most two
    * sign at once), and the current one signs until `graceUntil`.
    */
-  retireSecrets(webhookId: string, now: number, graceUntil: number): void {
+  async retireSecrets(webhookId: string, now: number, graceUntil: number): Promise<void> {
     this.db.prepare('UPDATE webhook_secrets SET expires_at = ? WHERE webhook_id = ? AND expires_at > ?').run(now, webhookId, now);
     this.db.prepare('UPDATE webhook_secrets SET expires_at = ? WHERE webhook_id = ? AND expires_at IS NULL').run(graceUntil, webhookId);
   }
 
-  insertDelivery(d: DeliveryRecord): void {
+  async insertDelivery(d: DeliveryRecord): Promise<void> {
     this.addDelivery.run(d);
   }
 
   /** Pending deliveries due at `now` on endpoints not removed, oldest due first. */
-  due(now: number, limit: number): DeliveryRecord[] {
+  async due(now: number, limit: number): Promise<DeliveryRecord[]> {
     return this.db.prepare<[number, number], DeliveryRow>(`
       SELECT d.* FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
       WHERE d.status = 'pending' AND d.next_attempt_at <= ? AND w.removed_at IS NULL
@@ -123,13 +123,13 @@ export class WebhooksRepo implements WebhooksRepository {
   }
 
   /** Moves a pending delivery's due time (a lease while an attempt runs); false if it was not pending. */
-  reschedule(id: string, at: number): boolean {
+  async reschedule(id: string, at: number): Promise<boolean> {
     return this.db.prepare(`UPDATE webhook_deliveries SET next_attempt_at = ? WHERE id = ? AND status = 'pending'`)
       .run(at, id).changes === 1;
   }
 
   /** The earliest time a pending delivery is due (or its lease ends), if any. */
-  nextDueAt(): number | null {
+  async nextDueAt(): Promise<number | null> {
     return this.earliestDue.get()?.at ?? null;
   }
 
@@ -137,7 +137,7 @@ export class WebhooksRepo implements WebhooksRepository {
    * Records one attempt and the delivery's next state. A delivery cancelled meanwhile (its endpoint
    * removed) keeps its state; the attempt is still recorded.
    */
-  recordAttempt(a: AttemptRecord, next: { status: DeliveryStatus; nextAttemptAt: number | null }): void {
+  async recordAttempt(a: AttemptRecord, next: { status: DeliveryStatus; nextAttemptAt: number | null }): Promise<void> {
     this.db.prepare('INSERT INTO webhook_attempts (delivery_id, at, code, error, duration_ms) VALUES (?, ?, ?, ?, ?)')
       .run(a.deliveryId, a.at, a.code, a.error, a.durationMs);
     this.db.prepare(`UPDATE webhook_deliveries SET attempts = attempts + 1, status = ?, next_attempt_at = ?
@@ -145,13 +145,13 @@ export class WebhooksRepo implements WebhooksRepository {
   }
 
   /** The newest deliveries of an endpoint first. */
-  deliveriesOf(webhookId: string, limit: number): DeliveryRecord[] {
+  async deliveriesOf(webhookId: string, limit: number): Promise<DeliveryRecord[]> {
     return this.db.prepare<[string, number], DeliveryRow>(
       'SELECT * FROM webhook_deliveries WHERE webhook_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?',
     ).all(webhookId, limit).map(toDelivery);
   }
 
-  attemptsOf(deliveryId: string): AttemptRecord[] {
+  async attemptsOf(deliveryId: string): Promise<AttemptRecord[]> {
     return this.db.prepare<[string], AttemptRow>('SELECT * FROM webhook_attempts WHERE delivery_id = ? ORDER BY id')
       .all(deliveryId).map((r) => ({ deliveryId: r.delivery_id, at: r.at, code: r.code, error: r.error, durationMs: r.duration_ms }));
   }

@@ -1,0 +1,128 @@
+import type { Keystore, KeystoreLook, RestoreSource } from '../keystore.js';
+import type { KeystoreSummary } from '../records.js';
+import type { Db } from '../sqlite/open.js';
+import { AuditRepo, MetaRepo } from './audit-repo.js';
+import { backupToFile, replaceFromFile } from './backup.js';
+import { ChangeFeed } from './changes.js';
+import { connect, parsePgUrl, type PgTarget, type Sql } from './connect.js';
+import { PgContext } from './context.js';
+import { storeError } from './errors.js';
+import { KeysRepo } from './keys-repo.js';
+import { PG_SCHEMA_VERSION } from './migrations.js';
+import { migrate, schemaAsIs } from './schema.js';
+import { SubjectsRepo } from './subjects-repo.js';
+import { WebhooksRepo } from './webhooks-repo.js';
+
+/**
+ * The keystore in a PostgreSQL database (SPEC §11): a pool of connections, the repositories over
+ * it, and the change protocol (changes.ts). SQL lives only in src/store/postgres.
+ */
+export class PostgresKeystore implements Keystore {
+  readonly keys: KeysRepo;
+  readonly subjects: SubjectsRepo;
+  readonly audit: AuditRepo;
+  readonly meta: MetaRepo;
+  readonly webhooks: WebhooksRepo;
+  private readonly ctx: PgContext;
+  private readonly changes: ChangeFeed;
+  private closed = false;
+
+  private constructor(private readonly sql: Sql, readonly target: PgTarget) {
+    this.changes = new ChangeFeed(sql);
+    this.ctx = new PgContext(sql, target, this.changes);
+    this.keys = new KeysRepo(this.ctx);
+    this.subjects = new SubjectsRepo(this.ctx);
+    this.audit = new AuditRepo(this.ctx);
+    this.meta = new MetaRepo(this.ctx);
+    this.webhooks = new WebhooksRepo(this.ctx);
+  }
+
+  /** The schema version this octo writes, the same number as SQLite's for the same schema. */
+  static readonly schemaVersion = PG_SCHEMA_VERSION;
+
+  /** Opens the keystore at `url`: the schema created on first use, migrated forward. */
+  static async open(url: string, env: NodeJS.ProcessEnv = process.env): Promise<PostgresKeystore> {
+    const target = parsePgUrl(url, env);
+    const sql = connect(target, { env });
+    try {
+      await migrate(sql, target);
+    } catch (err) {
+      await sql.end({ timeout: 0 }).catch(() => {});
+      throw storeError(err, target);
+    }
+    return new PostgresKeystore(sql, target);
+  }
+
+  /** The keystore at `url` as it is: nothing created, no migration (`octo status`). */
+  static async asIs(url: string, env: NodeJS.ProcessEnv = process.env): Promise<KeystoreLook> {
+    const target = parsePgUrl(url, env);
+    const sql = connect(target, { env, max: 1 });
+    try {
+      const schemaVersion = await schemaAsIs(sql, target);
+      return { store: new PostgresKeystore(sql, target), schemaVersion };
+    } catch (err) {
+      await sql.end({ timeout: 0 }).catch(() => {});
+      throw storeError(err, target);
+    }
+  }
+
+  transaction<T>(fn: () => Promise<T>): Promise<T> {
+    return this.ctx.transaction(fn);
+  }
+
+  /** As last announced to this process; a new number on every call before followChanges() or once the lease ran out. */
+  changeCounter(): number {
+    return this.changes.changeCounter();
+  }
+
+  followChanges(): Promise<void> {
+    return this.changes.follow().catch((err: unknown) => {
+      throw storeError(err, this.target);
+    });
+  }
+
+  commitStamp(): string | null {
+    return this.changes.commitStamp();
+  }
+
+  async summary(): Promise<KeystoreSummary> {
+    try {
+      const [r] = await this.ctx.rows<{
+        schema_version: number; keys: number; subjects: number; audit_events: number; sealed: number; fingerprint: string | null;
+      }>(`SELECT (SELECT version FROM octo_schema) AS schema_version,
+                 (SELECT count(*) FROM keys) AS keys,
+                 (SELECT count(*) FROM workspaces) + (SELECT count(*) FROM wabas) + (SELECT count(*) FROM channels) AS subjects,
+                 (SELECT count(*) FROM audit) AS audit_events,
+                 (SELECT count(*) FROM keys WHERE secret_sealed IS NOT NULL) AS sealed,
+                 (SELECT value FROM meta WHERE key = 'master_key_fingerprint') AS fingerprint`);
+      return {
+        schemaVersion: r!.schema_version, keys: Number(r!.keys), subjects: Number(r!.subjects), auditEvents: Number(r!.audit_events),
+        sealedSecrets: Number(r!.sealed), masterKeyFingerprint: r!.fingerprint,
+      };
+    } catch (err) {
+      throw storeError(err, this.target);
+    }
+  }
+
+  backupTo(file: string, overwrite: boolean): Promise<KeystoreSummary> {
+    return backupToFile(this.ctx, file, overwrite);
+  }
+
+  /** `source.store` is an octo SQLite keystore (openBackupFile's working copy); discarded after. */
+  async replaceWith(source: RestoreSource): Promise<void> {
+    try {
+      const db = (source.store as unknown as { db?: Db }).db;
+      if (!db) throw new Error('a restore source is an octo SQLite keystore opened by openBackupFile');
+      await replaceFromFile(this.ctx, db);
+    } finally {
+      await source.discard();
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.changes.stop();
+    await this.sql.end({ timeout: 1 }).catch(() => {});
+  }
+}
