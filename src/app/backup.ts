@@ -46,6 +46,8 @@ function masterKeyState(ctx: AppContext, fingerprint: string | null): MasterKeyS
 
 /** True when there is a keystore with content that a restore would replace. */
 export function keystoreExists(ctx: AppContext): boolean {
+  // A database may hold one: the restore asks before replacing it.
+  if (ctx.isPostgres) return true;
   return existsSync(ctx.dbPath) && statSync(ctx.dbPath).size > 0;
 }
 
@@ -57,7 +59,7 @@ export function backupFileExists(file: string): boolean {
 export async function backup(ctx: AppContext, file: string, overwrite: boolean): Promise<BackupView> {
   // keystore_missing for a keystore named by --db or OCTO_DB; not_found for the default, absent or empty.
   if (!ctx.keystoreExists() || !keystoreExists(ctx)) {
-    throw new NotFoundError(`no keystore at ${ctx.dbPath}: there is nothing to back up`, 'pass --db (or OCTO_DB) with the keystore to back up');
+    throw new NotFoundError(`no keystore at ${ctx.dbLabel}: there is nothing to back up`, 'pass --db (or OCTO_DB) with the keystore to back up');
   }
   if (!overwrite && existsSync(file)) throw backupExists(file);
   const summary = await (await ctx.keystore()).backupTo(file, overwrite);

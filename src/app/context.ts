@@ -6,7 +6,7 @@ import { shellWord } from '../core/shell-word.js';
 import { masterKeyFingerprint, wrongMasterKey } from '../core/secret-box.js';
 import type { Keystore } from '../store/keystore.js';
 import { loadMasterKey } from '../store/master-key.js';
-import { emptyKeystore, openKeystore } from '../store/open-keystore.js';
+import { emptyKeystore, lookAtKeystore, openKeystore } from '../store/open-keystore.js';
 import { defaultDbPath, resolveDbLocation, resolveMasterKeyPath, type DbLocation } from '../store/paths.js';
 
 /**
@@ -40,6 +40,15 @@ export class AppContext {
     return this.location.path;
   }
 
+  /** The keystore's location as messages show it: a PostgreSQL URL's password as `***`. */
+  get dbLabel(): string {
+    return maskDbUrl(this.location.path);
+  }
+
+  get isPostgres(): boolean {
+    return isPostgresUrl(this.location.path);
+  }
+
   /**
    * The keystore, opened on the first call (every later call gets the same one). A command of
    * `existing` access gets an empty one (in memory, nothing written) where the default keystore does
@@ -52,9 +61,24 @@ export class AppContext {
 
   private async openStore(): Promise<Keystore> {
     if (this.access === 'none') throw new Error('this command declared that it does not use the keystore');
-    refusePostgres(this.location);
+    if (this.isPostgres && this.access === 'existing') {
+      this.storeInstance = await this.openExistingPostgres();
+      return this.storeInstance;
+    }
     this.storeInstance = this.access === 'creates' || this.keystoreExists() ? await openKeystore(this.location.path) : emptyKeystore();
     return this.storeInstance;
+  }
+
+  /**
+   * A database is always named (--db or OCTO_DB), so a read of one that holds no octo keystore yet
+   * is `keystore_missing`, as a file named there that does not exist is: looked at as it is first
+   * (one connection, nothing created), so that the read creates no tables, then opened.
+   */
+  private async openExistingPostgres(): Promise<Keystore> {
+    const look = await lookAtKeystore(this.location.path);
+    await look.store.close();
+    if (look.schemaVersion === 0) throw keystoreMissing(this.location, defaultDbPath(this.env));
+    return openKeystore(this.location.path);
   }
 
   /**
@@ -62,7 +86,8 @@ export class AppContext {
    * its first write; for a keystore named by --db or OCTO_DB that is not there, `keystore_missing`.
    */
   keystoreExists(): boolean {
-    refusePostgres(this.location);
+    // Whether a database holds a keystore is told only by asking it (keystore(), asynchronously).
+    if (this.isPostgres) return true;
     if (existsSync(this.location.path)) return true;
     if (this.location.source === 'default') return false;
     throw keystoreMissing(this.location, defaultDbPath(this.env));
@@ -98,6 +123,12 @@ export class AppContext {
 
 /** A keystore someone named that is not there: most often a typo in a CI variable or a flag. */
 function keystoreMissing(db: DbLocation, defaultPath: string): OctoError {
+  if (isPostgresUrl(db.path)) {
+    return new OctoError('keystore_missing', `no octo keystore in the database ${maskDbUrl(db.path)} (named by ${db.source})`, {
+      hint: `check ${db.source === '--db' ? 'the URL' : 'OCTO_DB'}; to start a new keystore in that database, run a command that adds something ` +
+        `with the same ${db.source}, e.g. \`octo workspaces add Acme --platform intercom\``,
+    });
+  }
   const path = shellWord(db.path);
   const create = db.source === '--db'
     ? `octo workspaces add Acme --platform intercom --db ${path}`
@@ -105,16 +136,5 @@ function keystoreMissing(db: DbLocation, defaultPath: string): OctoError {
   return new OctoError('keystore_missing', `no keystore at ${maskDbUrl(db.path)} (named by ${db.source})`, {
     hint: `check ${db.source === '--db' ? 'the path' : `OCTO_DB, or unset it to use the default keystore (${defaultPath})`}; ` +
       `to start a new keystore there, run a command that adds something, e.g. \`${create}\``,
-  });
-}
-
-/**
- * SPEC §11's PostgreSQL keystore is not built yet: a URL must not be taken for a file name (which
- * would create a folder called `postgres:`), and its password is never shown.
- */
-function refusePostgres(db: DbLocation): void {
-  if (!isPostgresUrl(db.path)) return;
-  throw new OctoError('keystore_unsupported', `${maskDbUrl(db.path)} (named by ${db.source}) is a PostgreSQL keystore, which this version of octo cannot open yet`, {
-    hint: 'use a keystore file: pass --db PATH (or set OCTO_DB to a path)',
   });
 }

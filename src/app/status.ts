@@ -42,7 +42,7 @@ export interface KeystoreStatus {
   location: string;
   source: DbSource;
   backend: 'sqlite' | 'postgres';
-  state: 'ok' | 'not_created' | 'missing' | 'unsupported' | 'unreadable';
+  state: 'ok' | 'not_created' | 'missing' | 'unreadable';
   /** PRAGMA user_version as found (0: an empty file not set up yet); null when not read. */
   schema_version: number | null;
   /** The version this octo writes: an older keystore is migrated by the next command that opens it. */
@@ -124,10 +124,6 @@ async function openKeystore(ctx: AppContext, problems: OctoError[]): Promise<{ k
     schema_version: schemaVersion,
     schema_version_supported: SCHEMA_VERSION,
   });
-  if (isPostgresUrl(path)) {
-    problems.push(postgresUnsupported(maskDbUrl(path), source, defaultDbPath(ctx.env)));
-    return { keystore: status('unsupported'), look: null };
-  }
   try {
     if (!ctx.keystoreExists()) return { keystore: status('not_created'), look: null };
   } catch (err) {
@@ -205,14 +201,6 @@ function masterKeyStatus(env: NodeJS.ProcessEnv, recorded: string | null, proble
 function asProblem(err: unknown): OctoError {
   if (err instanceof OctoError) return err;
   throw err;
-}
-
-function postgresUnsupported(masked: string, source: DbSource, defaultPath: string): OctoError {
-  return new OctoError('keystore_unsupported', `${masked} (named by ${source}) is a PostgreSQL keystore, which this octo does not support yet`, {
-    hint: source === '--db'
-      ? `pass --db with the path of a keystore file, e.g. \`octo status --db ${defaultPath}\``
-      : `unset OCTO_DB to use the default keystore (${defaultPath}), or set it to the path of a keystore file`,
-  });
 }
 
 /** No master key here, while the keystore holds secrets sealed under one: a copy would make a new key and fail. */

@@ -58,7 +58,7 @@ export async function dryRun(lookup: KeystoreLookup, request: DryRunRequest, now
  */
 export async function verifyKey(ctx: AppContext, request: DryRunRequest): Promise<VerdictView> {
   if (!ctx.keystoreExists()) {
-    throw new OctoError('keystore_missing', `no keystore at ${ctx.dbPath}`, {
+    throw new OctoError('keystore_missing', `no keystore at ${ctx.dbLabel}`, {
       hint: 'pass --db (or OCTO_DB) with the keystore that holds this key, or --server with a running `octo serve`',
     });
   }

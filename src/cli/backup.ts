@@ -40,14 +40,14 @@ recorded in the audit log. Sealed keys open only with the master key of the back
       try {
         if (keystoreExists(session.ctx)) {
           const ok = await session.prompt.confirm(
-            `Replace the keystore ${session.ctx.dbPath} with ${plan.view.file} (${plan.view.keys} keys)? Changes since that backup are lost.`,
+            `Replace the keystore ${session.ctx.dbLabel} with ${plan.view.file} (${plan.view.keys} keys)? Changes since that backup are lost.`,
             session.yes, `octo restore ${file}`,
           );
           if (!ok) return declined(session, 'Nothing restored.');
         }
         const done = await applyRestore(session.ctx, plan);
         if (out.json) return out.document({ restore: done });
-        out.info(out.e.green('✔ ') + `Restored ${counted(done)} from ${done.file} into ${session.ctx.dbPath}.`);
+        out.info(out.e.green('✔ ') + `Restored ${counted(done)} from ${done.file} into ${session.ctx.dbLabel}.`);
         masterKeyNote(out, done, 'restore');
       } finally {
         await discardRestore(plan);

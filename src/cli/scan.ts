@@ -33,7 +33,7 @@ inside its grace), 2 usage error (a path that does not exist, --staged outside a
       if (out.json) {
         out.document({ findings, scanned: { files: stats.files, bytes: stats.bytes, binary: stats.binary }, skipped: stats.skipped, keystore: result.keystore });
       } else {
-        await printScanReport(out, result, session.ctx.dbPath, MAX_FILE_BYTES / 1024 / 1024);
+        await printScanReport(out, result, session.ctx.dbLabel, MAX_FILE_BYTES / 1024 / 1024);
       }
       const failing = findings.some((f) => f.accepted || (opts.failOnUnknown === true && f.status === 'unknown'));
       if (failing) session.exitCode = 1;

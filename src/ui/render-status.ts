@@ -46,8 +46,6 @@ function keystoreLines(c: ChalkInstance, k: KeystoreStatus): string[] {
       return [where, `${c.yellow('not created yet')}: the first command that adds something creates it, e.g. \`octo workspaces add Acme --platform intercom\``];
     case 'missing':
       return [where, c.red('missing')];
-    case 'unsupported':
-      return [where, c.red('PostgreSQL: not supported yet')];
     case 'unreadable':
       return [where, c.red('cannot be read')];
     case 'ok':

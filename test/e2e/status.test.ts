@@ -236,17 +236,17 @@ describe('octo status: where nothing exists yet', () => {
     expect(existsSync(join(sb.dir, 'no-such-folder'))).toBe(false);
   });
 
-  it('shows a PostgreSQL keystore with its password masked, and says it is not supported yet (exit 1)', async () => {
-    const url = 'postgres://octo:hunter2-secret@db.internal:5432/keys';
+  it('shows a PostgreSQL keystore it cannot reach with its password masked, and why (exit 1)', async () => {
+    const url = 'postgres://octo:hunter2-secret@127.0.0.1:1/keys';
     const r = await sb.run(['status', '--json'], { env: { ...bare, OCTO_DB: url } });
     expect(r.code).toBe(1);
     const report = JSON.parse(r.stdout) as Report;
-    expect(report.keystore).toMatchObject({ location: 'postgres://octo:***@db.internal:5432/keys', source: 'OCTO_DB', backend: 'postgres', state: 'unsupported' });
-    expect(report.problems.map((p) => p.code)).toEqual(['keystore_unsupported']);
+    expect(report.keystore).toMatchObject({ location: 'postgres://octo:***@127.0.0.1:1/keys', source: 'OCTO_DB', backend: 'postgres', state: 'unreadable' });
+    expect(report.problems.map((p) => p.code)).toEqual(['keystore_unavailable']);
     const human = await sb.run(['status', '--db', url], { env: bare });
     expect(human.code).toBe(1);
-    expect(human.stdout).toContain('postgres://octo:***@db.internal:5432/keys (from --db)\n            PostgreSQL: not supported yet');
-    expect(human.stderr).toContain('error: postgres://octo:***@db.internal:5432/keys (named by --db) is a PostgreSQL keystore, which this octo does not support yet');
+    expect(human.stdout).toContain('postgres://octo:***@127.0.0.1:1/keys (from --db)\n            cannot be read');
+    expect(human.stderr).toContain('error: cannot reach the keystore postgres://octo:***@127.0.0.1:1/keys: connection refused (127.0.0.1:1)');
     for (const text of [r.stdout, r.stderr, human.stdout, human.stderr]) expect(text).not.toContain('hunter2');
     expect(existsSync(join(process.cwd(), 'postgres:'))).toBe(false);
   });
