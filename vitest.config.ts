@@ -10,6 +10,7 @@ import { pgSource } from './test/setup/postgres-env.js';
  */
 const backendIndependent = [
   'test/e2e/audit-history.test.ts',
+  'test/e2e/dashboard.test.ts',
   'test/e2e/hints.test.ts',
   'test/e2e/interface.test.ts',
   'test/e2e/key-refs.test.ts',
