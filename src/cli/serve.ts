@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { parseDuration } from '../core/duration.js';
 import { UsageError } from '../core/errors.js';
+import { DEFAULT_JOURNAL_SIZE } from '../server/journal.js';
+import { DEFAULT_OUTBOX_SIZE } from '../server/outbox.js';
 import { act, type Session } from './session.js';
 
 export function registerServe(program: Command, session: Session): void {
@@ -9,6 +11,9 @@ export function registerServe(program: Command, session: Session): void {
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0 = a free port)', '8787')
     .option('--webhook-retries <n>', 'retries after a failed webhook delivery (exponential backoff)', '5')
+    .option('--outbox-size <n>', 'accepted messages kept for `octo messages` (oldest dropped; 0 = none)', String(DEFAULT_OUTBOX_SIZE))
+    .option('--journal-size <n>', 'answered requests kept for `octo requests` (oldest dropped; 0 = none)', String(DEFAULT_JOURNAL_SIZE))
+    .option('--admin-token <token>', 'also answer /_octo/* and POST /v1/keys/verify for clients sending Authorization: Bearer TOKEN (default: $OCTO_ADMIN_TOKEN)')
     .addHelpText('after', `
 The first line on stdout is "listening on http://HOST:PORT" ({"event":"listening","url":…} with --json),
 then one line per request: method, path, status, key id, reason, milliseconds (never the key).
@@ -25,6 +30,9 @@ Examples:
     .action(act(session, async (opts: Record<string, unknown>) => {
       const port = parsePort(opts.port as string);
       const retries = parseRetries(opts.webhookRetries as string);
+      const outboxSize = parseSize(opts.outboxSize as string, '--outbox-size');
+      const journalSize = parseSize(opts.journalSize as string, '--journal-size');
+      const adminToken = adminTokenOf(opts.adminToken as string | undefined, session.env);
       const timeouts = serverTimeouts(session.env);
       const ctx = session.ctx;
       const { out } = session;
@@ -41,6 +49,7 @@ Examples:
         await runServer({
           store: ctx.store, out, now: () => ctx.now(), host: opts.host as string, port, timeouts,
           onMessageAccepted: (m) => dispatcher.messageAccepted(m),
+          outboxSize, journalSize, adminToken,
         });
       } finally {
         await dispatcher.stop();
@@ -62,6 +71,26 @@ function parseRetries(text: string): number {
     throw new UsageError(`invalid --webhook-retries "${text}"`, 'pass a whole number of retries from 0 to 99, e.g. --webhook-retries 5');
   }
   return Number(text);
+}
+
+/** The most a ring may hold: 10 million entries is a few GiB (README: memory). */
+const MAX_SIZE = 10_000_000;
+
+function parseSize(text: string, flag: string): number {
+  if (!/^\d{1,8}$/.test(text) || Number(text) > MAX_SIZE) {
+    throw new UsageError(`invalid ${flag} "${text}"`, `pass a whole number from 0 to ${MAX_SIZE}, e.g. ${flag} 10000`);
+  }
+  return Number(text);
+}
+
+function adminTokenOf(flag: string | undefined, env: NodeJS.ProcessEnv): string | null {
+  const token = flag ?? env.OCTO_ADMIN_TOKEN;
+  if (token === undefined || token === '') return null;
+  // A short token behind a port mapping is a guessable password to the whole keystore.
+  if (token.length < 16) {
+    throw new UsageError('the admin token is too short', 'use at least 16 characters, e.g. --admin-token "$(openssl rand -hex 16)"');
+  }
+  return token;
 }
 
 function parsePort(text: string): number {
