@@ -1,6 +1,6 @@
 import { ConflictError, OctoError, UsageError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
-import { generateKey, hashKey, maskKey, prefixFor, type KeyKind } from '../core/key-format.js';
+import { generateKey, hashKey, maskKey, parseKey, prefixFor, type KeyKind } from '../core/key-format.js';
 import type { RateLimit } from '../core/duration.js';
 import { keyAcceptance } from '../core/key-acceptance.js';
 import { keyLabel, keyView, type KeyRecord, type KeySort, type KeyStatus, type KeyView, type SubjectType } from '../core/model.js';
@@ -15,10 +15,14 @@ import type { AppContext } from './context.js';
 import { heirOf, replacementCommand, replacementHint } from './key-hints.js';
 import { resolveKeyId, resolveSubjectId } from './resolve.js';
 
-export type CreateKeyInput =
-  | { kind: 'workspace'; workspace: string; rateLimit?: RateLimit }
-  | { kind: 'channel'; channel: string; rateLimit?: RateLimit }
-  | { kind: 'waba'; waba: string; rateLimit?: RateLimit }
+/**
+ * `secret`: a given, well-formed key of the kind (fixtures, `keys import`) instead of a generated
+ * one; `name` on a workspace, channel or WABA key: how a fixtures file identifies it.
+ */
+export type CreateKeyInput = (
+  | { kind: 'workspace'; workspace: string; rateLimit?: RateLimit; name?: string }
+  | { kind: 'channel'; channel: string; rateLimit?: RateLimit; name?: string }
+  | { kind: 'waba'; waba: string; rateLimit?: RateLimit; name?: string }
   | {
       kind: 'bearer';
       name: string;
@@ -26,7 +30,8 @@ export type CreateKeyInput =
       test?: boolean;
       expiresInSeconds?: number;
       rateLimit?: RateLimit;
-    };
+    }
+) & { secret?: string };
 
 export interface IssuedKey {
   key: KeyRecord;
@@ -54,7 +59,7 @@ export function createKey(ctx: AppContext, input: CreateKeyInput, keep?: KeepSec
       createdAt: now,
       expiresAt: input.expiresInSeconds === undefined ? null : now + input.expiresInSeconds * 1000,
       replaces: null,
-    }, 'key.create', { keep });
+    }, 'key.create', { keep, secret: input.secret });
   }
   const subjectType = SUBJECT_OF[input.kind];
   const ref = input.kind === 'workspace' ? input.workspace : input.kind === 'channel' ? input.channel : input.waba;
@@ -70,10 +75,11 @@ export function createKey(ctx: AppContext, input: CreateKeyInput, keep?: KeepSec
       });
     }
   }
+  const name = input.name === undefined ? null : checkName(input.name, 'key');
   return issue(ctx, {
-    kind: input.kind, name: null, env: null, subjectType, subjectId, scopes: null,
+    kind: input.kind, name, env: null, subjectType, subjectId, scopes: null,
     rateLimit: input.rateLimit ?? null, createdAt: ctx.now(), expiresAt: null, replaces: null,
-  }, 'key.create', { keep });
+  }, 'key.create', { keep, secret: input.secret });
 }
 
 type KeyShape = Pick<
@@ -85,14 +91,27 @@ type KeyShape = Pick<
  * Generates, stores and audits one key in one transaction. `before` runs inside it first (rotation
  * retires the old key there, so the one-active-key index never sees two); `after` gets the new id.
  */
+/** A given secret must be a well-formed key of the kind being created (SPEC §3). */
+function checkGivenSecret(secret: string, kind: KeyKind, env: NewKey['env']): void {
+  const parsed = parseKey(secret);
+  const prefix = prefixFor(kind, env);
+  if (!parsed.ok || parsed.info.prefix !== prefix) {
+    throw new UsageError(
+      parsed.ok ? `the secret is not a ${kind}${env ? ' ' + env : ''} key (it should start with ${prefix})` : `the secret is not a well-formed octo key (${parsed.problem === 'checksum' ? 'its checksum does not match' : 'bad format'})`,
+      'give a key of the kind being created, e.g. one `octo keys create` printed', 'invalid_secret',
+    );
+  }
+}
+
 function issue(
   ctx: AppContext,
   shape: KeyShape,
   action: string,
-  hooks: { before?: () => void; after?: (id: string) => void; keep?: KeepSecret | undefined } = {},
+  hooks: { before?: () => void; after?: (id: string) => void; keep?: KeepSecret | undefined; secret?: string | undefined } = {},
 ): IssuedKey {
   const id = newId('key');
-  const secret = generateKey(prefixFor(shape.kind, shape.env));
+  const secret = hooks.secret ?? generateKey(prefixFor(shape.kind, shape.env));
+  if (hooks.secret !== undefined) checkGivenSecret(hooks.secret, shape.kind, shape.env);
   // Loaded before the transaction: it may create the master key file and record its fingerprint.
   const sealed = shape.kind === 'bearer' ? null : seal(ctx.masterKey(), secret, id);
   try {

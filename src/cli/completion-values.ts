@@ -74,6 +74,7 @@ const OPTION_VALUES: Readonly<Record<string, ValueSource>> = {
   '--outbox-size': NONE,
   '--journal-size': NONE,
   '--admin-token': NONE,
+  '--fixtures': FILE,
 };
 
 /** The same for arguments, by name or `command path|name`. */

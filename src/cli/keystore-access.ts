@@ -48,6 +48,8 @@ export const KEYSTORE_ACCESS: Readonly<Record<string, KeystoreAccess>> = {
   // Looks at the keystore on its own, as it is (app/status.ts): nothing opened through the app
   // context, nothing created or migrated, and a missing one is reported, not thrown.
   status: 'none',
+  apply: 'creates',
+  export: 'existing',
   // The outbox and the journal live in the `octo serve` process: asked over HTTP, never the keystore.
   'messages list': 'none',
   'messages wait': 'none',

@@ -21,6 +21,8 @@ const GROUPS: Record<string, () => Promise<Register>> = {
   backup: () => import('./backup.js').then((m) => m.registerBackup),
   restore: () => import('./backup.js').then((m) => m.registerBackup),
   status: () => import('./status.js').then((m) => m.registerStatus),
+  apply: () => import('./fixtures.js').then((m) => m.registerFixtures),
+  export: () => import('./fixtures.js').then((m) => m.registerFixtures),
   messages: () => import('./twin.js').then((m) => m.registerTwin),
   requests: () => import('./twin.js').then((m) => m.registerTwin),
   completion: () => import('./completion.js').then((m) => m.registerCompletion),

@@ -25,6 +25,8 @@ export interface ServeOptions {
   adminToken?: string | null;
   /** `POST /_octo/reset`: the keystore back to the fixtures. */
   reset?: () => Later<void>;
+  /** Called right after the listening line (serve --fixtures reports what it applied). */
+  onListening?: () => void;
 }
 
 /**
@@ -63,6 +65,7 @@ export async function runServer(opts: ServeOptions): Promise<void> {
   });
   if (out.json) out.jsonLine({ event: 'listening', url: server.url });
   else out.line(`listening on ${server.url}`);
+  opts.onListening?.();
   if (!isLoopbackHost(opts.host)) {
     const warning = `listening on ${opts.host}: other machines can reach this verifier`;
     // warn() is silent under --json, but an exposed verifier must never go unnoticed.
