@@ -322,3 +322,32 @@ export function renameKey(ctx: AppContext, ref: string, newName: string): { key:
     return { key: ctx.store.keys.findById(id)!, previousName };
   });
 }
+
+/**
+ * `octo keys import --hash`: a bearer key known only by its SHA-256 (as another keystore holds it),
+ * brought in with the same rules and audit entry as a created one. Workspace, channel and WABA keys
+ * must stay viewable (SPEC §4), so they are imported only with their secret (createKey's `secret`).
+ */
+export function importBearerHash(
+  ctx: AppContext, input: { name: string; hashHex: string; test?: boolean; scopes?: string[]; expiresInSeconds?: number; rateLimit?: RateLimit },
+): KeyRecord {
+  if (!/^[0-9a-f]{64}$/i.test(input.hashHex)) {
+    throw new UsageError(`invalid --hash "${input.hashHex.slice(0, 12)}…"`, 'pass the SHA-256 of the whole key as 64 hex digits, e.g. `printf %s "$KEY" | sha256sum`', 'invalid_hash');
+  }
+  const name = checkName(input.name, 'key', 'an imported bearer key needs a name: pass --name NAME');
+  const scopes = normaliseScopes(validateScopes(input.scopes ?? []));
+  const now = ctx.now();
+  const env = input.test ? 'test' : 'live';
+  const id = newId('key');
+  const hash = Buffer.from(input.hashHex, 'hex');
+  if (ctx.store.keys.findByHash(hash)) throw new ConflictError('the keystore already holds this key', 'see it with `octo keys show KEY_ID`');
+  ctx.store.transaction(() => {
+    ctx.store.keys.insert({
+      kind: 'bearer', name, env, subjectType: null, subjectId: null, scopes, rateLimit: input.rateLimit ?? null, createdAt: now,
+      expiresAt: input.expiresInSeconds === undefined ? null : now + input.expiresInSeconds * 1000, replaces: null,
+      id, hash, secretSealed: null, masked: `${prefixFor('bearer', env)}…(imported)`,
+    });
+    recordChange(ctx, 'key.create', { keyId: id }, { kind: 'bearer', name, env, scopes, imported: 'hash' });
+  });
+  return ctx.store.keys.findById(id)!;
+}

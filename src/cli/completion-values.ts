@@ -75,6 +75,7 @@ const OPTION_VALUES: Readonly<Record<string, ValueSource>> = {
   '--journal-size': NONE,
   '--admin-token': NONE,
   '--fixtures': FILE,
+  '--hash': NONE,
 };
 
 /** The same for arguments, by name or `command path|name`. */
@@ -98,6 +99,7 @@ const ARG_VALUES: Readonly<Record<string, ValueSource>> = {
   paths: FILE,
   // `keys verify [key]` takes the key itself: nothing from the keystore is offered for it.
   'keys verify|key': NONE,
+  'keys import|key': NONE,
   name: NONE,
   url: NONE,
   // `help [command...]`: the shells complete command names there themselves.

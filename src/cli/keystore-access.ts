@@ -31,6 +31,7 @@ export const KEYSTORE_ACCESS: Readonly<Record<string, KeystoreAccess>> = {
   'keys verify': 'existing',
   'keys scan': 'existing',
   'keys check': 'existing',
+  'keys import': 'creates',
   'scopes list': 'none',
   audit: 'existing',
   'webhooks add': 'creates',

@@ -34,6 +34,7 @@ const KEY_COMMANDS: Record<string, () => Promise<Register>> = {
   verify: () => import('./verify.js').then((m) => m.registerVerify),
   scan: () => import('./scan.js').then((m) => m.registerScan),
   check: () => import('./check.js').then((m) => m.registerCheck),
+  import: () => import('./key-import.js').then((m) => m.registerKeyImport),
 };
 
 /** Global options that take a value: their value is not a command name. */

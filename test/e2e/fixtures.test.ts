@@ -180,3 +180,27 @@ describe('octo serve --fixtures / --ephemeral', () => {
     expect(r.stderr).toContain('bad.yaml:2: workspaces[0].name: is required');
   });
 });
+
+describe('octo keys import', () => {
+  it('brings in one key by its secret (kind from its prefix) or a bearer key by its SHA-256, never printing the secret', async () => {
+    await sandbox.json(['workspaces', 'add', 'Acme', '--platform', 'intercom', '--id', 'acme']);
+    await sandbox.json(['channels', 'add', 'Line', '--workspace', 'acme', '--type', 'sms', '--id', 'sms1']);
+    const r = await sandbox.run(['keys', 'import', '-', '--channel', 'sms1', '--name', 'line', '--json'], { input: SMS_SECRET });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).key).toMatchObject({ kind: 'channel', name: 'line', subject: { id: 'sms1' }, status: 'active' });
+    expect(r.stdout).not.toContain(SMS_SECRET);
+    const live = generateKey('oct_live_');
+    const { createHash } = await import('node:crypto');
+    const hash = createHash('sha256').update(live).digest('hex');
+    const imported = await sandbox.json<{ key: { id: string; scopes: string[] } }>(['keys', 'import', '--hash', hash, '--name', 'ci', '--scope', 'posts:read']);
+    expect(imported.key.scopes).toEqual(['posts:read']);
+    const verdict = await sandbox.json<{ valid: boolean; key: { id: string } }>(['keys', 'verify', '-', '--endpoint', 'GET /v1/posts'], { input: live });
+    expect([verdict.valid, verdict.key.id]).toEqual([true, imported.key.id]);
+    // The same key twice, a malformed one, a missing subject: refused.
+    expect((await sandbox.run(['keys', 'import', '--hash', hash, '--name', 'again'])).code).toBe(1);
+    expect((await sandbox.run(['keys', 'import', '-', '--channel', 'sms1'], { input: SMS_SECRET.slice(0, -1) + 'x' })).code).toBe(2);
+    expect((await sandbox.run(['keys', 'import', '-'], { input: generateKey('octo_ws_') })).code).toBe(2);
+    const audit = await sandbox.json<{ events: { action: string }[] }>(['audit']);
+    expect(audit.events.filter((e) => e.action === 'key.create')).toHaveLength(2);
+  });
+});
