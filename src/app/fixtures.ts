@@ -170,7 +170,7 @@ export function exportFixtures(ctx: AppContext): Record<string, unknown[]> {
  */
 export async function prepareFixtures(ctx: AppContext, fixtures: Fixtures | null, dir: string): Promise<{ result: ApplyResult | null; reset: () => Promise<void> }> {
   const result = fixtures ? applyFixtures(ctx, fixtures) : null;
-  const snapshot = join(dir, 'fixtures-snapshot.db');
+  const snapshot = join(dir, 'fixtures-keystore.db');
   await ctx.store.backupTo(snapshot, true);
   let last: Promise<void> = Promise.resolve();
   const restoreOnce = async () => {

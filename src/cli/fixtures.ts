@@ -13,7 +13,7 @@ export function registerFixtures(program: Command, session: Session): void {
   const { out } = session;
 
   program.command('apply <file>')
-    .description('declare workspaces, WABAs, channels, keys and webhooks from a YAML or JSON file (- for stdin); idempotent')
+    .description('apply a fixtures file (YAML or JSON; - for stdin): subjects, keys, webhooks')
     .option('--dry-run', 'print the plan (create / update / unchanged per object) and write nothing')
     .addHelpText('after', `
 The file (see README "Testing your integration"):
@@ -29,7 +29,7 @@ again changes nothing; a changed name or scope list is updated; apply never dele
 Examples:
   $ octo apply fixtures.yaml --dry-run
   $ octo apply fixtures.yaml --json | jq -r .secrets.ci
-  $ octo export | octo --db other.db apply -`)
+  $ octo export | octo --db other/keystore.db apply -`)
     .action(act(session, async (file: string, opts: { dryRun?: boolean }) => {
       const fixtures = await loadFixtures(file);
       if (opts.dryRun) {
@@ -51,14 +51,14 @@ Examples:
     }));
 
   program.command('export')
-    .description('print the keystore as a fixtures file `octo apply` accepts: subjects, active keys (never a secret), webhooks')
+    .description('print the keystore as a fixtures file (no secrets)')
     .addHelpText('after', `
 YAML, or JSON with --json. Keys without a name are named by their id; \`secret\` is left out, so
 applying the file elsewhere generates new secrets (the keystore never holds a bearer key's).
 
 Examples:
   $ octo export > fixtures.yaml
-  $ octo export --json | octo --db copy.db apply -`)
+  $ octo export --json | octo --db copy/keystore.db apply -`)
     .action(act(session, () => {
       const doc = exportFixtures(session.ctx);
       if (out.json) return out.document(doc);

@@ -1,4 +1,4 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help } from 'commander';
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../core/errors.js';
 import { commandPath, type Session } from './session.js';
@@ -85,6 +85,14 @@ export async function buildProgram(session: Session, argv: string[]): Promise<Co
     // Errors are printed by main. Commander writes help to stderr as an error when a group is
     // called alone (`octo keys`); octo takes that as a request for help: stdout, exit 0. Both
     // through Output, so that `octo --help | head` ends quietly.
+    // The command list stays 20 columns wide, so that descriptions do not wrap on 80: a longer
+    // term (`apply [options] <file>`) leaves out its `[options]`, which its own help lists.
+    .configureHelp({
+      subcommandTerm: (cmd) => {
+        const term = new Help().subcommandTerm(cmd);
+        return term.length > 20 ? term.replace(' [options]', '') : term;
+      },
+    })
     .configureOutput({ outputError: () => {}, writeOut: (text) => session.out.text(text), writeErr: (text) => session.out.text(text) })
     .addHelpText('after', `
 Examples:

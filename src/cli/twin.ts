@@ -20,7 +20,7 @@ when started with --admin-token; set OCTO_ADMIN_TOKEN to the same token here.`;
 /** `octo messages list|wait` and `octo requests list|tail` (SPEC §12). */
 export function registerTwin(program: Command, session: Session): void {
   const { out } = session;
-  const messages = program.command('messages').description('what a running `octo serve` accepted: the outbox (list, wait)');
+  const messages = program.command('messages').description('the outbox of a running serve: list, wait');
 
   addListingOptions(messages.command('list')
     .description('the messages the verifier accepted, newest first, with their bodies as sent')
@@ -70,7 +70,7 @@ Examples:
       out.line(messageLine(found, out.c));
     }));
 
-  const requests = program.command('requests').description('what a running `octo serve` answered, and why: the request journal (list, tail)');
+  const requests = program.command('requests').description('the request journal of a running serve: list, tail');
 
   addListingOptions(requests.command('list')
     .description('the requests the verifier answered, newest first: status, code, reason, key id (never a key, never a body)')

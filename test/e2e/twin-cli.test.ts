@@ -96,17 +96,20 @@ describe('octo requests', () => {
   });
 
   it('tail follows: each request answered after it started, one JSON line each; SIGINT ends it with exit 0', async () => {
-    const child = spawn(process.execPath, [BIN, ...withServer(['requests', 'tail', '--json'])], { env: sandbox.env });
+    // A marker already journaled, printed first (--limit 1): once it is out, tail is following.
+    await request(`${serve.url}/v1/marker`, 'GET');
+    const child = spawn(process.execPath, [BIN, ...withServer(['requests', 'tail', '--limit', '1', '--json'])], { env: sandbox.env });
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
     const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-    await new Promise((r) => setTimeout(r, 1_000));
+    const lineCount = () => out.split('\n').filter(Boolean).length;
+    for (let waited = 0; lineCount() < 1 && waited < 15_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
     await sms(smsKey);
     await request(`${serve.url}/v1/nothing-here`, 'GET');
-    for (let waited = 0; out.trim().split('\n').length < 2 && waited < 5_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+    for (let waited = 0; lineCount() < 3 && waited < 15_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
     child.kill('SIGINT');
     expect(await exited).toBe(0);
-    const lines = out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>).slice(1);
     expect(lines.map((l) => [l.path, l.status])).toEqual([['/api/v1/sms/messages', 202], ['/v1/nothing-here', 404]]);
   });
 });
