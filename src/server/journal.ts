@@ -53,7 +53,9 @@ export class RequestJournal {
     if (this.capacity === 0 || (path.charCodeAt(1) === 95 && path.startsWith('/_octo/'))) return;
     const i = this.count++ % this.capacity;
     this.methods[i] = entry.method;
-    this.paths[i] = path;
+    // A path may be up to node's header limit (16 KiB): a long one is kept as the view shows it
+    // (scrubbed, clipped to 200 characters), not whole, so the ring's memory stays what the README says.
+    this.paths[i] = path.length > 1024 ? scrubPath(path) : path;
     this.statuses[i] = entry.status;
     this.codes[i] = entry.code ?? (entry.status < 400 ? 'ok' : entry.reason);
     this.reasons[i] = entry.reason;
