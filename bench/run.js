@@ -45,15 +45,22 @@ const requests = (keys) => ({
 async function throughput(keystores) {
   const keys = keystores.get(SIZES[0]);
   const bare = await startBare(env);
+  // `octo serve` keeps its outbox and request journal by default: the rows below are with both on,
+  // and one more SMS row without them says what they cost.
   const octo = await startOcto(keys.db, env);
+  const octoOff = await startOcto(keys.db, env, ['--outbox-size', '0', '--journal-size', '0']);
   try {
     for (const [name, request] of Object.entries(requests(keys))) {
       // Warm both up first (JIT, caches): the first seconds of a fresh process are not its speed.
       await measure(bare.url, request, 1);
       await measure(octo.url, request, 1);
+      const withOff = name === 'octopods';
+      if (withOff) await measure(octoOff.url, request, 1);
       const ratios = [];
+      const offRatios = [];
       const bareRps = [];
       const octoRps = [];
+      const offRps = [];
       for (let round = 0; round < ROUNDS; round++) {
         const b = await measure(bare.url, request, SECONDS);
         const o = await measure(octo.url, request, SECONDS);
@@ -61,10 +68,22 @@ async function throughput(keystores) {
         bareRps.push(b.rps);
         octoRps.push(o.rps);
         ratios.push(o.rps / b.rps);
-        log(`  ${name} round ${round + 1}: bare ${b.rps.toFixed(0)} req/s, octo ${o.rps.toFixed(0)} req/s`);
+        let off = '';
+        if (withOff) {
+          const f = await measure(octoOff.url, request, SECONDS);
+          offRps.push(f.rps);
+          offRatios.push(f.rps / b.rps);
+          off = `, octo without outbox/journal ${f.rps.toFixed(0)} req/s`;
+        }
+        log(`  ${name} round ${round + 1}: bare ${b.rps.toFixed(0)} req/s, octo ${o.rps.toFixed(0)} req/s${off}`);
       }
-      rows.push([`${request.method} ${request.path}`, median(bareRps).toFixed(0), median(octoRps).toFixed(0), median(ratios).toFixed(3)]);
-      figure(`throughput ratio ${name} (${request.method} ${request.path}) octo/bare`, median(ratios), (v) => v >= 0.8);
+      const label = `${request.method} ${request.path}`;
+      rows.push([withOff ? `${label} (outbox + journal on)` : label, median(bareRps).toFixed(0), median(octoRps).toFixed(0), median(ratios).toFixed(3)]);
+      figure(`throughput ratio ${name} (${label}) octo/bare`, median(ratios), (v) => v >= 0.8);
+      if (withOff) {
+        rows.push([`${label} (outbox + journal off)`, '', median(offRps).toFixed(0), median(offRatios).toFixed(3)]);
+        figure(`throughput ratio ${name} with outbox + journal / without`, median(ratios.map((r, i) => r / offRatios[i])));
+      }
     }
     const mem = memoryOf(octo.pid);
     figure('verifier RSS after load, MiB (10k keys)', mem.rssMiB, (v) => v < 100);
@@ -72,6 +91,7 @@ async function throughput(keystores) {
   } finally {
     await stop(bare);
     await stop(octo);
+    await stop(octoOff);
   }
 }
 

@@ -36,8 +36,8 @@ export function startBare(env) {
   return startProcess([BARE], env, (line) => line.trim());
 }
 
-export function startOcto(db, env) {
-  return startProcess([BIN, 'serve', '--port', '0', '--json', '--db', db], env, (line) => JSON.parse(line).url);
+export function startOcto(db, env, extra = []) {
+  return startProcess([BIN, 'serve', '--port', '0', '--json', '--db', db, ...extra], env, (line) => JSON.parse(line).url);
 }
 
 export async function stop(server) {

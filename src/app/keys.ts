@@ -1,6 +1,6 @@
 import { ConflictError, OctoError, UsageError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
-import { generateKey, hashKey, maskKey, prefixFor, type KeyKind } from '../core/key-format.js';
+import { generateKey, hashKey, maskKey, parseKey, prefixFor, type KeyKind } from '../core/key-format.js';
 import type { RateLimit } from '../core/duration.js';
 import { keyAcceptance } from '../core/key-acceptance.js';
 import { keyLabel, keyView, type KeyRecord, type KeySort, type KeyStatus, type KeyView, type SubjectType } from '../core/model.js';
@@ -16,10 +16,14 @@ import type { AppContext } from './context.js';
 import { heirOf, replacementCommand, replacementHint } from './key-hints.js';
 import { resolveKeyId, resolveSubjectId } from './resolve.js';
 
-export type CreateKeyInput =
-  | { kind: 'workspace'; workspace: string; rateLimit?: RateLimit }
-  | { kind: 'channel'; channel: string; rateLimit?: RateLimit }
-  | { kind: 'waba'; waba: string; rateLimit?: RateLimit }
+/**
+ * `secret`: a given, well-formed key of the kind (fixtures, `keys import`) instead of a generated
+ * one; `name` on a workspace, channel or WABA key: how a fixtures file identifies it.
+ */
+export type CreateKeyInput = (
+  | { kind: 'workspace'; workspace: string; rateLimit?: RateLimit; name?: string }
+  | { kind: 'channel'; channel: string; rateLimit?: RateLimit; name?: string }
+  | { kind: 'waba'; waba: string; rateLimit?: RateLimit; name?: string }
   | {
       kind: 'bearer';
       name: string;
@@ -27,7 +31,8 @@ export type CreateKeyInput =
       test?: boolean;
       expiresInSeconds?: number;
       rateLimit?: RateLimit;
-    };
+    }
+) & { secret?: string };
 
 export interface IssuedKey {
   key: KeyRecord;
@@ -55,7 +60,7 @@ export async function createKey(ctx: AppContext, input: CreateKeyInput, keep?: K
       createdAt: now,
       expiresAt: input.expiresInSeconds === undefined ? null : now + input.expiresInSeconds * 1000,
       replaces: null,
-    }, 'key.create', { keep });
+    }, 'key.create', { keep, secret: input.secret });
   }
   const subjectType = SUBJECT_OF[input.kind];
   const ref = input.kind === 'workspace' ? input.workspace : input.kind === 'channel' ? input.channel : input.waba;
@@ -72,10 +77,11 @@ export async function createKey(ctx: AppContext, input: CreateKeyInput, keep?: K
       });
     }
   }
+  const name = input.name === undefined ? null : checkName(input.name, 'key');
   return issue(ctx, {
-    kind: input.kind, name: null, env: null, subjectType, subjectId, scopes: null,
+    kind: input.kind, name, env: null, subjectType, subjectId, scopes: null,
     rateLimit: input.rateLimit ?? null, createdAt: ctx.now(), expiresAt: null, replaces: null,
-  }, 'key.create', { keep });
+  }, 'key.create', { keep, secret: input.secret });
 }
 
 type KeyShape = Pick<
@@ -87,14 +93,27 @@ type KeyShape = Pick<
  * Generates, stores and audits one key in one transaction. `before` runs inside it first (rotation
  * retires the old key there, so the one-active-key index never sees two); `after` gets the new id.
  */
+/** A given secret must be a well-formed key of the kind being created (SPEC §3). */
+function checkGivenSecret(secret: string, kind: KeyKind, env: NewKey['env']): void {
+  const parsed = parseKey(secret);
+  const prefix = prefixFor(kind, env);
+  if (!parsed.ok || parsed.info.prefix !== prefix) {
+    throw new UsageError(
+      parsed.ok ? `the secret is not a ${kind}${env ? ' ' + env : ''} key (it should start with ${prefix})` : `the secret is not a well-formed octo key (${parsed.problem === 'checksum' ? 'its checksum does not match' : 'bad format'})`,
+      'give a key of the kind being created, e.g. one `octo keys create` printed', 'invalid_secret',
+    );
+  }
+}
+
 async function issue(
   ctx: AppContext,
   shape: KeyShape,
   action: string,
-  hooks: { before?: () => Promise<void>; after?: (id: string) => Promise<void>; keep?: KeepSecret | undefined } = {},
+  hooks: { before?: () => Promise<void>; after?: (id: string) => Promise<void>; keep?: KeepSecret | undefined; secret?: string | undefined } = {},
 ): Promise<IssuedKey> {
   const id = newId('key');
-  const secret = generateKey(prefixFor(shape.kind, shape.env));
+  const secret = hooks.secret ?? generateKey(prefixFor(shape.kind, shape.env));
+  if (hooks.secret !== undefined) checkGivenSecret(hooks.secret, shape.kind, shape.env);
   // Loaded before the transaction: it may create the master key file and record its fingerprint.
   const sealed = shape.kind === 'bearer' ? null : seal(await ctx.masterKey(), secret, id);
   const store = await ctx.keystore();
@@ -320,4 +339,34 @@ export async function renameKey(ctx: AppContext, ref: string, newName: string): 
     }
     return { key: (await store.keys.findById(id))!, previousName };
   });
+}
+
+/**
+ * `octo keys import --hash`: a bearer key known only by its SHA-256 (as another keystore holds it),
+ * brought in with the same rules and audit entry as a created one. Workspace, channel and WABA keys
+ * must stay viewable (SPEC §4), so they are imported only with their secret (createKey's `secret`).
+ */
+export async function importBearerHash(
+  ctx: AppContext, input: { name: string; hashHex: string; test?: boolean; scopes?: string[]; expiresInSeconds?: number; rateLimit?: RateLimit },
+): Promise<KeyRecord> {
+  if (!/^[0-9a-f]{64}$/i.test(input.hashHex)) {
+    throw new UsageError(`invalid --hash "${input.hashHex.slice(0, 12)}…"`, 'pass the SHA-256 of the whole key as 64 hex digits, e.g. `printf %s "$KEY" | sha256sum`', 'invalid_hash');
+  }
+  const name = checkName(input.name, 'key', 'an imported bearer key needs a name: pass --name NAME');
+  const scopes = normaliseScopes(validateScopes(input.scopes ?? []));
+  const now = ctx.now();
+  const env = input.test ? 'test' : 'live';
+  const id = newId('key');
+  const hash = Buffer.from(input.hashHex, 'hex');
+  const store = await ctx.keystore();
+  if (await store.keys.findByHash(hash)) throw new ConflictError('the keystore already holds this key', 'see it with `octo keys show KEY_ID`');
+  await store.transaction(async () => {
+    await store.keys.insert({
+      kind: 'bearer', name, env, subjectType: null, subjectId: null, scopes, rateLimit: input.rateLimit ?? null, createdAt: now,
+      expiresAt: input.expiresInSeconds === undefined ? null : now + input.expiresInSeconds * 1000, replaces: null,
+      id, hash, secretSealed: null, masked: `${prefixFor('bearer', env)}…(imported)`,
+    });
+    await recordChange(ctx, 'key.create', { keyId: id }, { kind: 'bearer', name, env, scopes, imported: 'hash' });
+  });
+  return (await store.keys.findById(id))!;
 }

@@ -1,4 +1,5 @@
 import { CHANNEL_TYPES, KEY_KINDS, KEY_SORTS, KEY_STATUSES, PLATFORMS } from '../core/model.js';
+import { FAIL_REASONS } from '../core/outcomes.js';
 import { ALL_SCOPES } from '../core/scopes.js';
 import { EVENT_TYPES, MESSAGE_EVENTS } from '../core/webhook-events.js';
 import { WEBHOOK_SCHEMES } from '../core/webhook-model.js';
@@ -63,9 +64,20 @@ const OPTION_VALUES: Readonly<Record<string, ValueSource>> = {
   '--host': NONE,
   '--port': NONE,
   '--webhook-retries': NONE,
+  '--to': NONE,
+  '--body-contains': NONE,
+  // `requests list --status 4xx`: an HTTP status, not a key's.
+  'requests list|--status': words(['2xx', '4xx', '5xx', '401', '403', '429']),
+  'requests tail|--status': words(['2xx', '4xx', '5xx', '401', '403', '429']),
+  'requests list|--reason': words(FAIL_REASONS),
+  'requests tail|--reason': words(FAIL_REASONS),
+  '--outbox-size': NONE,
+  '--journal-size': NONE,
   '--ui': NONE,
   // A secret: nothing is ever offered for it.
   '--admin-token': NONE,
+  '--fixtures': FILE,
+  '--hash': NONE,
 };
 
 /** The same for arguments, by name or `command path|name`. */
@@ -89,6 +101,7 @@ const ARG_VALUES: Readonly<Record<string, ValueSource>> = {
   paths: FILE,
   // `keys verify [key]` takes the key itself: nothing from the keystore is offered for it.
   'keys verify|key': NONE,
+  'keys import|key': NONE,
   name: NONE,
   url: NONE,
   // `help [command...]`: the shells complete command names there themselves.

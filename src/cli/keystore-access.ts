@@ -31,6 +31,7 @@ export const KEYSTORE_ACCESS: Readonly<Record<string, KeystoreAccess>> = {
   'keys verify': 'existing',
   'keys scan': 'existing',
   'keys check': 'existing',
+  'keys import': 'creates',
   'scopes list': 'none',
   audit: 'existing',
   'webhooks add': 'creates',
@@ -48,6 +49,13 @@ export const KEYSTORE_ACCESS: Readonly<Record<string, KeystoreAccess>> = {
   // Looks at the keystore on its own, as it is (app/status.ts): nothing opened through the app
   // context, nothing created or migrated, and a missing one is reported, not thrown.
   status: 'none',
+  apply: 'creates',
+  export: 'existing',
+  // The outbox and the journal live in the `octo serve` process: asked over HTTP, never the keystore.
+  'messages list': 'none',
+  'messages wait': 'none',
+  'requests list': 'none',
+  'requests tail': 'none',
   completion: 'none',
   // Called on a Tab: lists nothing where there is no keystore yet, and never creates one.
   __complete: 'existing',

@@ -1,4 +1,4 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help } from 'commander';
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../core/errors.js';
 import { commandPath, type Session } from './session.js';
@@ -21,6 +21,10 @@ const GROUPS: Record<string, () => Promise<Register>> = {
   backup: () => import('./backup.js').then((m) => m.registerBackup),
   restore: () => import('./backup.js').then((m) => m.registerBackup),
   status: () => import('./status.js').then((m) => m.registerStatus),
+  apply: () => import('./fixtures.js').then((m) => m.registerFixtures),
+  export: () => import('./fixtures.js').then((m) => m.registerFixtures),
+  messages: () => import('./twin.js').then((m) => m.registerTwin),
+  requests: () => import('./twin.js').then((m) => m.registerTwin),
   completion: () => import('./completion.js').then((m) => m.registerCompletion),
   __complete: () => import('./complete-values.js').then((m) => m.registerCompleteValues),
 };
@@ -30,6 +34,7 @@ const KEY_COMMANDS: Record<string, () => Promise<Register>> = {
   verify: () => import('./verify.js').then((m) => m.registerVerify),
   scan: () => import('./scan.js').then((m) => m.registerScan),
   check: () => import('./check.js').then((m) => m.registerCheck),
+  import: () => import('./key-import.js').then((m) => m.registerKeyImport),
 };
 
 /** Global options that take a value: their value is not a command name. */
@@ -80,6 +85,14 @@ export async function buildProgram(session: Session, argv: string[]): Promise<Co
     // Errors are printed by main. Commander writes help to stderr as an error when a group is
     // called alone (`octo keys`); octo takes that as a request for help: stdout, exit 0. Both
     // through Output, so that `octo --help | head` ends quietly.
+    // The command list stays 20 columns wide, so that descriptions do not wrap on 80: a longer
+    // term (`apply [options] <file>`) leaves out its `[options]`, which its own help lists.
+    .configureHelp({
+      subcommandTerm: (cmd) => {
+        const term = new Help().subcommandTerm(cmd);
+        return term.length > 20 ? term.replace(' [options]', '') : term;
+      },
+    })
     .configureOutput({ outputError: () => {}, writeOut: (text) => session.out.text(text), writeErr: (text) => session.out.text(text) })
     .addHelpText('after', `
 Examples:

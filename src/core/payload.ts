@@ -6,7 +6,8 @@ import type { PayloadRule } from './endpoints.js';
  * the same kind, so that a test can tell a well-formed request from a broken one. Returns the first
  * problem (the field and a message), or null when the body is acceptable.
  */
-export type ParsedBody = { ok: true; value: unknown } | { ok: false };
+/** `text` is the body as decoded, kept so that the outbox can hold a message as sent. */
+export type ParsedBody = { ok: true; value: unknown; text: string } | { ok: false };
 
 export interface PayloadProblem {
   field: string;
@@ -93,7 +94,7 @@ export function parseJsonBody(bytes: Uint8Array | string): ParsedBody {
 
 function parseJson(text: string): ParsedBody {
   try {
-    return { ok: true, value: JSON.parse(text) };
+    return { ok: true, value: JSON.parse(text), text };
   } catch {
     return { ok: false };
   }

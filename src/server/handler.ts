@@ -6,6 +6,8 @@ import { bodyObject, parseJsonBody, type ParsedBody } from '../core/payload.js';
 import type { Accepted, Refused, Verdict } from '../core/verdict.js';
 import { errorBody, type VerdictView } from '../core/verdict-view.js';
 import { plain } from './refusals.js';
+import { ADMIN_PREFIX, type AdminRoutes } from './admin.js';
+import type { Outbox } from './outbox.js';
 import type { AcceptedMessage, HandlerResponse, PeerInfo, RequestHeaders } from './types.js';
 
 /**
@@ -20,6 +22,10 @@ export interface HandlerDeps<V extends VerifierPort = VerifierPort> {
   onHookError?: (err: unknown) => void;
   /** Where the keystore's failure behind a 503 is reported (the client is told nothing of it). */
   onKeystoreError?: (err: unknown) => void;
+  /** Keeps every accepted message (SPEC §12). */
+  outbox?: Outbox;
+  /** `/_octo/*`, and who may call them and `POST /v1/keys/verify`; without it, loopback clients only. */
+  admin?: AdminRoutes;
 }
 
 /** A value now, or later: a verifier whose keystore is across a network may have to ask it first. */
@@ -59,7 +65,9 @@ export function createHandler(deps: HandlerDeps): LaterHandler {
     const body = () => (parsed ??= parseJsonBody(bytes));
     const path = pathOnly(rawPath);
     if (path === '/healthz' && (method === 'GET' || method === 'HEAD')) return json(200, { status: 'ok' }, null, 'ok');
-    if (path === '/v1/keys/verify' && method === 'POST') return verifyRoute(deps, body(), peer);
+    if (path === '/v1/keys/verify' && method === 'POST') return verifyRoute(deps, body(), headers, peer);
+    // `/_octo/…`: its second character first, which no API path shares.
+    if (deps.admin && path.charCodeAt(1) === 95 && path.startsWith(ADMIN_PREFIX)) return deps.admin.handle(method, path, rawPath, headers, peer);
     let verdict: Later<Verdict>;
     try {
       verdict = deps.verifier.decide(method, rawPath, credentialsOf(headers), body);
@@ -102,6 +110,8 @@ function values(v: string | readonly string[] | undefined): readonly string[] {
 
 function failure(verdict: Refused): HandlerResponse {
   const response = json(verdict.status, errorBody(verdict), verdict.key?.id ?? null, verdict.reason);
+  response.code = verdict.code;
+  response.extras = verdict.extras;
   if (verdict.extras.allow) response.headers.allow = verdict.extras.allow.join(', ');
   if (verdict.extras.retry_after !== undefined) response.headers['retry-after'] = String(verdict.extras.retry_after);
   return response;
@@ -115,10 +125,12 @@ function success(deps: HandlerDeps, verdict: Accepted, body: () => ParsedBody): 
   // A message goes out on a channel: the decision found it.
   if (channel !== null) {
     const id = newId('msg');
+    const at = deps.now();
+    deps.outbox?.record(id, route.name, channel.id, channel.type, channel.workspaceId, textOf(body()), key.id, at);
     if (deps.onMessageAccepted) {
       const message: AcceptedMessage = {
         id, workspaceId: channel.workspaceId, channelId: channel.id, channelType: channel.type,
-        endpoint: route.name, keyId: key.id, at: deps.now(),
+        endpoint: route.name, keyId: key.id, at,
       };
       notify(deps, message);
     }
@@ -128,6 +140,8 @@ function success(deps: HandlerDeps, verdict: Accepted, body: () => ParsedBody): 
   if (route.method === 'GET') return json(200, { waba_id: wabaId, templates: [] }, key.id, 'ok');
   if (route.method === 'DELETE') return json(200, { name: route.param, deleted: true, waba_id: wabaId }, key.id, 'ok');
   const fields = bodyObject(body())!;
+  // A template submitted for approval is kept as a message too: a test asserts on it the same way.
+  deps.outbox?.record(newId('msg'), route.name, null, 'whatsapp', key.workspaceId, textOf(body()), key.id, deps.now());
   return json(201, { name: fields.name, language: fields.language, status: 'PENDING', waba_id: wabaId }, key.id, 'ok');
 }
 
@@ -146,8 +160,9 @@ function notify(deps: HandlerDeps, message: AcceptedMessage): void {
 }
 
 /** `POST /v1/keys/verify`: the dry-run verdict, for clients on this machine only. */
-function verifyRoute(deps: HandlerDeps, body: ParsedBody, peer: PeerInfo): Later<HandlerResponse> {
-  if (!peer.loopback) {
+function verifyRoute(deps: HandlerDeps, body: ParsedBody, headers: RequestHeaders, peer: PeerInfo): Later<HandlerResponse> {
+  if (deps.admin ? !deps.admin.allows(headers, peer) : !peer.loopback) {
+    if (deps.admin) return deps.admin.refusal('POST /v1/keys/verify');
     return json(403, { error: 'POST /v1/keys/verify answers clients on this machine only', code: 'forbidden', reason: 'not_loopback' }, null, 'not_loopback');
   }
   const fields = bodyObject(body);
@@ -170,6 +185,11 @@ function verifyRoute(deps: HandlerDeps, body: ParsedBody, peer: PeerInfo): Later
     return keystoreUnavailable(deps, err);
   }
   return view instanceof Promise ? view.then(viewResponse, (err: unknown) => keystoreUnavailable(deps, err)) : viewResponse(view);
+}
+
+/** An accepted message's body always parsed (its payload rule checked it). */
+function textOf(body: ParsedBody): string {
+  return body.ok ? body.text : '';
 }
 
 function viewResponse(view: VerdictView): HandlerResponse {

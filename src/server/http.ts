@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { OctoError } from '../core/errors.js';
+import type { VerdictExtras } from '../core/outcomes.js';
 import { codingOf, readDecoded, type Decoded } from './content-coding.js';
 import type { Later, LaterHandler } from './handler.js';
 import { BODY_LIMIT, expectationFailed, plain, refuseMalformed, tooLarge, undecodable, unsupportedCoding } from './refusals.js';
@@ -29,6 +30,9 @@ export interface RequestLog {
   status: number;
   keyId: string | null;
   reason: string;
+  /** For the request journal; the request log does not print them. */
+  code?: string;
+  extras?: VerdictExtras | null;
   ms: number;
 }
 
@@ -198,6 +202,7 @@ function send(req: IncomingMessage, res: ServerResponse, opts: HttpOptions, clos
   else res.end(answer.body);
   opts.log({
     method: req.method ?? 'GET', path: req.url ?? '/', status: answer.status, keyId: answer.keyId, reason: answer.reason,
+    code: answer.code ?? (answer.status < 400 ? 'ok' : answer.reason), extras: answer.extras ?? null,
     ms: performance.now() - started,
   });
 }

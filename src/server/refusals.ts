@@ -58,6 +58,7 @@ export function plain(status: number, error: string, code: string, reason = code
     headers: { 'content-type': 'application/json; charset=utf-8' },
     body: JSON.stringify({ error, code, reason }),
     keyId: null,
+    code,
     reason,
   };
 }

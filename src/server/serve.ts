@@ -1,8 +1,11 @@
 import { Verifier } from '../app/verify.js';
 import type { Keystore } from '../store/keystore.js';
 import type { Output } from '../ui/output.js';
-import { createHandler } from './handler.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { AdminRoutes } from './admin.js';
+import { createHandler, type Later } from './handler.js';
+import { RequestJournal } from './journal.js';
+import { Outbox } from './outbox.js';
 import { isLoopback, listen, type RequestLog, type ServerTimeouts } from './http.js';
 import { RequestLogger } from './request-log.js';
 import { YoungGenerationGovernor } from './young-generation.js';
@@ -16,6 +19,15 @@ export interface ServeOptions {
   port: number;
   timeouts?: Partial<ServerTimeouts>;
   onMessageAccepted?: (message: AcceptedMessage) => void;
+  /** Messages the outbox keeps (`--outbox-size`), requests the journal keeps (`--journal-size`). */
+  outboxSize?: number;
+  journalSize?: number;
+  /** `--admin-token` / `$OCTO_ADMIN_TOKEN`. */
+  adminToken?: string | null;
+  /** `POST /_octo/reset`: the keystore back to the fixtures. */
+  reset?: () => Later<void>;
+  /** Called right after the listening line (serve --fixtures reports what it applied). */
+  onListening?: () => void;
   /** The dashboard (`--ui`), or anything else that serves paths of its own beside the verifier. */
   extension?: ServeExtension;
 }
@@ -44,9 +56,14 @@ export async function runServer(opts: ServeOptions): Promise<void> {
   const verifier = new Verifier(opts.store, opts.now, report('could not record last_used_at (will retry)'));
   const logger = new RequestLogger(out.stdout, out.json, out.c);
   const youngGeneration = new YoungGenerationGovernor();
+  const outbox = new Outbox(opts.outboxSize);
+  const journal = new RequestJournal(opts.journalSize);
+  const admin = new AdminRoutes({ outbox, journal, token: opts.adminToken ?? null, reset: opts.reset ?? (() => {}) });
   const handler = createHandler({
     verifier,
     now: opts.now,
+    outbox,
+    admin,
     ...(opts.onMessageAccepted ? { onMessageAccepted: opts.onMessageAccepted } : {}),
     onHookError: report('a message hook failed'),
     onKeystoreError: report('the keystore could not be read (answered 503)'),
@@ -61,6 +78,7 @@ export async function runServer(opts: ServeOptions): Promise<void> {
     host: opts.host, port: opts.port, handler, onError: report('server error'),
     log: (entry) => {
       logger.log(entry);
+      journal.record(entry, Date.now());
       extension?.onRequest(entry);
       youngGeneration.tick();
     },
@@ -74,6 +92,7 @@ export async function runServer(opts: ServeOptions): Promise<void> {
     if (out.json) out.jsonLine(json);
     else out.line(line);
   }
+  opts.onListening?.();
   if (!isLoopbackHost(opts.host)) {
     const warning = `listening on ${opts.host}: other machines can reach this verifier`;
     // warn() is silent under --json, but an exposed verifier must never go unnoticed.
@@ -86,7 +105,9 @@ export async function runServer(opts: ServeOptions): Promise<void> {
   const signal = await stopSignal;
   out.info(`${signal}: finishing in-flight requests…`);
   extension?.close();
-  await server.close();
+  const closed = server.close();
+  admin.release();
+  await closed;
   await verifier.stop();
   logger.close();
   if (out.json) out.jsonLine({ event: 'stopped', signal });

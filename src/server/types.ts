@@ -1,3 +1,5 @@
+import type { VerdictExtras } from '../core/outcomes.js';
+
 /**
  * A message the verifier accepted (a 202). The webhook delivery side subscribes through
  * `onMessageAccepted` and produces `message.queued`, `message.sent` and `message.delivered` from it.
@@ -14,6 +16,10 @@ export interface HandlerResponse {
   /** For the request log: never the key itself. */
   keyId: string | null;
   reason: string;
+  /** For the request journal: the error code (else 'ok' under 400, the reason from 400 on)… */
+  code?: string;
+  /** …and the verdict's extras (`expected`, `required_scope`, …) of a refusal. */
+  extras?: VerdictExtras | null;
 }
 
 export interface PeerInfo {

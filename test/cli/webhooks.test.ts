@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseKey } from '../../src/core/key-format.js';
 import { Sandbox } from '../helpers/cli.js';
+import { keystoreText } from '../helpers/keystore.js';
 import { Receiver } from '../helpers/receiver.js';
 import { loadSnippet, signedBy, SNIPPET_PATH, specHex } from '../helpers/webhooks.js';
 
@@ -62,7 +63,7 @@ describe('octo webhooks add, list, secret, remove', () => {
     expect(events.filter((e) => e.subject?.type === 'webhook').map((e) => [e.action, e.subject!.id])).toEqual([
       ['webhook.remove', webhook.id], ['webhook.rotate_secret', webhook.id], ['webhook.add', webhook.id],
     ]);
-    const raw = readFileSync(sb.db).toString('latin1') + audit.stdout;
+    const raw = keystoreText(sb.db) + audit.stdout;
     for (const s of [secret, rotated.secret]) expect(raw).not.toContain(s.slice(8, 40));
   });
 

@@ -28,6 +28,7 @@ const EXISTING: Record<string, ExistingRow> = {
   // A verdict needs the keystore that holds the key, even at the default location (README).
   'keys verify': { args: () => ['keys', 'verify', KEY], empty: { code: 1, error: 'keystore_missing' } },
   audit: { args: () => ['audit'], empty: { code: 0, stdout: { events: [] } } },
+  export: { args: () => ['export'], empty: { code: 0, stdout: { workspaces: [], wabas: [], channels: [], keys: [], webhooks: [] } } },
   // Run by the completion scripts on a Tab, which send its errors to /dev/null.
   __complete: { args: () => ['__complete', 'keys'], empty: { code: 0, stdout: { values: [] } } },
   'workspaces list': { args: () => ['workspaces', 'list'], empty: { code: 0, stdout: { workspaces: [] } } },

@@ -1,7 +1,7 @@
-import Database from 'better-sqlite3';
 import stringWidth from 'string-width';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Sandbox } from '../helpers/cli.js';
+import { stageKeystore } from '../helpers/keystore.js';
 
 /**
  * Output control on every listing: `--format table|json|tsv|csv`, `-q/--quiet`, and on `keys list`
@@ -207,13 +207,8 @@ describe('keys list --name, --sort, --limit', () => {
 
   it('--sort last-used: the longest unused first (never used before any use); reversed, the latest use first', async () => {
     const all = await keys();
-    const db = new Database(sb.db);
-    try {
-      db.prepare('UPDATE keys SET last_used_at = ? WHERE id = ?').run(Date.now() - 60_000, all[0]!.id);
-      db.prepare('UPDATE keys SET last_used_at = ? WHERE id = ?').run(Date.now(), all[1]!.id);
-    } finally {
-      db.close();
-    }
+    stageKeystore(sb.db, 'UPDATE keys SET last_used_at = ? WHERE id = ?', Date.now() - 60_000, all[0]!.id);
+    stageKeystore(sb.db, 'UPDATE keys SET last_used_at = ? WHERE id = ?', Date.now(), all[1]!.id);
     const ascending = (await keys('--sort', 'last-used')).map((k) => k.id);
     expect(ascending.slice(-2)).toEqual([all[0]!.id, all[1]!.id]);
     const descending = (await keys('--sort', '-last-used')).map((k) => k.id);

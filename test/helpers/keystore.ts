@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { psql, psqlPath } from '../setup/postgres-env.js';
 import { BIN, type RunResult } from './cli.js';
 
 /**
@@ -10,6 +11,7 @@ import { BIN, type RunResult } from './cli.js';
  * the main file does not count as a change, while any lost, added or altered row does.
  */
 export function dumpKeystore(path: string): { userVersion: number; tables: Record<string, unknown[]> } {
+  if (/^postgres(ql)?:\/\//.test(path)) return dumpPostgresKeystore(path);
   const db = new Database(path, { fileMustExist: true });
   try {
     const names = db.prepare<[], { name: string }>(
@@ -21,6 +23,31 @@ export function dumpKeystore(path: string): { userVersion: number; tables: Recor
   } finally {
     db.close();
   }
+}
+
+/**
+ * The same for a PostgreSQL keystore: every table of the public schema but the verifiers' leases
+ * (which move while a verifier runs, as SQLite's WAL does), each in the order of its whole row.
+ */
+function dumpPostgresKeystore(url: string): { userVersion: number; tables: Record<string, unknown[]> } {
+  const names = psql(url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'octo_verifiers' ORDER BY tablename COLLATE \"C\"")
+    .split('\n').filter(Boolean);
+  const tables: Record<string, unknown[]> = {};
+  for (const name of names) {
+    tables[name] = JSON.parse(psql(url, `SELECT coalesce(json_agg(t ORDER BY t::text COLLATE "C"), '[]') FROM "${name}" t`)) as unknown[];
+  }
+  const version = Number(psql(url, 'SELECT max(version) FROM octo_schema').trim() || 0);
+  return { userVersion: version, tables };
+}
+
+/**
+ * Everything the keystore holds as text, to search for what must never be stored: the file's bytes
+ * (latin1) for SQLite, a pg_dump of the database for PostgreSQL.
+ */
+export function keystoreText(location: string): string {
+  if (!/^postgres(ql)?:\/\//.test(location)) return readFileSync(location).toString('latin1');
+  const pgDump = psqlPath().replace(/psql$/, 'pg_dump');
+  return execFileSync(pgDump, ['--data-only', location], { encoding: 'utf8', maxBuffer: 1 << 28 });
 }
 
 /** The SHA-256 of a file's bytes, or null when it does not exist. */
@@ -90,3 +117,24 @@ export function runWith(args: string[], opts: SpawnOptions): Promise<RunResult> 
 
 /** A Node stack frame line: what must never reach the user without --debug. */
 export const STACK_LINE = /^\s+at .+\(?.+:\d+:\d+\)?$/m;
+
+/**
+ * One statement that stages what no command can (a last use at a chosen time), on either backend.
+ * `?` placeholders take numbers or strings from the test itself (quoted here for PostgreSQL).
+ */
+export function stageKeystore(location: string, sql: string, ...args: (number | string)[]): void {
+  if (/^postgres(ql)?:\/\//.test(location)) {
+    let i = 0;
+    psql(location, sql.replace(/\?/g, () => {
+      const v = args[i++]!;
+      return typeof v === 'number' ? String(v) : `'${v.replace(/'/g, "''")}'`;
+    }));
+    return;
+  }
+  const db = new Database(location, { fileMustExist: true });
+  try {
+    db.prepare(sql).run(...args);
+  } finally {
+    db.close();
+  }
+}

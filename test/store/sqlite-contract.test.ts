@@ -6,14 +6,10 @@ import type { Keystore } from '../../src/store/keystore.js';
 import { SqliteKeystore } from '../../src/store/sqlite/keystore.js';
 import { keystoreContract } from './keystore-contract.js';
 
-/*
- * The keystore contract on SQLite, the same tests pg-keystore.test.ts runs on PostgreSQL. Skipped
- * until SqliteKeystore implements the asynchronous interface (its transaction() still takes a
- * synchronous fn): switch it on by removing `.skip` once it does.
- */
-describe.skip('SQLite keystore: the repositories', () => {
+/* The keystore contract on SQLite, the same tests pg-keystore.test.ts runs on PostgreSQL. */
+describe('SQLite keystore: the repositories', () => {
   const dir = mkdtempSync(join(tmpdir(), 'octo-contract-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   let n = 0;
-  keystoreContract('sqlite', async () => SqliteKeystore.open(join(dir, `k${n++}.db`)) as unknown as Keystore);
+  keystoreContract('sqlite', async () => SqliteKeystore.open(join(dir, `k${n++}.db`)));
 });

@@ -1,4 +1,5 @@
 import type { Statement } from 'better-sqlite3';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Keystore, KeystoreLook, RestoreSource } from '../keystore.js';
 import type { KeystoreSummary } from '../records.js';
 import { AuditRepo } from './audit-repo.js';
@@ -27,6 +28,9 @@ export class SqliteKeystore implements Keystore {
   private walIndex: WalIndexWatch | null | undefined;
   /** Settles when the transaction running now ends; null when none is. */
   private running: Promise<void> | null = null;
+  /** Set while `fn` of this keystore's transaction runs: tells a nested call from a concurrent one. */
+  private readonly inside = new AsyncLocalStorage<true>();
+  private savepoints = 0;
   private readonly controls = new Map<string, Statement>();
 
   /** `db` is the connection: for store/sqlite and tests only (app/ sees the Keystore interface). */
@@ -76,16 +80,18 @@ export class SqliteKeystore implements Keystore {
    * awaits (this keystore's calls) are settled when they are made: the whole transaction runs in
    * microtasks, and no I/O callback (another request, a timer's flush) can run between its
    * statements. Two transactions begun in the same turn (two deliveries' outcomes, say) would still
-   * interleave their microtasks on the one connection, so a second waits for the first to end. `fn`
-   * therefore must not call transaction() itself: it would wait for its own end.
+   * interleave their microtasks on the one connection, so a second waits for the first to end. A
+   * transaction() called from within `fn` (AsyncLocalStorage tells) is nested instead: a SAVEPOINT
+   * inside the outer one, as on PostgreSQL, so that a use case can run inside a caller's transaction.
    */
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.inside.getStore()) return this.nested(fn);
     while (this.running) await this.running;
     let done!: () => void;
     this.running = new Promise<void>((resolve) => (done = resolve));
     try {
       this.control('BEGIN IMMEDIATE').run();
-      const result = await fn();
+      const result = await this.inside.run(true, fn);
       this.control('COMMIT').run();
       return result;
     } catch (err) {
@@ -101,6 +107,25 @@ export class SqliteKeystore implements Keystore {
     } finally {
       this.running = null;
       done();
+    }
+  }
+
+  private async nested<T>(fn: () => Promise<T>): Promise<T> {
+    const name = `octo_${++this.savepoints}`;
+    try {
+      this.db.exec(`SAVEPOINT ${name}`);
+      const result = await fn();
+      this.db.exec(`RELEASE ${name}`);
+      return result;
+    } catch (err) {
+      if (this.db.inTransaction) {
+        try {
+          this.db.exec(`ROLLBACK TO ${name}; RELEASE ${name}`);
+        } catch {
+          // The outer transaction is gone too (an I/O error); the outer call reports it.
+        }
+      }
+      throw storeError(err, this.path);
     }
   }
 

@@ -1,0 +1,42 @@
+// node --expose-gc bench/twin-memory.js [N]
+// Heap held by the outbox and the request journal of `octo serve` holding N (default 1,000,000)
+// entries each, as they are recorded on the hot path: ids, endpoint and channel strings, the SMS
+// body text as sent. Measured on the built code (npm run build first).
+import { newId } from '../dist/core/ids.js';
+import { RequestJournal } from '../dist/server/journal.js';
+import { Outbox } from '../dist/server/outbox.js';
+
+const N = Number(process.argv[2] ?? 1_000_000);
+const gc = globalThis.gc;
+if (!gc) throw new Error('run with node --expose-gc');
+const heap = () => {
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed;
+};
+const mib = (bytes) => (bytes / 1024 / 1024).toFixed(1);
+
+const before = heap();
+const outbox = new Outbox(N);
+const empty = heap();
+for (let i = 0; i < N; i++) {
+  // A fresh string per message, as a request's body is: `${…}` makes each one anew.
+  const body = `{"destination_phone":"+1555${String(i).padStart(7, '0')}","body":"Your code is ${i % 1_000_000}"}`;
+  outbox.record(newId('msg'), 'POST /api/v1/sms/messages', 'sms1', 'sms', 'acme', body, 'key_AbCdEf0123', Date.now());
+}
+const full = heap();
+console.log(`outbox, ${N} messages: ${mib(empty - before)} MiB preallocated, ${mib(full - before)} MiB full (${((full - before) / N).toFixed(0)} B/message)`);
+
+const before2 = heap();
+const journal = new RequestJournal(N);
+const extras = { expected: 'WhatsApp Business API Key' };
+for (let i = 0; i < N; i++) {
+  // node makes a new path string per request (req.url).
+  journal.record({ method: 'POST', path: `/api/v1/sms/messages${i % 2 ? '' : '?x=' + i}`, status: i % 10 ? 202 : 403, keyId: 'key_AbCdEf0123', reason: i % 10 ? 'ok' : 'wrong_key_type', code: i % 10 ? 'ok' : 'forbidden', extras: i % 10 ? null : extras, ms: 0.4 }, Date.now());
+}
+const full2 = heap();
+console.log(`journal, ${N} requests: ${mib(full2 - before2)} MiB full (${((full2 - before2) / N).toFixed(0)} B/request)`);
+const t = performance.now();
+const listed = outbox.list({ to: '+15550000001' });
+console.log(`outbox list (all, limit 100): ${outbox.list({}, 100).length}; journal newest: ${journal.list({}, 1)[0]?.seq}`);
+console.log(`outbox list filtered by --to over ${N}: ${(performance.now() - t).toFixed(0)} ms (${listed.length} found)`);

@@ -1,0 +1,152 @@
+import type { Command } from 'commander';
+import {
+  listMessages, listRequests, tailRequests, twinServer, waitForMessage, type TwinQuery,
+} from '../app/twin-client.js';
+import { formatDuration, parseDuration } from '../core/duration.js';
+import { OctoError, UsageError } from '../core/errors.js';
+import { isStatusPattern } from '../core/twin.js';
+import { formatJournalLine, journalRows, JOURNAL_COLUMNS, messageLine, messageRows, MESSAGE_COLUMNS } from '../ui/render-twin.js';
+import { printTable } from '../ui/table.js';
+import { addListingOptions, parseLimit } from './listing-options.js';
+import { act, type Session } from './session.js';
+
+const SERVER_FLAG = '--server <url>';
+const SERVER_HELP = 'the running `octo serve` to ask (default: $OCTO_SERVER, then http://127.0.0.1:8787)';
+const TWIN_HELP = `
+The outbox and the request journal live in the \`octo serve\` process (nothing is written to the
+keystore): these commands ask it over HTTP. A verifier that is not on this machine answers them
+when started with --admin-token; set OCTO_ADMIN_TOKEN to the same token here.`;
+
+/** `octo messages list|wait` and `octo requests list|tail` (SPEC §12). */
+export function registerTwin(program: Command, session: Session): void {
+  const { out } = session;
+  const messages = program.command('messages').description('the outbox of a running serve: list, wait');
+
+  addListingOptions(messages.command('list')
+    .description('the messages the verifier accepted, newest first, with their bodies as sent')
+    .option('--to <e164>', 'only messages to this destination (a broadcast: one of its recipients)')
+    .option('--channel <channel>', 'only messages on this channel (an id, or a type: sms, viber, telegram, whatsapp)')
+    .option('--since <duration>', 'only the last DURATION, e.g. 5m')
+    .option('--limit <n>', 'only the newest N', parseLimit)
+    .option(SERVER_FLAG, SERVER_HELP))
+    .addHelpText('after', `${TWIN_HELP}
+
+Examples:
+  $ octo messages list --to +15551234567
+  $ octo messages list --channel sms --since 5m --json`)
+    .action(act(session, async (opts: Record<string, unknown>) => {
+      const server = twinServer(opts.server as string | undefined, session.env);
+      const found = await listMessages(server, messageQuery(opts));
+      if (out.quiet) return found.forEach((m) => out.line(m.id));
+      if (out.json) return out.document({ messages: found });
+      if (found.length === 0) return out.info('No messages match.');
+      await printTable(out, MESSAGE_COLUMNS, messageRows(found));
+    }));
+
+  messages.command('wait')
+    .description('wait until the verifier accepts a matching message (exit 0), or time out (exit 1)')
+    .option('--to <e164>', 'a message to this destination (a broadcast: one of its recipients)')
+    .option('--channel <channel>', 'on this channel (an id, or a type: sms, viber, telegram, whatsapp)')
+    .option('--body-contains <text>', 'whose body holds this text (in any string field)')
+    .option('--since <duration>', 'accepted within the last DURATION (default: any message still in the outbox)')
+    .option('--timeout <duration>', 'how long to wait', '10s')
+    .option(SERVER_FLAG, SERVER_HELP)
+    .addHelpText('after', `${TWIN_HELP}
+A message already in the outbox counts: a test step may start waiting after the application sent it.
+It returns as soon as the verifier has accepted the message (a long poll, no interval). Prints the
+message ({"message": {...}} with --json). On a timeout, exit 1, and the error names the last
+request the verifier refused, which is usually why.
+
+Examples:
+  $ octo messages wait --to +15551234567 --body-contains "Your code" --timeout 30s
+  $ octo messages wait --channel sms1 --json | jq -r .message.body.body`)
+    .action(act(session, async (opts: Record<string, unknown>) => {
+      const timeoutS = parseDuration(opts.timeout as string, '--timeout');
+      const server = twinServer(opts.server as string | undefined, session.env);
+      const query = { ...messageQuery(opts), body_contains: opts.bodyContains as string | undefined };
+      const found = await waitForMessage(server, query, timeoutS * 1000);
+      if (!found) throw await timedOut(server, opts, timeoutS);
+      if (out.json) return out.document({ message: found });
+      out.line(messageLine(found, out.c));
+    }));
+
+  const requests = program.command('requests').description('the request journal of a running serve: list, tail');
+
+  addListingOptions(requests.command('list')
+    .description('the requests the verifier answered, newest first: status, code, reason, key id (never a key, never a body)')
+    .option('--status <status>', 'only this status (401) or class (4xx)', parseStatus)
+    .option('--reason <reason>', 'only this reason, e.g. insufficient_scope')
+    .option('--since <duration>', 'only the last DURATION, e.g. 5m')
+    .option('--limit <n>', 'only the newest N', parseLimit)
+    .option(SERVER_FLAG, SERVER_HELP), { quiet: false })
+    .addHelpText('after', `${TWIN_HELP}
+
+Examples:
+  $ octo requests list --status 4xx
+  $ octo requests list --reason wrong_key_type --json`)
+    .action(act(session, async (opts: Record<string, unknown>) => {
+      const server = twinServer(opts.server as string | undefined, session.env);
+      const { requests: found } = await listRequests(server, requestQuery(opts));
+      if (out.json) return out.document({ requests: found });
+      if (found.length === 0) return out.info('No requests match.');
+      await printTable(out, JOURNAL_COLUMNS, journalRows(found));
+    }));
+
+  requests.command('tail')
+    .description('follow the requests the verifier answers, one line each, until Ctrl-C')
+    .option('--status <status>', 'only this status (401) or class (4xx)', parseStatus)
+    .option('--reason <reason>', 'only this reason, e.g. insufficient_scope')
+    .option('--limit <n>', 'first print the newest N already journaled', parseLimit)
+    .option(SERVER_FLAG, SERVER_HELP)
+    .addHelpText('after', `${TWIN_HELP}
+One JSON object per line with --json. Ctrl-C (or SIGTERM) ends it with exit 0.
+
+Examples:
+  $ octo requests tail
+  $ octo requests tail --status 4xx --json`)
+    .action(act(session, async (opts: Record<string, unknown>) => {
+      const server = twinServer(opts.server as string | undefined, session.env);
+      const stop = new AbortController();
+      const end = () => stop.abort();
+      process.once('SIGINT', end);
+      process.once('SIGTERM', end);
+      try {
+        await tailRequests(server, requestQuery(opts), (opts.limit as number | undefined) ?? 0,
+          (entry) => (out.json ? out.jsonLine(entry) : out.line(formatJournalLine(entry, out.c))), stop.signal);
+      } finally {
+        process.off('SIGINT', end);
+        process.off('SIGTERM', end);
+      }
+    }));
+}
+
+function messageQuery(opts: Record<string, unknown>): TwinQuery {
+  if (opts.since !== undefined) parseDuration(opts.since as string, '--since');
+  return { to: opts.to as string | undefined, channel: opts.channel as string | undefined, since: opts.since as string | undefined, limit: opts.limit as number | undefined };
+}
+
+function requestQuery(opts: Record<string, unknown>): TwinQuery {
+  if (opts.since !== undefined) parseDuration(opts.since as string, '--since');
+  return { status: opts.status as string | undefined, reason: opts.reason as string | undefined, since: opts.since as string | undefined, limit: opts.limit as number | undefined };
+}
+
+function parseStatus(value: string): string {
+  if (!isStatusPattern(value)) throw new UsageError(`invalid --status "${value}"`, 'pass a status (401) or a class (4xx)');
+  return value.toLowerCase();
+}
+
+/** The timeout, and the verifier's last refusal: most often the reason nothing arrived. */
+async function timedOut(server: ReturnType<typeof twinServer>, opts: Record<string, unknown>, timeoutS: number): Promise<OctoError> {
+  const what = [opts.to && `to ${opts.to as string}`, opts.channel && `on ${opts.channel as string}`, opts.bodyContains && `containing "${opts.bodyContains as string}"`]
+    .filter(Boolean).join(' ');
+  const message = `no message${what ? ' ' + what : ''} was accepted within ${formatDuration(timeoutS)}`;
+  let hint = 'is the application sending to this verifier? `octo requests list` shows what it received';
+  try {
+    const [refused] = (await listRequests(server, { status: '4xx', limit: 1 })).requests;
+    if (refused) {
+      const why = refused.expected ? ` (expected: ${refused.expected})` : refused.required_scope ? ` (required scope: ${refused.required_scope})` : '';
+      hint = `the last refused request: ${refused.method} ${refused.path} → ${refused.status} ${refused.reason}${why}; see \`octo requests list --status 4xx\``;
+    }
+  } catch { /* the timeout is the error; the hint stays general */ }
+  return new OctoError('timeout', message, { hint });
+}

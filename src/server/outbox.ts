@@ -1,0 +1,154 @@
+import type { ChannelType } from '../core/model.js';
+import { destinationOf, matches, type MessageFilter, type OutboxMessage } from '../core/twin.js';
+
+export type { MessageFilter, OutboxMessage } from '../core/twin.js';
+
+/**
+ * Every message `octo serve` accepted (SPEC §12), newest kept, oldest dropped past `capacity`.
+ *
+ * Recording is on the hot path of every accepted message, so it only stores references into
+ * arrays allocated up front (a ring): no object per message, no JSON. The body is kept as the text
+ * the client sent (a flat string holds no pointers for the collector to trace, and is smaller than
+ * the parsed object); the message object of SPEC §12 is built only when someone asks.
+ */
+export const DEFAULT_OUTBOX_SIZE = 10_000;
+
+export class Outbox {
+  private readonly ids: (string | undefined)[];
+  private readonly endpoints: (string | undefined)[];
+  private readonly channelIds: (string | null)[];
+  private readonly channelTypes: (ChannelType | null)[];
+  private readonly workspaceIds: (string | null)[];
+  private readonly bodies: (string | undefined)[];
+  private readonly keyIds: (string | undefined)[];
+  private readonly ats: Float64Array;
+  /** Messages ever recorded since the last clear(); the newest is at (count - 1) % capacity. */
+  private count = 0;
+  private waiters: Waiter[] = [];
+
+  constructor(readonly capacity = DEFAULT_OUTBOX_SIZE) {
+    this.ids = new Array(capacity);
+    this.endpoints = new Array(capacity);
+    this.channelIds = new Array(capacity);
+    this.channelTypes = new Array(capacity);
+    this.workspaceIds = new Array(capacity);
+    this.bodies = new Array(capacity);
+    this.keyIds = new Array(capacity);
+    this.ats = new Float64Array(capacity);
+  }
+
+  get size(): number {
+    return Math.min(this.count, this.capacity);
+  }
+
+  record(
+    id: string, endpoint: string, channelId: string | null, channelType: ChannelType | null, workspaceId: string | null,
+    body: string, keyId: string, at: number,
+  ): void {
+    if (this.capacity === 0) return;
+    const i = this.count++ % this.capacity;
+    this.ids[i] = id;
+    this.endpoints[i] = endpoint;
+    this.channelIds[i] = channelId;
+    this.channelTypes[i] = channelType;
+    this.workspaceIds[i] = workspaceId;
+    this.bodies[i] = body;
+    this.keyIds[i] = keyId;
+    this.ats[i] = at;
+    if (this.waiters.length > 0) this.wake(i);
+  }
+
+  /** Newest first, at most `limit`. */
+  list(filter: MessageFilter, limit = Infinity): OutboxMessage[] {
+    const found: OutboxMessage[] = [];
+    for (let n = this.count - 1; n >= this.count - this.size && found.length < limit; n--) {
+      const i = n % this.capacity;
+      if (filter.since !== undefined && this.ats[i]! < filter.since) break;
+      if (!this.mayMatch(i, filter)) continue;
+      const message = this.view(i);
+      if (matches(message, filter)) found.push(message);
+    }
+    return found;
+  }
+
+  /**
+   * The newest message that matches, now or as soon as one is recorded; null after `timeoutMs`, or
+   * when released (at shutdown and reset, so that no long poll holds the server open).
+   */
+  wait(filter: MessageFilter, timeoutMs: number): Promise<OutboxMessage | null> {
+    const [now] = this.list(filter, 1);
+    if (now || timeoutMs <= 0) return Promise.resolve(now ?? null);
+    return new Promise((resolve) => {
+      const waiter: Waiter = {
+        filter,
+        resolve: (m) => {
+          clearTimeout(waiter.timer);
+          this.waiters = this.waiters.filter((w) => w !== waiter);
+          resolve(m);
+        },
+        timer: setTimeout(() => waiter.resolve(null), timeoutMs),
+      };
+      this.waiters.push(waiter);
+    });
+  }
+
+  clear(): void {
+    this.count = 0;
+    this.ids.fill(undefined);
+    this.bodies.fill(undefined);
+    this.release();
+  }
+
+  /** Answers every waiting long poll with nothing. */
+  release(): void {
+    for (const waiter of [...this.waiters]) waiter.resolve(null);
+  }
+
+  /**
+   * false when message `i` cannot match, told from what is kept without parsing its body: a body with
+   * no escape (`\`) in it holds every string it decodes to as it stands.
+   */
+  private mayMatch(i: number, filter: MessageFilter): boolean {
+    if (filter.channel !== undefined && this.channelIds[i] !== filter.channel && this.channelTypes[i] !== filter.channel) return false;
+    const text = this.bodies[i]!;
+    if (text.includes('\\')) return true;
+    if (filter.to !== undefined && !text.includes(filter.to)) return false;
+    return filter.bodyContains === undefined || text.includes(filter.bodyContains);
+  }
+
+  private wake(i: number): void {
+    const message = this.view(i);
+    for (const waiter of [...this.waiters]) if (matches(message, waiter.filter)) waiter.resolve(message);
+  }
+
+  private view(i: number): OutboxMessage {
+    const body = decodeBody(this.bodies[i]!);
+    return {
+      id: this.ids[i]!,
+      endpoint: this.endpoints[i]!,
+      channel_id: this.channelIds[i]!,
+      channel_type: this.channelTypes[i]!,
+      workspace_id: this.workspaceIds[i]!,
+      to: destinationOf(body),
+      body,
+      key_id: this.keyIds[i]!,
+      at: new Date(this.ats[i]!).toISOString(),
+    };
+  }
+}
+
+interface Waiter {
+  filter: MessageFilter;
+  resolve: (message: OutboxMessage | null) => void;
+  timer: NodeJS.Timeout;
+}
+
+/** The text was accepted as JSON; a byte-order mark was taken off before it was kept. */
+function decodeBody(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+

@@ -1,0 +1,115 @@
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, Sandbox } from '../helpers/cli.js';
+import { request, startServe, type RunningServe } from '../helpers/serve.js';
+
+/**
+ * `octo messages` and `octo requests` as spawned binaries against a real `octo serve` process,
+ * with real HTTP from the test playing the application.
+ */
+let sandbox: Sandbox;
+let serve: RunningServe;
+let smsKey: string;
+let wabaKey: string;
+const SMS = { destination_phone: '+15551234567', body: 'Your code is 4321' };
+
+const sms = (key: string, body: unknown = SMS) => request(`${serve.url}/api/v1/sms/messages`, 'POST', { 'X-Octopods-Auth': key }, body);
+const withServer = (args: string[]) => [...args, '--server', serve.url];
+
+beforeAll(async () => {
+  sandbox = new Sandbox();
+  await sandbox.json(['workspaces', 'add', 'Acme', '--platform', 'intercom', '--id', 'acme']);
+  await sandbox.json(['channels', 'add', 'Support line', '--workspace', 'acme', '--type', 'sms', '--id', 'sms1']);
+  await sandbox.json(['wabas', 'add', 'Acme WABA', '--workspace', 'acme', '--id', 'waba1']);
+  smsKey = (await sandbox.json<{ secret: string }>(['keys', 'create', 'channel', '--channel', 'sms1'])).secret;
+  wabaKey = (await sandbox.json<{ secret: string }>(['keys', 'create', 'waba', '--waba', 'waba1'])).secret;
+  serve = await startServe(sandbox);
+});
+
+afterAll(async () => {
+  await serve?.stop('SIGKILL');
+  sandbox?.cleanup();
+});
+
+describe('octo messages', () => {
+  it('wait returns as soon as the verifier accepted the message, not at its timeout', async () => {
+    const to = '+15550000001';
+    const waiting = sandbox.run(withServer(['messages', 'wait', '--to', to, '--body-contains', 'code', '--timeout', '20s', '--json']));
+    // Started well before the message; then one real request to serve.
+    await new Promise((r) => setTimeout(r, 800));
+    const sentAt = Date.now();
+    const sent = await sms(smsKey, { destination_phone: to, body: 'Your code is 1' });
+    expect(sent.status).toBe(202);
+    const r = await waiting;
+    const after = Date.now() - sentAt;
+    expect(r.code, r.stderr).toBe(0);
+    expect(after).toBeLessThan(3_000);
+    const { message } = JSON.parse(r.stdout) as { message: Record<string, unknown> };
+    expect(message).toMatchObject({ id: sent.body.id, to, channel_id: 'sms1', workspace_id: 'acme', endpoint: 'POST /api/v1/sms/messages', body: { destination_phone: to, body: 'Your code is 1' } });
+    expect(r.stdout).not.toContain(smsKey);
+  });
+
+  it('wait exits 1 on a timeout, and names the last refused request', async () => {
+    await sms(wabaKey);
+    const r = await sandbox.run(withServer(['messages', 'wait', '--to', '+15559999999', '--timeout', '1s']));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('no message to +15559999999 was accepted within 1s');
+    expect(r.stderr).toContain('403 wrong_key_type');
+    expect(r.stderr).not.toContain(wabaKey);
+  });
+
+  it('list filters by destination and channel, newest first', async () => {
+    await sms(smsKey);
+    await sms(smsKey, { destination_phone: '+15550000002', body: 'second' });
+    const { messages } = await sandbox.json<{ messages: { to: string; body: unknown }[] }>(withServer(['messages', 'list', '--to', '+15550000002']));
+    expect(messages.map((m) => m.body)).toEqual([{ destination_phone: '+15550000002', body: 'second' }]);
+    const all = await sandbox.json<{ messages: { to: string }[] }>(withServer(['messages', 'list', '--channel', 'sms', '--since', '5m']));
+    expect(all.messages[0]!.to).toBe('+15550000002');
+    expect(all.messages.length).toBeGreaterThanOrEqual(3);
+    const none = await sandbox.run(withServer(['messages', 'list', '--channel', 'viber']));
+    expect([none.code, none.stdout, none.stderr.trim()]).toEqual([0, '', 'No messages match.']);
+  });
+
+  it('a verifier that is not there: exit 1 with a hint; bad input: exit 2', async () => {
+    const r = await sandbox.run(['messages', 'list', '--server', 'http://127.0.0.1:9']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('cannot reach the verifier');
+    expect((await sandbox.run(withServer(['messages', 'wait', '--timeout', 'soon']))).code).toBe(2);
+    expect((await sandbox.run(withServer(['requests', 'list', '--status', '4x']))).code).toBe(2);
+  });
+});
+
+describe('octo requests', () => {
+  it('list --status 4xx says why each was refused, with the key id and never the key', async () => {
+    await sms(wabaKey);
+    await request(`${serve.url}/v1/posts`, 'GET', { 'X-Octopods-Auth': smsKey });
+    const r = await sandbox.run(withServer(['requests', 'list', '--status', '4xx', '--json']));
+    expect(r.code).toBe(0);
+    const { requests } = JSON.parse(r.stdout) as { requests: Record<string, unknown>[] };
+    expect(requests[0]).toMatchObject({ method: 'GET', path: '/v1/posts', status: 401, code: 'unauthorized', reason: 'wrong_scheme', key_id: null });
+    expect(requests[1]).toMatchObject({ status: 403, reason: 'wrong_key_type', expected: 'Twilio API Key or Workspace API Key' });
+    expect(requests.every((e) => (e.status as number) >= 400)).toBe(true);
+    expect(r.stdout).not.toContain(smsKey);
+    expect(r.stdout).not.toContain(wabaKey);
+    const byReason = await sandbox.json<{ requests: unknown[] }>(withServer(['requests', 'list', '--reason', 'wrong_scheme']));
+    expect(byReason.requests).toHaveLength(1);
+  });
+
+  it('tail follows: each request answered after it started, one JSON line each; SIGINT ends it with exit 0', async () => {
+    // A marker already journaled, printed first (--limit 1): once it is out, tail is following.
+    await request(`${serve.url}/v1/marker`, 'GET');
+    const child = spawn(process.execPath, [BIN, ...withServer(['requests', 'tail', '--limit', '1', '--json'])], { env: sandbox.env });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const lineCount = () => out.split('\n').filter(Boolean).length;
+    for (let waited = 0; lineCount() < 1 && waited < 15_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+    await sms(smsKey);
+    await request(`${serve.url}/v1/nothing-here`, 'GET');
+    for (let waited = 0; lineCount() < 3 && waited < 15_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    const lines = out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>).slice(1);
+    expect(lines.map((l) => [l.path, l.status])).toEqual([['/api/v1/sms/messages', 202], ['/v1/nothing-here', 404]]);
+  });
+});
