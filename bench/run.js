@@ -1,4 +1,4 @@
-// npm run bench [-- --quick] [-- --write]
+// npm run bench [-- --quick] [-- --write] [-- --only postgres]
 // Measures octo against baselines taken in the same run, and prints ratios (these machines are
 // noisy, so absolute numbers mean little). --write records the figures in BENCHMARKS.md.
 import { spawnSync } from 'node:child_process';
@@ -13,6 +13,9 @@ import { memoryOf, startBare, startOcto, stop } from './lib/servers.js';
 
 const quick = process.argv.includes('--quick');
 const write = process.argv.includes('--write');
+// --only postgres: the PostgreSQL rows alone (they build their own small keystores), to check them
+// without the hour of the rest; never with --write, which records a whole run.
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null;
 // Seven rounds: on these noisy machines a median of five still moved by ±0.05 between runs.
 const ROUNDS = 7;
 const SECONDS = quick ? 2 : 8;
@@ -231,6 +234,13 @@ function table() {
 
 async function main() {
   log(`octo bench (${quick ? 'quick' : 'full'}): ${loader}, ${CONNECTIONS} connections, ${ROUNDS} alternated rounds of ${SECONDS}s`);
+  if (only === 'postgres') {
+    await postgres();
+    console.log('\n' + table());
+    rmSync(dir, { recursive: true, force: true });
+    return;
+  }
+  if (only) throw new Error(`--only takes postgres, not ${only}`);
   const keystores = new Map();
   for (const size of SIZES) {
     const t = Date.now();
