@@ -1,6 +1,7 @@
-import type { KeyEnv, KeyKind } from '../../core/key-format.js';
-import type { ChannelType, KeyRecord, KeySort, KeyState, SubjectRef, SubjectType } from '../../core/model.js';
+import type { KeyKind } from '../../core/key-format.js';
+import type { KeyRecord, KeySort, KeyState, SubjectType } from '../../core/model.js';
 import type { KeysRepository } from '../keystore.js';
+import { KEY_SELECT, toKeyRecord, type KeyRow } from '../rows.js';
 import type { KeyFilter, KeyStateRow, NewKey } from '../records.js';
 import type { PgContext } from './context.js';
 import { raiseStoreErrors, storeError } from './errors.js';
@@ -17,56 +18,6 @@ const ORDER_BY: Record<KeySort['by'], string> = {
   expires: '(k.expires_at IS NULL) #, k.expires_at #, k.id #',
 };
 
-interface KeyRow {
-  id: string; kind: KeyKind; name: string | null; env: KeyEnv | null;
-  workspace_id: string | null; channel_id: string | null; waba_id: string | null;
-  masked: string; scopes: string | null; rate_limit: number | null; rate_window_s: number | null;
-  state: KeyState; created_at: number; expires_at: number | null; revoked_at: number | null;
-  revoked_reason: string | null; grace_until: number | null; last_used_at: number | null;
-  replaced_by: string | null; replaces: string | null;
-  subject_name: string | null; channel_type: ChannelType | null; owner_workspace: string | null;
-}
-
-const SELECT = `
-  SELECT k.id, k.kind, k.name, k.env, k.workspace_id, k.channel_id, k.waba_id, k.masked, k.scopes,
-         k.rate_limit, k.rate_window_s, k.state, k.created_at, k.expires_at, k.revoked_at,
-         k.revoked_reason, k.grace_until, k.last_used_at, k.replaced_by, k.replaces,
-         COALESCE(w.name, c.name, b.name) AS subject_name,
-         c.type AS channel_type,
-         COALESCE(k.workspace_id, c.workspace_id, b.workspace_id) AS owner_workspace
-  FROM keys k
-  LEFT JOIN workspaces w ON w.id = k.workspace_id
-  LEFT JOIN channels c ON c.id = k.channel_id
-  LEFT JOIN wabas b ON b.id = k.waba_id`;
-
-function toRecord(r: KeyRow): KeyRecord {
-  let subject: SubjectRef | null = null;
-  if (r.workspace_id) subject = { type: 'workspace', id: r.workspace_id, name: r.subject_name ?? '' };
-  else if (r.channel_id) subject = { type: 'channel', id: r.channel_id, name: r.subject_name ?? '' };
-  else if (r.waba_id) subject = { type: 'waba', id: r.waba_id, name: r.subject_name ?? '' };
-  return {
-    id: r.id,
-    kind: r.kind,
-    name: r.name,
-    env: r.env,
-    subject,
-    workspaceId: r.owner_workspace,
-    channelType: r.channel_type,
-    scopes: r.scopes === null ? null : (JSON.parse(r.scopes) as string[]),
-    state: r.state,
-    masked: r.masked,
-    createdAt: r.created_at,
-    expiresAt: r.expires_at,
-    revokedAt: r.revoked_at,
-    revokedReason: r.revoked_reason,
-    graceUntil: r.grace_until,
-    lastUsedAt: r.last_used_at,
-    replacedBy: r.replaced_by,
-    replaces: r.replaces,
-    rateLimit: r.rate_limit === null || r.rate_window_s === null ? null : { limit: r.rate_limit, window_s: r.rate_window_s },
-  };
-}
-
 /** The SELECT of `iterate` for a filter, with $n parameters. */
 export function listQuery(filter: KeyFilter): { sql: string; args: (string | number)[] } {
   const where: string[] = [];
@@ -82,7 +33,7 @@ export function listQuery(filter: KeyFilter): { sql: string; args: (string | num
   }
   const sort = filter.sort ?? { by: 'created', descending: false };
   const order = ORDER_BY[sort.by].replaceAll('#', sort.descending ? 'DESC NULLS LAST' : 'ASC NULLS FIRST');
-  let sql = `${SELECT} ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY ${order}`;
+  let sql = `${KEY_SELECT} ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY ${order}`;
   if (filter.limit !== undefined) sql += ` LIMIT ${param(filter.limit)}`;
   return { sql, args };
 }
@@ -116,13 +67,13 @@ export class KeysRepo implements KeysRepository {
   }
 
   async findByHash(hash: Buffer): Promise<KeyRecord | undefined> {
-    const [r] = await this.ctx.rows<KeyRow>(`${SELECT} WHERE k.hash = $1`, [hash]);
-    return r && toRecord(r);
+    const [r] = await this.ctx.rows<KeyRow>(`${KEY_SELECT} WHERE k.hash = $1`, [hash]);
+    return r && toKeyRecord(r);
   }
 
   async findById(id: string): Promise<KeyRecord | undefined> {
-    const [r] = await this.ctx.rows<KeyRow>(`${SELECT} WHERE k.id = $1`, [id]);
-    return r && toRecord(r);
+    const [r] = await this.ctx.rows<KeyRow>(`${KEY_SELECT} WHERE k.id = $1`, [id]);
+    return r && toKeyRecord(r);
   }
 
   async idsWithPrefix(prefix: string, limit = 11): Promise<string[]> {
@@ -137,13 +88,13 @@ export class KeysRepo implements KeysRepository {
   }
 
   async activeFor(subjectType: SubjectType, subjectId: string): Promise<KeyRecord | undefined> {
-    const [r] = await this.ctx.rows<KeyRow>(`${SELECT} WHERE k.${SUBJECT_COLUMN[subjectType]} = $1 AND k.state = 'active'`, [subjectId]);
-    return r && toRecord(r);
+    const [r] = await this.ctx.rows<KeyRow>(`${KEY_SELECT} WHERE k.${SUBJECT_COLUMN[subjectType]} = $1 AND k.state = 'active'`, [subjectId]);
+    return r && toKeyRecord(r);
   }
 
   async forSubject(subjectType: SubjectType, subjectId: string): Promise<KeyRecord[]> {
-    const rows = await this.ctx.rows<KeyRow>(`${SELECT} WHERE k.${SUBJECT_COLUMN[subjectType]} = $1 ORDER BY k.created_at, k.id`, [subjectId]);
-    return rows.map(toRecord);
+    const rows = await this.ctx.rows<KeyRow>(`${KEY_SELECT} WHERE k.${SUBJECT_COLUMN[subjectType]} = $1 ORDER BY k.created_at, k.id`, [subjectId]);
+    return rows.map(toKeyRecord);
   }
 
   async rename(id: string, name: string): Promise<void> {
@@ -160,7 +111,7 @@ export class KeysRepo implements KeysRepository {
     // The caller's own errors are not thrown in here: what is caught is the driver's, reading.
     try {
       for await (const rows of this.ctx.stream<KeyRow>(sql, args, CURSOR_ROWS)) {
-        for (const r of rows) yield toRecord(r);
+        for (const r of rows) yield toKeyRecord(r);
       }
     } catch (err) {
       throw storeError(err, this.target);

@@ -1,25 +1,9 @@
-import type { Channel, ChannelType, Platform, SubjectType, Waba, Workspace } from '../../core/model.js';
+import type { Channel, ChannelType, SubjectType, Waba, Workspace } from '../../core/model.js';
 import type { SubjectRefMatch, SubjectsRepository } from '../keystore.js';
 import type { Dependants, SubjectRow } from '../records.js';
+import { SUBJECT_TABLE, toChannel, toRef, toWaba, toWorkspace, type ChannelRow, type RawRef, type WabaRow, type WorkspaceRow } from '../rows.js';
 import type { PgContext } from './context.js';
 import { raiseStoreErrors } from './errors.js';
-
-interface WorkspaceRow { id: string; name: string; platform: Platform; created_at: number }
-interface WabaRow { id: string; name: string; workspace_id: string; created_at: number }
-interface ChannelRow {
-  id: string; name: string; workspace_id: string; type: ChannelType; waba_id: string | null; created_at: number;
-}
-
-const toWorkspace = (r: WorkspaceRow): Workspace => ({ id: r.id, name: r.name, platform: r.platform, createdAt: r.created_at });
-const toWaba = (r: WabaRow): Waba => ({ id: r.id, name: r.name, workspaceId: r.workspace_id, createdAt: r.created_at });
-const toChannel = (r: ChannelRow): Channel => ({
-  id: r.id, name: r.name, workspaceId: r.workspace_id, type: r.type, wabaId: r.waba_id, createdAt: r.created_at,
-});
-
-const TABLE: Record<SubjectType, string> = { workspace: 'workspaces', waba: 'wabas', channel: 'channels' };
-
-type RawRef = { id: string; name: string; removed_at: number | null };
-const toRef = (r: RawRef): SubjectRow => ({ id: r.id, name: r.name, removedAt: r.removed_at });
 
 /** Workspaces, WABAs and channels, as SQLite's SubjectsRepo (tombstones and all). */
 export class SubjectsRepo implements SubjectsRepository {
@@ -46,7 +30,7 @@ export class SubjectsRepo implements SubjectsRepository {
   }
 
   async findRef(type: SubjectType, ref: string): Promise<SubjectRefMatch> {
-    const table = TABLE[type];
+    const table = SUBJECT_TABLE[type];
     // An id match wins over a name match.
     const [exact] = await this.ctx.rows<RawRef>(
       `SELECT id, name, removed_at FROM ${table} WHERE id = $1 OR name = $1 ORDER BY id = $1 DESC LIMIT 1`, [ref]);
@@ -58,27 +42,27 @@ export class SubjectsRepo implements SubjectsRepository {
 
   async clash(type: SubjectType, id: string, name: string): Promise<SubjectRow | undefined> {
     const [r] = await this.ctx.rows<RawRef>(
-      `SELECT id, name, removed_at FROM ${TABLE[type]} WHERE id IN ($1, $2) OR name IN ($1, $2)
+      `SELECT id, name, removed_at FROM ${SUBJECT_TABLE[type]} WHERE id IN ($1, $2) OR name IN ($1, $2)
        ORDER BY id = $1 DESC, name = $2 DESC LIMIT 1`, [id, name]);
     return r && toRef(r);
   }
 
   async renameClash(type: SubjectType, id: string, name: string): Promise<SubjectRow | undefined> {
     const [r] = await this.ctx.rows<RawRef>(
-      `SELECT id, name, removed_at FROM ${TABLE[type]} WHERE id != $1 AND (id = $2 OR name = $2)
+      `SELECT id, name, removed_at FROM ${SUBJECT_TABLE[type]} WHERE id != $1 AND (id = $2 OR name = $2)
        ORDER BY id = $2 DESC LIMIT 1`, [id, name]);
     return r && toRef(r);
   }
 
   async rename(type: SubjectType, id: string, name: string): Promise<boolean> {
     const rows = await this.ctx.write(true, () => this.ctx.rows(
-      `UPDATE ${TABLE[type]} SET name = $1 WHERE id = $2 AND removed_at IS NULL RETURNING id`, [name, id]));
+      `UPDATE ${SUBJECT_TABLE[type]} SET name = $1 WHERE id = $2 AND removed_at IS NULL RETURNING id`, [name, id]));
     return rows.length === 1;
   }
 
   async markRemoved(type: SubjectType, id: string, at: number): Promise<boolean> {
     const rows = await this.ctx.write(true, () => this.ctx.rows(
-      `UPDATE ${TABLE[type]} SET removed_at = $1 WHERE id = $2 AND removed_at IS NULL RETURNING id`, [at, id]));
+      `UPDATE ${SUBJECT_TABLE[type]} SET removed_at = $1 WHERE id = $2 AND removed_at IS NULL RETURNING id`, [at, id]));
     return rows.length === 1;
   }
 

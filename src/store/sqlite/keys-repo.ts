@@ -1,7 +1,8 @@
-import type { KeyEnv, KeyKind } from '../../core/key-format.js';
-import type { ChannelType, KeyRecord, KeySort, KeyState, SubjectRef, SubjectType } from '../../core/model.js';
+import type { KeyKind } from '../../core/key-format.js';
+import type { KeyRecord, KeySort, SubjectType } from '../../core/model.js';
 import type { Statement } from 'better-sqlite3';
 import type { KeysRepository } from '../keystore.js';
+import { KEY_SELECT, toKeyRecord, type KeyRow } from '../rows.js';
 import type { KeyFilter, KeyStateRow, NewKey } from '../records.js';
 import { raiseStoreErrors, storeError } from './errors.js';
 import type { Db } from './open.js';
@@ -17,57 +18,6 @@ const ORDER_BY: Record<KeySort['by'], string> = {
   name: 'COALESCE(k.name, w.name, c.name, b.name) COLLATE NOCASE #, k.id #',
   expires: '(k.expires_at IS NULL) #, k.expires_at #, k.id #',
 };
-
-interface KeyRow {
-  id: string; kind: KeyKind; name: string | null; env: KeyEnv | null;
-  workspace_id: string | null; channel_id: string | null; waba_id: string | null;
-  masked: string; scopes: string | null; rate_limit: number | null; rate_window_s: number | null;
-  state: KeyState; created_at: number; expires_at: number | null; revoked_at: number | null;
-  revoked_reason: string | null; grace_until: number | null; last_used_at: number | null;
-  replaced_by: string | null; replaces: string | null;
-  subject_name: string | null; channel_type: ChannelType | null; owner_workspace: string | null;
-}
-
-/** Every read joins the subject so that a record carries its name, channel type and workspace. */
-const SELECT = `
-  SELECT k.id, k.kind, k.name, k.env, k.workspace_id, k.channel_id, k.waba_id, k.masked, k.scopes,
-         k.rate_limit, k.rate_window_s, k.state, k.created_at, k.expires_at, k.revoked_at,
-         k.revoked_reason, k.grace_until, k.last_used_at, k.replaced_by, k.replaces,
-         COALESCE(w.name, c.name, b.name) AS subject_name,
-         c.type AS channel_type,
-         COALESCE(k.workspace_id, c.workspace_id, b.workspace_id) AS owner_workspace
-  FROM keys k
-  LEFT JOIN workspaces w ON w.id = k.workspace_id
-  LEFT JOIN channels c ON c.id = k.channel_id
-  LEFT JOIN wabas b ON b.id = k.waba_id`;
-
-function toRecord(r: KeyRow): KeyRecord {
-  let subject: SubjectRef | null = null;
-  if (r.workspace_id) subject = { type: 'workspace', id: r.workspace_id, name: r.subject_name ?? '' };
-  else if (r.channel_id) subject = { type: 'channel', id: r.channel_id, name: r.subject_name ?? '' };
-  else if (r.waba_id) subject = { type: 'waba', id: r.waba_id, name: r.subject_name ?? '' };
-  return {
-    id: r.id,
-    kind: r.kind,
-    name: r.name,
-    env: r.env,
-    subject,
-    workspaceId: r.owner_workspace,
-    channelType: r.channel_type,
-    scopes: r.scopes === null ? null : (JSON.parse(r.scopes) as string[]),
-    state: r.state,
-    masked: r.masked,
-    createdAt: r.created_at,
-    expiresAt: r.expires_at,
-    revokedAt: r.revoked_at,
-    revokedReason: r.revoked_reason,
-    graceUntil: r.grace_until,
-    lastUsedAt: r.last_used_at,
-    replacedBy: r.replaced_by,
-    replaces: r.replaces,
-    rateLimit: r.rate_limit === null || r.rate_window_s === null ? null : { limit: r.rate_limit, window_s: r.rate_window_s },
-  };
-}
 
 /** The SELECT of `iterate` for a filter (exported so a test can ask SQLite how it runs it). */
 export function listQuery(filter: KeyFilter): { sql: string; args: (string | number)[] } {
@@ -86,7 +36,7 @@ export function listQuery(filter: KeyFilter): { sql: string; args: (string | num
   }
   const sort = filter.sort ?? { by: 'created', descending: false };
   const order = ORDER_BY[sort.by].replaceAll('#', sort.descending ? 'DESC' : 'ASC');
-  let sql = `${SELECT} ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY ${order}`;
+  let sql = `${KEY_SELECT} ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY ${order}`;
   if (filter.limit !== undefined) { sql += ' LIMIT ?'; args.push(filter.limit); }
   return { sql, args };
 }
@@ -100,8 +50,8 @@ export class KeysRepo implements KeysRepository {
   private insertStatement: Statement | undefined;
 
   constructor(private readonly db: Db, private readonly location: string) {
-    this.byHash = db.prepare<[Buffer], KeyRow>(`${SELECT} WHERE k.hash = ?`);
-    this.byId = db.prepare<[string], KeyRow>(`${SELECT} WHERE k.id = ?`);
+    this.byHash = db.prepare<[Buffer], KeyRow>(`${KEY_SELECT} WHERE k.hash = ?`);
+    this.byId = db.prepare<[string], KeyRow>(`${KEY_SELECT} WHERE k.id = ?`);
     this.touch = db.prepare<[{ at: number; id: string }]>(
       'UPDATE keys SET last_used_at = @at WHERE id = @id AND (last_used_at IS NULL OR last_used_at < @at)',
     );
@@ -135,12 +85,12 @@ export class KeysRepo implements KeysRepository {
 
   async findByHash(hash: Buffer): Promise<KeyRecord | undefined> {
     const r = this.byHash.get(hash);
-    return r && toRecord(r);
+    return r && toKeyRecord(r);
   }
 
   async findById(id: string): Promise<KeyRecord | undefined> {
     const r = this.byId.get(id);
-    return r && toRecord(r);
+    return r && toKeyRecord(r);
   }
 
   /** Ids starting with `prefix`, at most `limit` (enough to tell unique from ambiguous). */
@@ -159,15 +109,15 @@ export class KeysRepo implements KeysRepository {
 
   async activeFor(subjectType: SubjectType, subjectId: string): Promise<KeyRecord | undefined> {
     const r = this.db.prepare<[string], KeyRow>(
-      `${SELECT} WHERE k.${SUBJECT_COLUMN[subjectType]} = ? AND k.state = 'active'`,
+      `${KEY_SELECT} WHERE k.${SUBJECT_COLUMN[subjectType]} = ? AND k.state = 'active'`,
     ).get(subjectId);
-    return r && toRecord(r);
+    return r && toKeyRecord(r);
   }
 
   /** Every key of a subject, whatever its state, oldest first. */
   async forSubject(subjectType: SubjectType, subjectId: string): Promise<KeyRecord[]> {
-    return this.db.prepare<[string], KeyRow>(`${SELECT} WHERE k.${SUBJECT_COLUMN[subjectType]} = ? ORDER BY k.created_at, k.id`)
-      .all(subjectId).map(toRecord);
+    return this.db.prepare<[string], KeyRow>(`${KEY_SELECT} WHERE k.${SUBJECT_COLUMN[subjectType]} = ? ORDER BY k.created_at, k.id`)
+      .all(subjectId).map(toKeyRecord);
   }
 
   async rename(id: string, name: string): Promise<void> {
@@ -189,7 +139,7 @@ export class KeysRepo implements KeysRepository {
     const { sql, args } = listQuery(filter);
     // The caller's own errors are not thrown in here: what is caught is the driver's, reading.
     try {
-      for (const r of this.db.prepare<(string | number)[], KeyRow>(sql).iterate(...args)) yield toRecord(r);
+      for (const r of this.db.prepare<(string | number)[], KeyRow>(sql).iterate(...args)) yield toKeyRecord(r);
     } catch (err) {
       throw storeError(err, this.location);
     }

@@ -1,25 +1,9 @@
-import type { Channel, ChannelType, Platform, SubjectType, Waba, Workspace } from '../../core/model.js';
+import type { Channel, ChannelType, SubjectType, Waba, Workspace } from '../../core/model.js';
 import type { SubjectRefMatch, SubjectsRepository } from '../keystore.js';
 import type { Dependants, SubjectRow } from '../records.js';
+import { SUBJECT_TABLE, toChannel, toRef, toWaba, toWorkspace, type ChannelRow, type RawRef, type WabaRow, type WorkspaceRow } from '../rows.js';
 import { raiseStoreErrors } from './errors.js';
 import type { Db } from './open.js';
-
-interface WorkspaceRow { id: string; name: string; platform: Platform; created_at: number }
-interface WabaRow { id: string; name: string; workspace_id: string; created_at: number }
-interface ChannelRow {
-  id: string; name: string; workspace_id: string; type: ChannelType; waba_id: string | null; created_at: number;
-}
-
-const toWorkspace = (r: WorkspaceRow): Workspace => ({ id: r.id, name: r.name, platform: r.platform, createdAt: r.created_at });
-const toWaba = (r: WabaRow): Waba => ({ id: r.id, name: r.name, workspaceId: r.workspace_id, createdAt: r.created_at });
-const toChannel = (r: ChannelRow): Channel => ({
-  id: r.id, name: r.name, workspaceId: r.workspace_id, type: r.type, wabaId: r.waba_id, createdAt: r.created_at,
-});
-
-const TABLE: Record<SubjectType, string> = { workspace: 'workspaces', waba: 'wabas', channel: 'channels' };
-
-type RawRef = { id: string; name: string; removed_at: number | null };
-const toRef = (r: RawRef): SubjectRow => ({ id: r.id, name: r.name, removedAt: r.removed_at });
 
 /**
  * Workspaces, WABAs and channels. Names are unique per subject type, so a name identifies one.
@@ -53,7 +37,7 @@ export class SubjectsRepo implements SubjectsRepository {
    * removed), else the live rows whose id starts with it (for unique prefixes).
    */
   async findRef(type: SubjectType, ref: string): Promise<SubjectRefMatch> {
-    const table = TABLE[type];
+    const table = SUBJECT_TABLE[type];
     // An id match wins over a name match (a keystore from before names were kept apart from ids may
     // hold a name that is another subject's id).
     const exact = this.db.prepare<[{ ref: string }], RawRef>(
@@ -73,7 +57,7 @@ export class SubjectsRepo implements SubjectsRepository {
    */
   async clash(type: SubjectType, id: string, name: string): Promise<SubjectRow | undefined> {
     const r = this.db.prepare<[{ id: string; name: string }], RawRef>(
-      `SELECT id, name, removed_at FROM ${TABLE[type]} WHERE id IN (@id, @name) OR name IN (@id, @name)
+      `SELECT id, name, removed_at FROM ${SUBJECT_TABLE[type]} WHERE id IN (@id, @name) OR name IN (@id, @name)
        ORDER BY id = @id DESC, name = @name DESC LIMIT 1`,
     ).get({ id, name });
     return r && toRef(r);
@@ -82,7 +66,7 @@ export class SubjectsRepo implements SubjectsRepository {
   /** Another subject of `type` (tombstones too) whose id or name is `name`: renaming `id` to it would clash. */
   async renameClash(type: SubjectType, id: string, name: string): Promise<SubjectRow | undefined> {
     const r = this.db.prepare<[{ id: string; name: string }], RawRef>(
-      `SELECT id, name, removed_at FROM ${TABLE[type]} WHERE id != @id AND (id = @name OR name = @name)
+      `SELECT id, name, removed_at FROM ${SUBJECT_TABLE[type]} WHERE id != @id AND (id = @name OR name = @name)
        ORDER BY id = @name DESC LIMIT 1`,
     ).get({ id, name });
     return r && toRef(r);
@@ -90,12 +74,12 @@ export class SubjectsRepo implements SubjectsRepository {
 
   /** Returns false when the subject is not there, or was removed meanwhile. */
   async rename(type: SubjectType, id: string, name: string): Promise<boolean> {
-    return this.db.prepare(`UPDATE ${TABLE[type]} SET name = ? WHERE id = ? AND removed_at IS NULL`).run(name, id).changes === 1;
+    return this.db.prepare(`UPDATE ${SUBJECT_TABLE[type]} SET name = ? WHERE id = ? AND removed_at IS NULL`).run(name, id).changes === 1;
   }
 
   /** Makes the subject a tombstone; false when it was removed already. */
   async markRemoved(type: SubjectType, id: string, at: number): Promise<boolean> {
-    return this.db.prepare(`UPDATE ${TABLE[type]} SET removed_at = ? WHERE id = ? AND removed_at IS NULL`).run(at, id).changes === 1;
+    return this.db.prepare(`UPDATE ${SUBJECT_TABLE[type]} SET removed_at = ? WHERE id = ? AND removed_at IS NULL`).run(at, id).changes === 1;
   }
 
   /** The live channels, WABAs and webhook endpoints under a workspace, or the numbers of a WABA. */

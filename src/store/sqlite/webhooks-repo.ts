@@ -1,30 +1,11 @@
 import type { WebhookScheme } from '../../core/webhook-model.js';
 import type { WebhooksRepository } from '../keystore.js';
 import type { AttemptRecord, DeliveryRecord, DeliveryStatus, WebhookRecord, WebhookSecretRow } from '../records.js';
+import { toDelivery, toSecret, toWebhook, type DeliveryRow, type SecretRow, type WebhookRow } from '../rows.js';
 import { raiseStoreErrors } from './errors.js';
 import type { Db } from './open.js';
 
-interface WebhookRow {
-  id: string; url: string; events: string; workspace_id: string | null; scheme: WebhookScheme; created_at: number; removed_at: number | null;
-}
-interface SecretRow { generation: number; secret_sealed: Buffer; masked: string; created_at: number; expires_at: number | null }
-interface DeliveryRow {
-  id: string; webhook_id: string; event_id: string; event_type: string; payload: string; status: DeliveryStatus;
-  attempts: number; next_attempt_at: number | null; created_at: number;
-}
 interface AttemptRow { delivery_id: string; at: number; code: number | null; error: string | null; duration_ms: number }
-
-const toWebhook = (r: WebhookRow): WebhookRecord => ({
-  id: r.id, url: r.url, events: JSON.parse(r.events) as string[], workspaceId: r.workspace_id,
-  scheme: r.scheme, createdAt: r.created_at, removedAt: r.removed_at,
-});
-const toSecret = (r: SecretRow): WebhookSecretRow => ({
-  generation: r.generation, sealed: r.secret_sealed, masked: r.masked, createdAt: r.created_at, expiresAt: r.expires_at,
-});
-const toDelivery = (r: DeliveryRow): DeliveryRecord => ({
-  id: r.id, webhookId: r.webhook_id, eventId: r.event_id, eventType: r.event_type, payload: r.payload,
-  status: r.status, attempts: r.attempts, nextAttemptAt: r.next_attempt_at, createdAt: r.created_at,
-});
 
 /** Webhook endpoints, their secrets, deliveries and attempts. */
 export class WebhooksRepo implements WebhooksRepository {
