@@ -211,7 +211,7 @@ async function postgres() {
       for (let i = 0; i < n; i++) {
         const made = timed(['keys', 'create', 'bearer', '--name', `wall ${i}`, '--json'], env, keystores[backend].db);
         create.push(made.ms);
-        revoke.push(timed(['keys', 'revoke', JSON.parse(made.out).id, '--yes', '--json'], env, keystores[backend].db).ms);
+        revoke.push(timed(['keys', 'revoke', JSON.parse(made.out).key.id, '--yes', '--json'], env, keystores[backend].db).ms);
       }
       const p = (values, q) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))];
       rows.push([`keys create wall time, ${backend} (p50 / p99, verifier running)`, '', `${median(create).toFixed(1)} / ${p(create, 0.99).toFixed(1)} ms`, '']);
