@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +8,7 @@ import { buildProgram } from '../../src/cli/program.js';
 import { KEYSTORE_ACCESS } from '../../src/cli/keystore-access.js';
 import { commandPath, Session } from '../../src/cli/session.js';
 import { Output } from '../../src/ui/output.js';
-import { Sandbox } from '../helpers/cli.js';
+import { BIN, Sandbox } from '../helpers/cli.js';
 
 /** A command that reads, or changes what must already be there, and what it answers where no keystore has been created yet. */
 interface ExistingRow {
@@ -149,3 +151,28 @@ describe('a PostgreSQL URL is never taken for a file name: a server that is not 
     expect(existsSync(join(sb.dir, 'postgres:'))).toBe(false);
   });
 });
+describe('a PostgreSQL server that accepts the connection and never answers', () => {
+  it('leaves the command waiting only until Ctrl-C (or the connect timeout)', async () => {
+    const silent = createServer(() => {}).listen(0, '127.0.0.1');
+    await new Promise((resolve) => silent.once('listening', resolve));
+    const sb = new Sandbox();
+    try {
+      const port = (silent.address() as { port: number }).port;
+      const child = spawn(process.execPath, [BIN, 'keys', 'list', '--db', `postgres://octo:pw@127.0.0.1:${port}/octo`], {
+        env: { ...sb.env, OCTO_PG_CONNECT_TIMEOUT: '60' }, stdio: 'ignore',
+      });
+      const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      expect(child.exitCode).toBeNull(); // still waiting on the server
+      const sent = Date.now();
+      child.kill('SIGINT');
+      const end = await ended;
+      expect(end.signal === 'SIGINT' || end.code === 130).toBe(true);
+      expect(Date.now() - sent).toBeLessThan(5_000);
+    } finally {
+      silent.close();
+      sb.cleanup();
+    }
+  });
+});
+
