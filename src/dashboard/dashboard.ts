@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppContext } from '../app/context.js';
 import { isOctoError } from '../core/errors.js';
 import type { SubjectType } from '../core/model.js';
-import type { RequestLog } from '../server/http.js';
+import type { RequestJournal } from '../server/journal.js';
 import type { ServeExtension } from '../server/serve.js';
 import * as act from './actions.js';
 import { ASSETS } from './assets.js';
@@ -48,7 +48,8 @@ export interface Dashboard extends ServeExtension {
  */
 export function createDashboard(opts: DashboardOptions): Dashboard {
   const ctx = act.dashboardContext(opts.ctx);
-  const live = new LiveEvents(opts.changeCounter);
+  let journal: RequestJournal | null = null;
+  const live = new LiveEvents(opts.changeCounter, (n) => journal?.list({}, n) ?? []);
   let hosts = new Set<string>();
   let sessions = new Sessions('octo_ui', opts.adminToken !== null);
 
@@ -179,10 +180,11 @@ export function createDashboard(opts: DashboardOptions): Dashboard {
       });
       return true;
     },
-    onRequest(entry: RequestLog) {
-      live.request(entry);
+    onRequest() {
+      live.request();
     },
-    started(url) {
+    started(url, requests) {
+      journal = requests;
       const port = Number(new URL(url).port);
       hosts = allowedHosts(opts.host, port);
       sessions = new Sessions(`octo_ui_${port}`, opts.adminToken !== null);

@@ -1,19 +1,8 @@
 import type { ServerResponse } from 'node:http';
-import type { RequestLog } from '../server/http.js';
-import { scrubPath } from '../server/request-log.js';
+import type { JournalEntry } from '../core/twin.js';
 
-/** One line of the live request log: what `serve` prints, never the key (the path is scrubbed). */
-export interface JournalEntry {
-  at: string;
-  method: string;
-  path: string;
-  status: number;
-  key_id: string | null;
-  reason: string;
-  ms: number;
-}
-
-const JOURNAL_SIZE = 200;
+/** How many of the journal's newest requests the Requests page shows. */
+export const REQUESTS_SHOWN = 200;
 /** How often the keystore's change counter is read while a page is open. */
 const POLL_MS = 300;
 /** A comment line now and then, so that proxies and browsers keep an idle stream open. */
@@ -26,26 +15,25 @@ const KEEPALIVE_MS = 15_000;
  */
 export class LiveEvents {
   private readonly clients = new Set<ServerResponse>();
-  private readonly journal: JournalEntry[] = [];
   private timer: NodeJS.Timeout | null = null;
   private keepalive: NodeJS.Timeout | null = null;
   private counter: number | null = null;
 
-  constructor(private readonly changeCounter: () => number) {}
+  /**
+   * `newest(n)`: the request journal's newest n entries (serve's RequestJournal, the one
+   * `/_octo/requests` and `octo requests` read: key ids and scrubbed paths, never a key).
+   */
+  constructor(private readonly changeCounter: () => number, private readonly newest: (n: number) => readonly JournalEntry[]) {}
 
   recent(): readonly JournalEntry[] {
-    return this.journal;
+    return this.newest(REQUESTS_SHOWN);
   }
 
-  /** Called for every verifier request: kept in a ring of the last JOURNAL_SIZE, sent to open pages. */
-  request(entry: RequestLog): void {
-    const line: JournalEntry = {
-      at: new Date().toISOString(), method: entry.method, path: scrubPath(entry.path), status: entry.status,
-      key_id: entry.keyId, reason: entry.reason, ms: Math.round(entry.ms * 100) / 100,
-    };
-    this.journal.unshift(line);
-    if (this.journal.length > JOURNAL_SIZE) this.journal.pop();
-    if (this.clients.size > 0) this.send('request', JSON.stringify(line));
+  /** Called after each verifier request was journaled: the entry goes to the open pages. */
+  request(): void {
+    if (this.clients.size === 0) return;
+    const entry = this.newest(1)[0];
+    if (entry) this.send('request', JSON.stringify(entry));
   }
 
   changed(): void {

@@ -34,14 +34,14 @@ export interface ServeOptions {
 
 /**
  * What `serve` offers a companion on the same port: every request first (`intercept`), each
- * verifier request's log entry (`onRequest`, the same entry the request log prints), the URL once
- * listening (`started` returns the line to print), and `close` before the server drains (it must
+ * verifier request's log entry (`onRequest`, the same entry the request log prints, once the
+ * journal holds it), the URL and the request journal once listening (`started` returns the line to print), and `close` before the server drains (it must
  * end its long-lived responses, or the drain waits for them).
  */
 export interface ServeExtension {
   intercept(req: IncomingMessage, res: ServerResponse): boolean;
   onRequest(entry: RequestLog): void;
-  started(url: string): { line: string; json: Record<string, unknown> };
+  started(url: string, journal: RequestJournal): { line: string; json: Record<string, unknown> };
   close(): void;
 }
 
@@ -88,7 +88,7 @@ export async function runServer(opts: ServeOptions): Promise<void> {
   if (out.json) out.jsonLine({ event: 'listening', url: server.url });
   else out.line(`listening on ${server.url}`);
   if (extension) {
-    const { line, json } = extension.started(server.url);
+    const { line, json } = extension.started(server.url, journal);
     if (out.json) out.jsonLine(json);
     else out.line(line);
   }

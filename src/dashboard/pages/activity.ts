@@ -1,12 +1,13 @@
 import type { AuditView } from '../../app/audit.js';
 import type { DeliveryView, WebhookView } from '../../core/webhook-model.js';
 import { html, type Html } from '../html.js';
-import type { JournalEntry } from '../live.js';
+import type { JournalEntry } from '../../core/twin.js';
+import { REQUESTS_SHOWN } from '../live.js';
 import { when } from './layout.js';
 
 export function requestsPage(entries: readonly JournalEntry[]): Html {
   return html`<h1>Requests</h1>
-<p class="subtitle">The verifier's answers as they happen (the last ${200}); the key itself is never shown, only its id.</p>
+<p class="subtitle">The verifier's answers as they happen (the last ${REQUESTS_SHOWN}); the key itself is never shown, only its id.</p>
 <section class="card" aria-labelledby="req-title">
 <h2 id="req-title">Live request log</h2>
 <div class="table-wrap"><table id="request-log">
