@@ -27,6 +27,8 @@ const backendIndependent = [
   'test/cli/webhooks.test.ts',
   'test/cli/webhooks-standard.test.ts',
   'test/server/serve.test.ts',
+  'test/e2e/fixtures.test.ts',
+  'test/e2e/twin-cli.test.ts',
 ];
 
 const pg = pgSource();

@@ -93,6 +93,18 @@ export class AppContext {
     throw keystoreMissing(this.location, defaultDbPath(this.env));
   }
 
+  /**
+   * Whether there is a keystore here already, creating nothing and never failing on its absence:
+   * a file that exists, a database that holds octo's tables. (A server that cannot be reached
+   * still fails: nothing can be planned against it.)
+   */
+  async holdsKeystore(): Promise<boolean> {
+    if (!this.isPostgres) return existsSync(this.location.path);
+    const look = await lookAtKeystore(this.location.path);
+    await look.store.close();
+    return look.schemaVersion > 0;
+  }
+
   /** $OCTO_ACTOR, else the OS user (SPEC §5). */
   get actor(): string {
     if (this.env.OCTO_ACTOR) return this.env.OCTO_ACTOR;

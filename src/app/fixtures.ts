@@ -2,7 +2,6 @@ import { planFixtures, planSummary, type KeystoreState, type Plan, type PlanItem
 import { parseFixtures, type Fixtures } from '../core/fixtures.js';
 import { hashKey } from '../core/key-format.js';
 import { formatDuration } from '../core/duration.js';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { recordChange } from './audit.js';
 import { applyRestore, discardRestore, planRestore } from './backup.js';
@@ -62,7 +61,7 @@ export async function readState(ctx: AppContext, fixtures: Fixtures): Promise<Ke
 
 /** The plan against the keystore; against an empty one, opening nothing, where there is no keystore yet (a dry run). */
 export async function planApply(ctx: AppContext, fixtures: Fixtures, opts: { createNothing?: boolean } = {}): Promise<Plan> {
-  if (opts.createNothing && !ctx.isPostgres && !existsSync(ctx.dbPath)) return planFixtures(fixtures, EMPTY_STATE);
+  if (opts.createNothing && !(await ctx.holdsKeystore())) return planFixtures(fixtures, EMPTY_STATE);
   return planFixtures(fixtures, await readState(ctx, fixtures));
 }
 
