@@ -127,6 +127,11 @@ export class Verifier {
     }
   }
 
+  /** `/healthz`: whether the keystore can be reached now (a file always can). */
+  healthy(): boolean | Promise<boolean> {
+    return this.lookup.store.reachable?.() ?? true;
+  }
+
   start(): void {
     this.usage.start();
   }

@@ -60,6 +60,13 @@ export interface Keystore {
    */
   commitStamp(): string | null;
 
+  /**
+   * Whether this keystore answers now, as `/healthz` reports it (SPEC §11 "Fail closed"). Absent
+   * where the keystore is a file this process holds open (SQLite): it always does. PostgreSQL: the
+   * verifier's lease is live and its last renewal went through, else one bounded probe.
+   */
+  reachable?(): boolean | Promise<boolean>;
+
   /** Counts and the schema version, as `backup` and `restore` report them. */
   summary(): Promise<KeystoreSummary>;
 

@@ -13,6 +13,9 @@ import { migrate, schemaAsIs } from './schema.js';
 import { SubjectsRepo } from './subjects-repo.js';
 import { WebhooksRepo } from './webhooks-repo.js';
 
+/** How long `/healthz` waits for the keystore to answer before it says it cannot be reached. */
+const PROBE_MS = 1_000;
+
 /**
  * The keystore in a PostgreSQL database (SPEC §11): a pool of connections, the repositories over
  * it, and the change protocol (changes.ts). SQL lives only in src/store/postgres.
@@ -83,6 +86,18 @@ export class PostgresKeystore implements Keystore {
 
   commitStamp(): string | null {
     return this.changes.commitStamp();
+  }
+
+  /**
+   * A verifier with a live lease whose last renewal went through knows the keystore answers; any
+   * other process (or a verifier catching up) asks, and takes no answer within PROBE_MS as none.
+   */
+  reachable(): boolean | Promise<boolean> {
+    if (this.changes.healthy) return true;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), PROBE_MS)));
+    const probe = this.sql.unsafe('SELECT 1').then(() => true, () => false);
+    return Promise.race([probe, late]).finally(() => clearTimeout(timer));
   }
 
   async summary(): Promise<KeystoreSummary> {
