@@ -28,6 +28,11 @@ export interface Keystore {
   readonly audit: AuditRepository;
   readonly meta: MetaRepository;
   readonly webhooks: WebhooksRepository;
+  /**
+   * Rate-limit windows counted in the keystore, so that several verifiers share them (PostgreSQL).
+   * Absent where one verifier owns the keystore's windows in memory (SQLite).
+   */
+  readonly rateWindows?: RateWindows;
 
   /**
    * Runs `fn` as one write transaction: all of it is committed or none of it. Concurrent writers
@@ -230,6 +235,15 @@ export interface WebhooksRepository {
  * committed by any connection since this reader's previous call (always true where no stamp can be
  * read). Each reader keeps its own, so no reader can take a change from another.
  */
+/** One fixed window per key, counted where every verifier counts (SPEC §11). */
+export interface RateWindows {
+  /**
+   * Adds `n` requests to the key's open window, or opens one of `windowMs` with them when none is
+   * open (by the keystore's clock); the window's total after the addition and the ms until it closes.
+   */
+  add(keyId: string, n: number, windowMs: number): Promise<{ total: number; closesInMs: number }>;
+}
+
 export class CommitWatch {
   private last: string | null = null;
 

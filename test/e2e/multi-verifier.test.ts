@@ -132,4 +132,31 @@ describe.skipIf(skipPg)('several verifiers on one PostgreSQL keystore', () => {
     expect(performance.now() - started).toBeLessThan(1_500);
     for (const a of await everywhere(next.secret)) expect(a.status).toBe(401);
   }, 60_000);
+
+  it('counts a rate limit across verifiers: 30/1m with 150 requests over 3 verifiers accepts exactly 30, the rest 429 with a Retry-After every verifier agrees on', async () => {
+    const created = await sandbox.json<{ key: { id: string }; secret: string }>(['keys', 'create', 'bearer', '--name', 'limited', '--scope', 'posts:read', '--rate-limit', '30/1m']);
+    const answers = await Promise.all(Array.from({ length: 150 }, (_, i) => posts(serves[i % 3]!.url, created.secret)));
+    const statuses = answers.map((a) => a.status);
+    const accepted = statuses.filter((s) => s === 200).length;
+    const limited = answers.filter((a) => a.status === 429);
+    console.log(`several verifiers: rate limit 30/1m, 150 requests over 3 verifiers: ${accepted} accepted, ${limited.length} refused 429`);
+    expect(accepted).toBe(30);
+    expect(limited.length).toBe(120);
+    for (const a of limited) {
+      expect(a.body).toMatchObject({ reason: 'rate_limited' });
+      const after = Number(a.headers.get('retry-after'));
+      expect(after).toBeGreaterThanOrEqual(55);
+      expect(after).toBeLessThanOrEqual(60);
+    }
+    // Later, on every verifier (each now answers from its "window full" flag): the same window's end.
+    const again = await everywhere(created.secret);
+    const afters = again.map((a) => Number(a.headers.get('retry-after')));
+    for (const a of again) expect(a.status).toBe(429);
+    expect(Math.max(...afters) - Math.min(...afters)).toBeLessThanOrEqual(1);
+    // A key without a limit costs no write: the counters table holds the limited key only.
+    const plain = await bearer('unlimited');
+    for (const a of await everywhere(plain.secret)) expect(a.status).toBe(200);
+    const rows = await admin<{ key_id: string }[]>`SELECT key_id FROM octo_rate_windows`;
+    expect(rows.map((r) => r.key_id)).toEqual([created.key.id]);
+  }, 60_000);
 });

@@ -9,6 +9,7 @@ import { PgContext } from './context.js';
 import { storeError } from './errors.js';
 import { KeysRepo } from './keys-repo.js';
 import { PG_SCHEMA_VERSION } from './migrations.js';
+import { PgRateWindows } from './rate-windows.js';
 import { migrate, schemaAsIs } from './schema.js';
 import { SubjectsRepo } from './subjects-repo.js';
 import { WebhooksRepo } from './webhooks-repo.js';
@@ -26,6 +27,7 @@ export class PostgresKeystore implements Keystore {
   readonly audit: AuditRepo;
   readonly meta: MetaRepo;
   readonly webhooks: WebhooksRepo;
+  readonly rateWindows: PgRateWindows;
   private readonly ctx: PgContext;
   private readonly changes: ChangeFeed;
   private closed = false;
@@ -38,6 +40,7 @@ export class PostgresKeystore implements Keystore {
     this.audit = new AuditRepo(this.ctx);
     this.meta = new MetaRepo(this.ctx);
     this.webhooks = new WebhooksRepo(this.ctx);
+    this.rateWindows = new PgRateWindows(sql);
   }
 
   /** The schema version this octo writes, the same number as SQLite's for the same schema. */
