@@ -72,6 +72,12 @@ export interface Keystore {
    */
   reachable?(): boolean | Promise<boolean>;
 
+  /**
+   * The verifiers registered on this keystore (`octo status`), and the change version they are
+   * measured against. Absent where a verifier registers nowhere (SQLite).
+   */
+  verifiers?(): Promise<{ version: number; verifiers: VerifierRow[] }>;
+
   /** Counts and the schema version, as `backup` and `restore` report them. */
   summary(): Promise<KeystoreSummary>;
 
@@ -235,6 +241,17 @@ export interface WebhooksRepository {
  * committed by any connection since this reader's previous call (always true where no stamp can be
  * read). Each reader keeps its own, so no reader can take a change from another.
  */
+/** An `octo serve` process as it registered itself; times in epoch ms by the database's clock. */
+export interface VerifierRow {
+  host: string;
+  pid: number;
+  startedAt: number;
+  appliedVersion: number;
+  leaseUntil: number;
+  /** The database's clock when this was read: the lease is live while leaseUntil is past it. */
+  readAt: number;
+}
+
 /** One fixed window per key, counted where every verifier counts (SPEC §11). */
 export interface RateWindows {
   /**

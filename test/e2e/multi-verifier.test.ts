@@ -159,4 +159,27 @@ describe.skipIf(skipPg)('several verifiers on one PostgreSQL keystore', () => {
     const rows = await admin<{ key_id: string }[]>`SELECT key_id FROM octo_rate_windows`;
     expect(rows.map((r) => r.key_id)).toEqual([created.key.id]);
   }, 60_000);
+
+  it('shows who is serving in `octo status`: host, pid, started, the change applied and the lease of each verifier', async () => {
+    const report = await sandbox.json<{ serving: { version: number; verifiers: Record<string, unknown>[] } }>(['status']);
+    expect(report.serving.verifiers.map((v) => v.pid).sort()).toEqual(serves.map((s) => s.proc.pid).sort());
+    for (const v of report.serving.verifiers) {
+      expect(Object.keys(v)).toEqual(['host', 'pid', 'started_at', 'applied_version', 'lease_until', 'live']);
+      expect(v).toMatchObject({ live: true, applied_version: report.serving.version });
+      expect(Date.parse(v.lease_until as string)).toBeGreaterThan(Date.parse(v.started_at as string));
+    }
+    const human = await sandbox.run(['status']);
+    expect(human.stdout).toMatch(/Serving\s+change version \d+/);
+    expect(human.stdout.match(/pid \d+, started .*: up to date/g)).toHaveLength(3);
+    // A frozen verifier's lease runs out, and status says so.
+    serves[2]!.proc.kill('SIGSTOP');
+    try {
+      await new Promise((r) => setTimeout(r, 2_300));
+      const frozen = await sandbox.json<{ serving: { verifiers: { pid: number; live: boolean }[] } }>(['status']);
+      expect(frozen.serving.verifiers.find((v) => v.pid === serves[2]!.proc.pid)).toMatchObject({ live: false });
+      expect(frozen.serving.verifiers.filter((v) => v.live)).toHaveLength(2);
+    } finally {
+      serves[2]!.proc.kill('SIGCONT');
+    }
+  }, 60_000);
 });

@@ -1,4 +1,4 @@
-import type { Keystore, KeystoreLook, RestoreSource } from '../keystore.js';
+import type { Keystore, KeystoreLook, RestoreSource, VerifierRow } from '../keystore.js';
 import type { KeystoreSummary } from '../records.js';
 import type { Db } from '../sqlite/open.js';
 import { AuditRepo, MetaRepo } from './audit-repo.js';
@@ -101,6 +101,23 @@ export class PostgresKeystore implements Keystore {
     const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), PROBE_MS)));
     const probe = this.sql.unsafe('SELECT 1').then(() => true, () => false);
     return Promise.race([probe, late]).finally(() => clearTimeout(timer));
+  }
+
+  async verifiers(): Promise<{ version: number; verifiers: VerifierRow[] }> {
+    try {
+      const rows = await this.ctx.rows<{ host: string; pid: number; started_at: number; applied_version: number; lease_until: number; read_at: number }>(
+        `SELECT host, pid, started_at, applied_version, lease_until, (extract(epoch from clock_timestamp()) * 1000)::int8 AS read_at
+         FROM octo_verifiers ORDER BY started_at, id`);
+      const [counter] = await this.ctx.rows<{ version: number }>('SELECT version FROM octo_changes');
+      return {
+        version: counter?.version ?? 0,
+        verifiers: rows.map((r) => ({
+          host: r.host, pid: r.pid, startedAt: r.started_at, appliedVersion: r.applied_version, leaseUntil: r.lease_until, readAt: r.read_at,
+        })),
+      };
+    } catch (err) {
+      throw storeError(err, this.target);
+    }
   }
 
   async summary(): Promise<KeystoreSummary> {
