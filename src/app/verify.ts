@@ -116,13 +116,26 @@ export class Verifier {
   private async decideLater(read: Presented, identified: Promise<Identified>, now: number): Promise<Verdict> {
     let found: Identified;
     try {
-      found = await identified;
+      found = await this.bounded(identified);
       // Decided in the same synchronous stretch as the last check (see channelsReady).
-      for (let p = this.lookup.channelsReady(); p; p = this.lookup.channelsReady()) await p;
+      for (let p = this.lookup.channelsReady(); p; p = this.lookup.channelsReady()) await this.bounded(p);
     } catch (err) {
       throw unavailable(err);
     }
     return this.judge(read, found, now);
+  }
+
+  /**
+   * A keystore across a network (it has reachable()) may leave a read waiting on a connection that
+   * will not come back: past MISS_DEADLINE_MS the request is answered 503 rather than held.
+   */
+  private bounded<T>(p: Promise<T>): Promise<T> {
+    if (!this.lookup.store.reachable) return p;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`the keystore did not answer within ${MISS_DEADLINE_MS} ms`)), MISS_DEADLINE_MS);
+    });
+    return Promise.race([p, late]).finally(() => clearTimeout(timer));
   }
 
   private judge(read: Presented, found: Identified, now: number): Verdict | Promise<Verdict> {
@@ -152,7 +165,7 @@ export class Verifier {
     const batches = this.batches;
     this.batches = new Map();
     for (const [id, batch] of batches) {
-      this.shared!.windows.add(id, batch.waiting.length, batch.windowMs).then(({ total, closesInMs }) => {
+      this.bounded(this.shared!.windows.add(id, batch.waiting.length, batch.windowMs)).then(({ total, closesInMs }) => {
         batch.waiting.forEach((w, i) => {
           const taken = this.shared!.gate.settle(id, w.verdict.key.rateLimit!, { total, batch: batch.waiting.length, place: i + 1, closesInMs }, w.now);
           if (taken.ok) this.usage.record(id, w.now);
@@ -187,6 +200,9 @@ export class Verifier {
     return this.usage.stop();
   }
 }
+
+/** The longest a request waits for a keystore across a network to read a key it has not cached. */
+const MISS_DEADLINE_MS = 2_000;
 
 interface Batch {
   windowMs: number;
