@@ -229,8 +229,13 @@ export interface WebhooksRepository {
   reschedule(id: string, at: number): Promise<boolean>;
   /** The earliest time a pending delivery is due (or its lease ends), if any. */
   nextDueAt(): Promise<number | null>;
-  /** Records one attempt and the delivery's next state (a delivery cancelled meanwhile keeps its state). */
-  recordAttempt(a: AttemptRecord, next: { status: DeliveryStatus; nextAttemptAt: number | null }): Promise<void>;
+  /**
+   * Records one attempt and the delivery's next state (a delivery cancelled meanwhile keeps its
+   * state). `claimedUntil`, the due time its claim set (its lease): nothing is recorded, and false
+   * returned, when the delivery is pending with another due time, that is, its lease ran out and it
+   * was claimed again (or released): the late outcome of a lost lease is not the delivery's.
+   */
+  recordAttempt(a: AttemptRecord, next: { status: DeliveryStatus; nextAttemptAt: number | null; claimedUntil?: number }): Promise<boolean>;
   /** The newest deliveries of an endpoint first. */
   deliveriesOf(webhookId: string, limit: number): Promise<DeliveryRecord[]>;
   attemptsOf(deliveryId: string): Promise<AttemptRecord[]>;
