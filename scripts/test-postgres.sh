@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL for tests and benchmarks: `start DIR` initialises a cluster in DIR (a new
 # or empty folder), starts it on a free port of 127.0.0.1 with fsync off, and prints the URL of its
-# `postgres` database; `stop DIR` stops it and removes DIR. Nothing outside DIR is touched.
+# `postgres` database; `stop DIR` stops it and removes DIR. `halt DIR` stops the server as a crash
+# would (immediate) and keeps DIR; `resume DIR` starts it again on the same port, for tests of a
+# keystore that goes away and comes back. Nothing outside DIR is touched.
 # PostgreSQL is looked for on PATH, then in /usr/lib/postgresql/*/bin (Debian's layout).
 set -euo pipefail
 
@@ -24,7 +26,7 @@ free_port() {
 }
 
 cmd=${1:-}; dir=${2:-}
-[ -n "$cmd" ] && [ -n "$dir" ] || { echo "usage: $0 start|stop DIR" >&2; exit 2; }
+[ -n "$cmd" ] && [ -n "$dir" ] || { echo "usage: $0 start|stop|halt|resume DIR" >&2; exit 2; }
 
 case "$cmd" in
   start)
@@ -38,7 +40,17 @@ case "$cmd" in
       -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c max_connections=300" >/dev/null \
       || { cat "$dir/server.log" >&2; exit 1; }
     echo "$bin" >"$dir/bin"
+    echo "$port" >"$dir/port"
     echo "postgres://postgres@127.0.0.1:$port/postgres"
+    ;;
+  halt)
+    as_owner "$(cat "$dir/bin")/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null
+    ;;
+  resume)
+    port=$(cat "$dir/port")
+    as_owner "$(cat "$dir/bin")/pg_ctl" -D "$dir/data" -w -l "$dir/server.log" start \
+      -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c max_connections=300" >/dev/null \
+      || { cat "$dir/server.log" >&2; exit 1; }
     ;;
   stop)
     if [ -f "$dir/bin" ] && [ -d "$dir/data" ]; then
@@ -46,5 +58,5 @@ case "$cmd" in
     fi
     rm -rf "$dir"
     ;;
-  *) echo "usage: $0 start|stop DIR" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|halt|resume DIR" >&2; exit 2 ;;
 esac

@@ -5,7 +5,7 @@ import type { KeyKind } from '../core/key-format.js';
 import { secondsToExpiry } from '../core/key-policy.js';
 import { KEY_KINDS, KEY_STATUSES, keyView, type KeyStatus, type KeyView } from '../core/model.js';
 import { masterKeyFingerprint, wrongMasterKey } from '../core/secret-box.js';
-import type { KeystoreLook } from '../store/keystore.js';
+import type { KeystoreLook, VerifierRow } from '../store/keystore.js';
 import { findMasterKey, type MasterKeySource } from '../store/master-key.js';
 import { lookAtKeystore, SCHEMA_VERSION } from '../store/open-keystore.js';
 import { defaultDbPath, resolveMasterKeyPath, type DbSource } from '../store/paths.js';
@@ -27,8 +27,26 @@ export interface StatusReport {
   expiring: { within: string; keys: KeyView[] };
   clipboard: { available: boolean };
   verifier: VerifierProbe;
+  /** The `octo serve` processes registered on a PostgreSQL keystore; null for a file, or when not read. */
+  serving: ServingStatus | null;
   /** What makes commands fail here, each with the command that fixes it. */
   problems: Problem[];
+}
+
+export interface ServingStatus {
+  /** The keystore's change version now: a verifier that has applied it is up to date. */
+  version: number;
+  verifiers: ServingVerifier[];
+}
+
+export interface ServingVerifier {
+  host: string;
+  pid: number;
+  started_at: string;
+  applied_version: number;
+  lease_until: string;
+  /** Its lease is live: writers wait for it to apply their changes. Not live: it answers nothing from its cache. */
+  live: boolean;
 }
 
 export interface Problem {
@@ -86,10 +104,12 @@ export async function collectStatus(ctx: AppContext, request: StatusRequest): Pr
   let keys: KeyCounts | null = null;
   let expiring: KeyView[] = [];
   let recorded: string | null = null;
+  let serving: ServingStatus | null = null;
   try {
     if (look) {
       ({ keys, expiring } = await readKeys(look, ctx.now(), request.expiringWithin.seconds));
       recorded = look.schemaVersion > 0 ? ((await look.store.meta.get('master_key_fingerprint')) ?? null) : null;
+      if (look.schemaVersion > 0 && look.store.verifiers) serving = servingStatus(await look.store.verifiers());
     } else if (keystore.state === 'not_created') {
       keys = emptyCounts();
     }
@@ -110,7 +130,18 @@ export async function collectStatus(ctx: AppContext, request: StatusRequest): Pr
     expiring: { within: request.expiringWithin.text, keys: expiring },
     clipboard: { available: clipboard },
     verifier: probe,
+    serving,
     problems: problems.map((p) => ({ code: p.code, message: p.message, hint: p.hint ?? null })),
+  };
+}
+
+function servingStatus(found: { version: number; verifiers: VerifierRow[] }): ServingStatus {
+  return {
+    version: found.version,
+    verifiers: found.verifiers.map((v) => ({
+      host: v.host, pid: v.pid, started_at: new Date(v.startedAt).toISOString(), applied_version: v.appliedVersion,
+      lease_until: new Date(v.leaseUntil).toISOString(), live: v.leaseUntil > v.readAt,
+    })),
   };
 }
 

@@ -1,13 +1,14 @@
 import { OctoError } from '../core/errors.js';
 import {
-  decideDryRun, decideRequest, DryRunPresented, Presented, readDryRun, readRequest, type Credentials, type DecisionDeps, type Identified,
+  decideDryRun, decideRequest, DryRunPresented, rateLimitedAfter, Presented, readDryRun, readRequest, type Credentials, type DecisionDeps, type Identified,
 } from '../core/decision.js';
 import type { ParsedBody } from '../core/payload.js';
-import { FixedWindowLimiter, type RateLimiter } from '../core/rate-limit.js';
+import { FixedWindowLimiter, SharedWindowGate, type RateLimiter } from '../core/rate-limit.js';
+import type { Accepted } from '../core/verdict.js';
 import type { DryRunVerdict, Verdict } from '../core/verdict.js';
 import { verdictView, type VerdictView } from '../core/verdict-view.js';
 import { KeystoreUnavailable } from '../store/errors.js';
-import type { Keystore } from '../store/keystore.js';
+import type { Keystore, RateWindows } from '../store/keystore.js';
 import type { AppContext } from './context.js';
 import { heirOf, replacementHint } from './key-hints.js';
 import { KeystoreLookup } from './keystore-lookup.js';
@@ -71,12 +72,24 @@ export async function verifyKey(ctx: AppContext, request: DryRunRequest): Promis
  */
 export class Verifier {
   readonly lookup: KeystoreLookup;
-  private readonly limiter = new FixedWindowLimiter();
+  private readonly limiter: RateLimiter;
+  /** Set where the keystore counts the windows (several verifiers); else `limiter` counts in memory. */
+  private readonly shared: { windows: RateWindows; gate: SharedWindowGate } | null;
+  /** This turn's requests of limited keys, counted together at the end of the turn. */
+  private batches = new Map<string, Batch>();
   private readonly deps: DecisionDeps;
   private readonly usage: UsageRecorder;
 
   constructor(store: Keystore, private readonly now: () => number, onFlushError: (err: unknown) => void = () => {}) {
     this.lookup = new KeystoreLookup(store);
+    if (store.rateWindows) {
+      const gate = new SharedWindowGate();
+      this.shared = { windows: store.rateWindows, gate };
+      this.limiter = gate;
+    } else {
+      this.shared = null;
+      this.limiter = new FixedWindowLimiter();
+    }
     this.deps = { lookup: this.lookup, limiter: this.limiter };
     // The flush is our own write, which data_version does not report: drop the cached records.
     this.usage = new UsageRecorder(store, () => this.lookup.clear(), onFlushError);
@@ -103,19 +116,65 @@ export class Verifier {
   private async decideLater(read: Presented, identified: Promise<Identified>, now: number): Promise<Verdict> {
     let found: Identified;
     try {
-      found = await identified;
+      found = await this.bounded(identified);
       // Decided in the same synchronous stretch as the last check (see channelsReady).
-      for (let p = this.lookup.channelsReady(); p; p = this.lookup.channelsReady()) await p;
+      for (let p = this.lookup.channelsReady(); p; p = this.lookup.channelsReady()) await this.bounded(p);
     } catch (err) {
       throw unavailable(err);
     }
     return this.judge(read, found, now);
   }
 
-  private judge(read: Presented, found: Identified, now: number): Verdict {
+  /**
+   * A keystore across a network (it has reachable()) may leave a read waiting on a connection that
+   * will not come back: past MISS_DEADLINE_MS the request is answered 503 rather than held.
+   */
+  private bounded<T>(p: Promise<T>): Promise<T> {
+    if (!this.lookup.store.reachable) return p;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`the keystore did not answer within ${MISS_DEADLINE_MS} ms`)), MISS_DEADLINE_MS);
+    });
+    return Promise.race([p, late]).finally(() => clearTimeout(timer));
+  }
+
+  private judge(read: Presented, found: Identified, now: number): Verdict | Promise<Verdict> {
     const verdict = decideRequest(read, found, now, this.deps);
+    if (verdict.valid && this.shared && verdict.key.rateLimit) return this.counted(verdict, now);
     if (verdict.valid) this.usage.record(verdict.key.id, now);
     return verdict;
+  }
+
+  /**
+   * A request of a limited key, admitted by the decision, waits for the shared count: one statement
+   * per key per turn of the event loop adds the turn's requests, and each is admitted by its place
+   * in the total. A count that cannot be made is a 503 (fail closed), never an accept.
+   */
+  private counted(verdict: Accepted, now: number): Promise<Verdict> {
+    const id = verdict.key.id;
+    let batch = this.batches.get(id);
+    if (!batch) {
+      if (this.batches.size === 0) setImmediate(() => this.countBatches());
+      batch = { windowMs: verdict.key.rateLimit!.window_s * 1000, waiting: [] };
+      this.batches.set(id, batch);
+    }
+    return new Promise<Verdict>((resolve, reject) => batch.waiting.push({ verdict, now, resolve, reject }));
+  }
+
+  private countBatches(): void {
+    const batches = this.batches;
+    this.batches = new Map();
+    for (const [id, batch] of batches) {
+      this.bounded(this.shared!.windows.add(id, batch.waiting.length, batch.windowMs)).then(({ total, closesInMs }) => {
+        batch.waiting.forEach((w, i) => {
+          const taken = this.shared!.gate.settle(id, w.verdict.key.rateLimit!, { total, batch: batch.waiting.length, place: i + 1, closesInMs }, w.now);
+          if (taken.ok) this.usage.record(id, w.now);
+          w.resolve(taken.ok ? w.verdict : rateLimitedAfter(w.verdict, taken.retryAfter));
+        });
+      }, (err: unknown) => {
+        for (const w of batch.waiting) w.reject(unavailable(err));
+      });
+    }
   }
 
   /** Looks at this verifier's rate-limit counters without counting: a key at its limit gets a warning. */
@@ -127,6 +186,11 @@ export class Verifier {
     }
   }
 
+  /** `/healthz`: whether the keystore can be reached now (a file always can). */
+  healthy(): boolean | Promise<boolean> {
+    return this.lookup.store.reachable?.() ?? true;
+  }
+
   start(): void {
     this.usage.start();
   }
@@ -135,6 +199,14 @@ export class Verifier {
   stop(): Promise<void> {
     return this.usage.stop();
   }
+}
+
+/** The longest a request waits for a keystore across a network to read a key it has not cached. */
+const MISS_DEADLINE_MS = 2_000;
+
+interface Batch {
+  windowMs: number;
+  waiting: { verdict: Accepted; now: number; resolve: (v: Verdict) => void; reject: (err: unknown) => void }[];
 }
 
 /**

@@ -65,7 +65,8 @@ export async function claimDue(ctx: AppContext, limit: number, leaseUntil: numbe
   return store.transaction(async () => {
     const due = await store.webhooks.due(ctx.now(), limit);
     for (const d of due) await store.webhooks.reschedule(d.id, leaseUntil);
-    return due;
+    // As the rows are now: the lease's end is the claim's token (recordOutcome's claimedUntil).
+    return due.map((d) => ({ ...d, nextAttemptAt: leaseUntil }));
   });
 }
 
@@ -90,7 +91,7 @@ async function writeOutcome(
   const nextAttemptAt = step.status === 'pending' ? ctx.now() + step.delayMs : null;
   await store.webhooks.recordAttempt(
     { deliveryId: delivery.id, at: outcome.at, code: outcome.code, error: outcome.error, durationMs: outcome.durationMs },
-    { status: step.status, nextAttemptAt },
+    { status: step.status, nextAttemptAt, ...(delivery.nextAttemptAt === null ? {} : { claimedUntil: delivery.nextAttemptAt }) },
   );
   return step;
 }

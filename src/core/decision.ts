@@ -200,6 +200,12 @@ function decideKeyOnly(key: string, found: Identified, now: number): DryRunVerdi
 
 const familyOfText = (key: string): Family => (key.startsWith('octo_') ? 'octopods' : 'bearer');
 
+/** An accepted request that the shared window count then refused (SharedWindowGate.settle). */
+export function rateLimitedAfter(accepted: Accepted, retryAfter: number): Refused {
+  const fam: Family = accepted.route.family === 'scoped' ? 'bearer' : 'octopods';
+  return fail('rate_limited', fam, accepted.key, accepted.route, { retry_after: retryAfter });
+}
+
 function rateLimit(key: KeyRecord, now: number, deps: DecisionDeps, route: Route, fam: Family, given: Given): Refused | null {
   const { limiter } = deps;
   if (!limiter || !key.rateLimit) return null;

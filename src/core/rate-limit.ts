@@ -56,3 +56,48 @@ export class FixedWindowLimiter implements RateLimiter {
 function full(w: Window, now: number): RateDecision {
   return { ok: false, retryAfter: Math.max(1, Math.ceil((w.end - now) / 1000)) };
 }
+
+/**
+ * The shared windows' rule (SPEC §11 "counted across all verifiers"): a batch of `batch` requests
+ * of one key added its count to the window at once, and the window then held `total`; the request
+ * at `place` (1-based) in the batch is admitted when its place in the window is within the limit.
+ */
+export function admittedInWindow(total: number, batch: number, place: number, limit: number): boolean {
+  return total - batch + place <= limit;
+}
+
+/**
+ * The decision's limiter when the windows are counted in a shared keystore: it refuses at once only
+ * a key whose window this verifier knows is full (until it closes), so that a full window costs no
+ * round trip; any other request of a limited key is admitted here provisionally, and the verifier
+ * asks the shared count (`settle` gives the outcome).
+ */
+export class SharedWindowGate implements RateLimiter {
+  private readonly fullUntil = new Map<string, number>();
+
+  take(keyId: string, _limit: RateLimit, now: number): RateDecision {
+    return this.peek(keyId, _limit, now);
+  }
+
+  peek(keyId: string, _limit: RateLimit, now: number): RateDecision {
+    const until = this.fullUntil.get(keyId);
+    if (until === undefined) return OPEN;
+    // A clock that went backwards forgets the flag rather than refusing for a long time.
+    if (now >= until || until - now > _limit.window_s * 1000) {
+      this.fullUntil.delete(keyId);
+      return OPEN;
+    }
+    return { ok: false, retryAfter: Math.max(1, Math.ceil((until - now) / 1000)) };
+  }
+
+  /** The outcome for one request of a counted batch; a window seen full is remembered until it closes. */
+  settle(keyId: string, limit: RateLimit, counted: { total: number; batch: number; place: number; closesInMs: number }, now: number): RateDecision {
+    const { total, batch, place, closesInMs } = counted;
+    if (total >= limit.limit) {
+      if (this.fullUntil.size >= SWEEP_AT) this.fullUntil.clear();
+      this.fullUntil.set(keyId, now + closesInMs);
+    }
+    if (admittedInWindow(total, batch, place, limit.limit)) return OPEN;
+    return { ok: false, retryAfter: Math.max(1, Math.ceil(closesInMs / 1000)) };
+  }
+}

@@ -38,6 +38,8 @@ export type Later<T> = T | Promise<T>;
 export interface VerifierPort {
   decide(method: string, path: string, credentials: Credentials, body: () => ParsedBody): Later<Verdict>;
   dryRun(request: DryRunRequest): Later<VerdictView>;
+  /** Whether the keystore can be reached now (`/healthz`); absent: always. */
+  healthy?(): Later<boolean>;
 }
 
 /** Answers at once: the verifier over SQLite always does. */
@@ -64,7 +66,7 @@ export function createHandler(deps: HandlerDeps): LaterHandler {
     let parsed: ParsedBody | undefined;
     const body = () => (parsed ??= parseJsonBody(bytes));
     const path = pathOnly(rawPath);
-    if (path === '/healthz' && (method === 'GET' || method === 'HEAD')) return json(200, { status: 'ok' }, null, 'ok');
+    if (path === '/healthz' && (method === 'GET' || method === 'HEAD')) return health(deps);
     if (path === '/v1/keys/verify' && method === 'POST') return verifyRoute(deps, body(), headers, peer);
     // `/_octo/…`: its second character first, which no API path shares.
     if (deps.admin && path.charCodeAt(1) === 95 && path.startsWith(ADMIN_PREFIX)) return deps.admin.handle(method, path, rawPath, headers, peer);
@@ -92,6 +94,20 @@ function keystoreUnavailable(deps: HandlerDeps, err: unknown): HandlerResponse {
   if (!(err instanceof KeystoreUnavailable)) throw err;
   deps.onKeystoreError?.(err);
   return plain(503, 'The keystore cannot be read now, so the key could not be checked; try again shortly', 'keystore_unavailable');
+}
+
+/**
+ * `/healthz`: 503 while the keystore cannot be reached, so that a load balancer takes this verifier
+ * out while it could only answer 503 to keys it is not sure of (SPEC §11). At once where it can tell.
+ */
+function health(deps: HandlerDeps): Later<HandlerResponse> {
+  const healthy = deps.verifier.healthy?.() ?? true;
+  return healthy instanceof Promise ? healthy.then(healthAnswer, () => healthAnswer(false)) : healthAnswer(healthy);
+}
+
+function healthAnswer(healthy: boolean): HandlerResponse {
+  return healthy ? json(200, { status: 'ok' }, null, 'ok')
+    : plain(503, 'The keystore cannot be reached now, so keys this verifier is not sure of are answered 503', 'keystore_unavailable');
 }
 
 function answer(deps: HandlerDeps, verdict: Verdict, body: () => ParsedBody): HandlerResponse {

@@ -28,6 +28,11 @@ export interface Keystore {
   readonly audit: AuditRepository;
   readonly meta: MetaRepository;
   readonly webhooks: WebhooksRepository;
+  /**
+   * Rate-limit windows counted in the keystore, so that several verifiers share them (PostgreSQL).
+   * Absent where one verifier owns the keystore's windows in memory (SQLite).
+   */
+  readonly rateWindows?: RateWindows;
 
   /**
    * Runs `fn` as one write transaction: all of it is committed or none of it. Concurrent writers
@@ -59,6 +64,19 @@ export interface Keystore {
    * changeCounter(). Read it through a CommitWatch.
    */
   commitStamp(): string | null;
+
+  /**
+   * Whether this keystore answers now, as `/healthz` reports it (SPEC §11 "Fail closed"). Absent
+   * where the keystore is a file this process holds open (SQLite): it always does. PostgreSQL: the
+   * verifier's lease is live and its last renewal went through, else one bounded probe.
+   */
+  reachable?(): boolean | Promise<boolean>;
+
+  /**
+   * The verifiers registered on this keystore (`octo status`), and the change version they are
+   * measured against. Absent where a verifier registers nowhere (SQLite).
+   */
+  verifiers?(): Promise<{ version: number; verifiers: VerifierRow[] }>;
 
   /** Counts and the schema version, as `backup` and `restore` report them. */
   summary(): Promise<KeystoreSummary>;
@@ -211,8 +229,13 @@ export interface WebhooksRepository {
   reschedule(id: string, at: number): Promise<boolean>;
   /** The earliest time a pending delivery is due (or its lease ends), if any. */
   nextDueAt(): Promise<number | null>;
-  /** Records one attempt and the delivery's next state (a delivery cancelled meanwhile keeps its state). */
-  recordAttempt(a: AttemptRecord, next: { status: DeliveryStatus; nextAttemptAt: number | null }): Promise<void>;
+  /**
+   * Records one attempt and the delivery's next state (a delivery cancelled meanwhile keeps its
+   * state). `claimedUntil`, the due time its claim set (its lease): nothing is recorded, and false
+   * returned, when the delivery is pending with another due time, that is, its lease ran out and it
+   * was claimed again (or released): the late outcome of a lost lease is not the delivery's.
+   */
+  recordAttempt(a: AttemptRecord, next: { status: DeliveryStatus; nextAttemptAt: number | null; claimedUntil?: number }): Promise<boolean>;
   /** The newest deliveries of an endpoint first. */
   deliveriesOf(webhookId: string, limit: number): Promise<DeliveryRecord[]>;
   attemptsOf(deliveryId: string): Promise<AttemptRecord[]>;
@@ -223,6 +246,26 @@ export interface WebhooksRepository {
  * committed by any connection since this reader's previous call (always true where no stamp can be
  * read). Each reader keeps its own, so no reader can take a change from another.
  */
+/** An `octo serve` process as it registered itself; times in epoch ms by the database's clock. */
+export interface VerifierRow {
+  host: string;
+  pid: number;
+  startedAt: number;
+  appliedVersion: number;
+  leaseUntil: number;
+  /** The database's clock when this was read: the lease is live while leaseUntil is past it. */
+  readAt: number;
+}
+
+/** One fixed window per key, counted where every verifier counts (SPEC §11). */
+export interface RateWindows {
+  /**
+   * Adds `n` requests to the key's open window, or opens one of `windowMs` with them when none is
+   * open (by the keystore's clock); the window's total after the addition and the ms until it closes.
+   */
+  add(keyId: string, n: number, windowMs: number): Promise<{ total: number; closesInMs: number }>;
+}
+
 export class CommitWatch {
   private last: string | null = null;
 

@@ -1,5 +1,5 @@
 import type { ChalkInstance } from 'chalk';
-import type { KeyCounts, KeystoreStatus, MasterKeyStatus, StatusReport } from '../app/status.js';
+import type { KeyCounts, KeystoreStatus, MasterKeyStatus, ServingStatus, StatusReport } from '../app/status.js';
 import { OctoError } from '../core/errors.js';
 import { roughDuration } from '../core/key-policy.js';
 import { KEY_KINDS, KEY_STATUSES } from '../core/model.js';
@@ -32,10 +32,23 @@ export function printStatus(out: Output, report: StatusReport, now: number): voi
   }
   block('Clipboard', [report.clipboard.available ? c.green('available') : `${c.yellow('none')} ${c.dim('(no display, or no xsel / wl-copy): `keys copy --print` writes to stdout instead')}`]);
   block('Verifier', verifierLines(c, report.verifier));
+  if (report.serving) block('Serving', servingLines(c, report.serving));
   for (const problem of report.problems) out.error(new OctoError(problem.code, problem.message, { hint: problem.hint ?? undefined }));
 }
 
 const LABEL = 12;
+
+/** One line per `octo serve` registered on a PostgreSQL keystore. */
+function servingLines(c: ChalkInstance, s: ServingStatus): string[] {
+  if (s.verifiers.length === 0) return [c.dim('no `octo serve` registered on this keystore')];
+  return [
+    `change version ${s.version}`,
+    ...s.verifiers.map((v) => {
+      const state = !v.live ? c.red('lease ran out') : v.applied_version >= s.version ? c.green('up to date') : c.yellow(`at version ${v.applied_version}`);
+      return `${v.host} pid ${v.pid}, started ${formatTime(v.started_at)}, applied ${v.applied_version}, lease until ${formatTime(v.lease_until)}: ${state}`;
+    }),
+  ];
+}
 
 const SOURCE: Record<KeystoreStatus['source'], string> = { '--db': 'from --db', OCTO_DB: 'from OCTO_DB', default: 'default' };
 

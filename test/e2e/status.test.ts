@@ -206,7 +206,7 @@ describe('octo status: where nothing exists yet', () => {
   it('has one JSON shape', async () => {
     const r = await sb.run(['status', '--json'], { env: bare });
     const report = JSON.parse(r.stdout) as Record<string, Record<string, unknown>>;
-    expect(Object.keys(report)).toEqual(['ok', 'keystore', 'master_key', 'keys', 'expiring', 'clipboard', 'verifier', 'problems']);
+    expect(Object.keys(report)).toEqual(['ok', 'keystore', 'master_key', 'keys', 'expiring', 'clipboard', 'verifier', 'serving', 'problems']);
     expect(Object.keys(report.keystore!)).toEqual(['location', 'source', 'backend', 'state', 'schema_version', 'schema_version_supported']);
     expect(Object.keys(report.master_key!)).toEqual(['source', 'path', 'state', 'fingerprint', 'matches_keystore']);
     expect(Object.keys(report.keys!)).toEqual(['total', 'by_status', 'by_kind']);

@@ -194,6 +194,17 @@ describe('POST /v1/keys/verify', () => {
     expect((await handle('GET', '/healthz', {}, bytes(undefined)))).toMatchObject({ status: 200, body: '{"status":"ok"}' });
     expect((await handle('POST', '/healthz', {}, bytes(undefined))).status).toBe(405);
   });
+
+  it('answers /healthz 503 keystore_unavailable while the verifier says its keystore cannot be reached, now or later', async () => {
+    for (const healthy of [false, Promise.resolve(false), Promise.reject(new Error('gone'))]) {
+      const port: VerifierPort = { decide: () => { throw new Error('not asked'); }, dryRun: () => { throw new Error('not asked'); }, healthy: () => healthy };
+      const r = await createHandler({ verifier: port, now: () => Date.now() })('GET', '/healthz', {}, bytes(undefined));
+      expect(r.status).toBe(503);
+      expect(JSON.parse(r.body)).toMatchObject({ code: 'keystore_unavailable', reason: 'keystore_unavailable', error: expect.any(String) });
+    }
+    const up: VerifierPort = { decide: () => { throw new Error('not asked'); }, dryRun: () => { throw new Error('not asked'); }, healthy: () => Promise.resolve(true) };
+    expect(await createHandler({ verifier: up, now: () => Date.now() })('GET', '/healthz', {}, bytes(undefined))).toMatchObject({ status: 200 });
+  });
 });
 
 describe('a verifier that answers later (as one whose keystore is across a network would, on a miss)', () => {

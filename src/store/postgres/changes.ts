@@ -31,6 +31,8 @@ export class ChangeFeed {
   private stale = 0;
   private timer: NodeJS.Timeout | undefined;
   private renewing = false;
+  /** Whether the last renewal (or registration) reached the keystore. */
+  private renewed = false;
   private unlisten: (() => Promise<void>) | undefined;
 
   constructor(private readonly sql: Sql) {}
@@ -61,6 +63,11 @@ export class ChangeFeed {
     }
   }
 
+  /** Following, with a live lease, and the last renewal went through: the keystore answered within RENEW_MS. */
+  get healthy(): boolean {
+    return this.id !== null && this.renewed && performance.now() < this.leaseValidUntil;
+  }
+
   get following(): boolean {
     return this.id !== null;
   }
@@ -88,6 +95,7 @@ export class ChangeFeed {
        VALUES ($1, $2, $3, ${NOW_MS}, 0, ${NOW_MS} + $4)`, [id, hostname(), process.pid, LEASE_MS] as never[]);
     this.id = id;
     this.leaseValidUntil = sent + LEASE_MS;
+    this.renewed = true;
     try {
       // onlisten runs after every (re)connect of the listening connection: notifications sent
       // while it was away are lost, so the counter is read again then.
@@ -147,6 +155,7 @@ export class ChangeFeed {
           [this.id, hostname(), process.pid, this.version, LEASE_MS] as never[]);
       }
       this.leaseValidUntil = Math.max(this.leaseValidUntil, sent + LEASE_MS);
+      this.renewed = true;
       // A notification missed (the listening connection was away): caught up here.
       const current = rows[0]?.version;
       if (current !== undefined && current > this.version) {
@@ -155,6 +164,7 @@ export class ChangeFeed {
       }
     } catch {
       // Not renewed: the lease runs out and the cache stops being trusted.
+      this.renewed = false;
     }
   }
 

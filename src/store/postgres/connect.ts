@@ -110,6 +110,11 @@ export function connect(t: PgTarget, opts: { max?: number; env?: NodeJS.ProcessE
     connect_timeout: connectTimeoutS(opts.env),
     // A CLI ends when its work does; `serve` keeps its connections while requests come.
     idle_timeout: 30,
+    // The driver's default waits up to 20 s between attempts to reconnect once the server has
+    // refused a few, and a query queued meanwhile waits with it: a verifier would hold requests
+    // instead of answering 503 (fail closed, SPEC §11), and would come back late. A few attempts a
+    // second against a server that is down cost it nothing.
+    backoff: (retries: number) => Math.min(0.025 * 2 ** retries, 0.25),
     fetch_types: false,
     prepare: true,
     onnotice: () => {},

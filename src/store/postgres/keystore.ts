@@ -1,4 +1,4 @@
-import type { Keystore, KeystoreLook, RestoreSource } from '../keystore.js';
+import type { Keystore, KeystoreLook, RestoreSource, VerifierRow } from '../keystore.js';
 import type { KeystoreSummary } from '../records.js';
 import type { Db } from '../sqlite/open.js';
 import { AuditRepo, MetaRepo } from './audit-repo.js';
@@ -9,9 +9,13 @@ import { PgContext } from './context.js';
 import { storeError } from './errors.js';
 import { KeysRepo } from './keys-repo.js';
 import { PG_SCHEMA_VERSION } from './migrations.js';
+import { PgRateWindows } from './rate-windows.js';
 import { migrate, schemaAsIs } from './schema.js';
 import { SubjectsRepo } from './subjects-repo.js';
 import { WebhooksRepo } from './webhooks-repo.js';
+
+/** How long `/healthz` waits for the keystore to answer before it says it cannot be reached. */
+const PROBE_MS = 1_000;
 
 /**
  * The keystore in a PostgreSQL database (SPEC §11): a pool of connections, the repositories over
@@ -23,6 +27,7 @@ export class PostgresKeystore implements Keystore {
   readonly audit: AuditRepo;
   readonly meta: MetaRepo;
   readonly webhooks: WebhooksRepo;
+  readonly rateWindows: PgRateWindows;
   private readonly ctx: PgContext;
   private readonly changes: ChangeFeed;
   private closed = false;
@@ -35,6 +40,7 @@ export class PostgresKeystore implements Keystore {
     this.audit = new AuditRepo(this.ctx);
     this.meta = new MetaRepo(this.ctx);
     this.webhooks = new WebhooksRepo(this.ctx);
+    this.rateWindows = new PgRateWindows(sql);
   }
 
   /** The schema version this octo writes, the same number as SQLite's for the same schema. */
@@ -83,6 +89,35 @@ export class PostgresKeystore implements Keystore {
 
   commitStamp(): string | null {
     return this.changes.commitStamp();
+  }
+
+  /**
+   * A verifier with a live lease whose last renewal went through knows the keystore answers; any
+   * other process (or a verifier catching up) asks, and takes no answer within PROBE_MS as none.
+   */
+  reachable(): boolean | Promise<boolean> {
+    if (this.changes.healthy) return true;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), PROBE_MS)));
+    const probe = this.sql.unsafe('SELECT 1').then(() => true, () => false);
+    return Promise.race([probe, late]).finally(() => clearTimeout(timer));
+  }
+
+  async verifiers(): Promise<{ version: number; verifiers: VerifierRow[] }> {
+    try {
+      const rows = await this.ctx.rows<{ host: string; pid: number; started_at: number; applied_version: number; lease_until: number; read_at: number }>(
+        `SELECT host, pid, started_at, applied_version, lease_until, (extract(epoch from clock_timestamp()) * 1000)::int8 AS read_at
+         FROM octo_verifiers ORDER BY started_at, id`);
+      const [counter] = await this.ctx.rows<{ version: number }>('SELECT version FROM octo_changes');
+      return {
+        version: counter?.version ?? 0,
+        verifiers: rows.map((r) => ({
+          host: r.host, pid: r.pid, startedAt: r.started_at, appliedVersion: r.applied_version, leaseUntil: r.lease_until, readAt: r.read_at,
+        })),
+      };
+    } catch (err) {
+      throw storeError(err, this.target);
+    }
   }
 
   async summary(): Promise<KeystoreSummary> {

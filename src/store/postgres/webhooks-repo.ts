@@ -116,12 +116,19 @@ export class WebhooksRepo implements WebhooksRepository {
     return r?.at ?? null;
   }
 
-  async recordAttempt(a: AttemptRecord, next: { status: DeliveryStatus; nextAttemptAt: number | null }): Promise<void> {
-    await this.ctx.write(false, async () => {
+  async recordAttempt(a: AttemptRecord, next: { status: DeliveryStatus; nextAttemptAt: number | null; claimedUntil?: number }): Promise<boolean> {
+    return this.ctx.write(false, async () => {
+      if (next.claimedUntil !== undefined) {
+        // Locked, so that a claim by another verifier cannot slip in between the check and the write.
+        const [row] = await this.ctx.rows<{ status: string; next_attempt_at: number | null }>(
+          'SELECT status, next_attempt_at FROM webhook_deliveries WHERE id = $1 FOR UPDATE', [a.deliveryId]);
+        if (row && row.status === 'pending' && row.next_attempt_at !== next.claimedUntil) return false;
+      }
       await this.ctx.rows('INSERT INTO webhook_attempts (delivery_id, at, code, error, duration_ms) VALUES ($1, $2, $3, $4, $5)',
         [a.deliveryId, a.at, a.code, a.error, a.durationMs]);
       await this.ctx.rows(`UPDATE webhook_deliveries SET attempts = attempts + 1, status = $1, next_attempt_at = $2
                            WHERE id = $3 AND status = 'pending'`, [next.status, next.nextAttemptAt, a.deliveryId]);
+      return true;
     });
   }
 

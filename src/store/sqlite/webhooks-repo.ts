@@ -118,11 +118,17 @@ export class WebhooksRepo implements WebhooksRepository {
    * Records one attempt and the delivery's next state. A delivery cancelled meanwhile (its endpoint
    * removed) keeps its state; the attempt is still recorded.
    */
-  async recordAttempt(a: AttemptRecord, next: { status: DeliveryStatus; nextAttemptAt: number | null }): Promise<void> {
+  async recordAttempt(a: AttemptRecord, next: { status: DeliveryStatus; nextAttemptAt: number | null; claimedUntil?: number }): Promise<boolean> {
+    if (next.claimedUntil !== undefined) {
+      const row = this.db.prepare<[string], { status: string; next_attempt_at: number | null }>(
+        'SELECT status, next_attempt_at FROM webhook_deliveries WHERE id = ?').get(a.deliveryId);
+      if (row && row.status === 'pending' && row.next_attempt_at !== next.claimedUntil) return false;
+    }
     this.db.prepare('INSERT INTO webhook_attempts (delivery_id, at, code, error, duration_ms) VALUES (?, ?, ?, ?, ?)')
       .run(a.deliveryId, a.at, a.code, a.error, a.durationMs);
     this.db.prepare(`UPDATE webhook_deliveries SET attempts = attempts + 1, status = ?, next_attempt_at = ?
                      WHERE id = ? AND status = 'pending'`).run(next.status, next.nextAttemptAt, a.deliveryId);
+    return true;
   }
 
   /** The newest deliveries of an endpoint first. */
