@@ -8,7 +8,7 @@ import { masterKeyFingerprint, wrongMasterKey } from '../core/secret-box.js';
 import type { KeystoreLook, VerifierRow } from '../store/keystore.js';
 import { findMasterKey, type MasterKeySource } from '../store/master-key.js';
 import { lookAtKeystore, SCHEMA_VERSION } from '../store/open-keystore.js';
-import { defaultDbPath, resolveMasterKeyPath, type DbSource } from '../store/paths.js';
+import { resolveMasterKeyPath, type DbSource } from '../store/paths.js';
 import type { AppContext } from './context.js';
 import { probeVerifier, verifierDown, type VerifierProbe } from './verifier-probe.js';
 

@@ -1,12 +1,9 @@
 import type { Command } from 'commander';
-import { readFileSync } from 'node:fs';
 import { stringify } from 'yaml';
-import { applyFixtures, exportFixtures, planApply, readFixtures } from '../app/fixtures.js';
+import { applyFixtures, exportFixtures, planApply } from '../app/fixtures.js';
 import { planSummary, type PlanItem } from '../core/fixture-plan.js';
-import type { Fixtures } from '../core/fixtures.js';
-import { UsageError } from '../core/errors.js';
 import { act, type Session } from './session.js';
-import { readStdin } from './stdin.js';
+import { loadFixtures } from './fixtures-file.js';
 
 /** `octo apply FILE|-` and `octo export` (SPEC §12). */
 export function registerFixtures(program: Command, session: Session): void {
@@ -64,18 +61,6 @@ Examples:
       if (out.json) return out.document(doc);
       out.text(stringify(doc, null, { lineWidth: 0 }));
     }));
-}
-
-async function loadFixtures(file: string): Promise<Fixtures> {
-  if (file === '-') return readFixtures((await readStdin()).toString('utf8'), '<stdin>');
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(`cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code ?? (err as Error).message}`, 'pass a YAML or JSON fixtures file, or - to read one from stdin', 'file_unreadable');
-  }
-  return readFixtures(text, file);
 }
 
 function planLine(item: Pick<PlanItem, 'action' | 'type' | 'name' | 'changes'>): string {

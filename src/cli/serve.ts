@@ -4,13 +4,13 @@ import { UsageError } from '../core/errors.js';
 import { DEFAULT_JOURNAL_SIZE } from '../server/journal.js';
 import { DEFAULT_OUTBOX_SIZE } from '../server/outbox.js';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppContext } from '../app/context.js';
-import { prepareFixtures, readFixtures, type ApplyResult } from '../app/fixtures.js';
+import { prepareFixtures, type ApplyResult } from '../app/fixtures.js';
 import type { Fixtures } from '../core/fixtures.js';
-import { readStdin } from './stdin.js';
+import { loadFixtures } from './fixtures-file.js';
 import { act, type Session } from './session.js';
 
 export function registerServe(program: Command, session: Session): void {
@@ -51,7 +51,9 @@ Examples:
       const ui = opts.ui === true;
       if (ui) requireTokenBeyondLoopback(opts.host as string, adminToken);
       const timeouts = serverTimeouts(session.env);
-      const fixtures = opts.fixtures ? await loadFixtures(opts.fixtures as string) : null;
+      const fixtures = opts.fixtures
+        ? await loadFixtures(opts.fixtures as string, { label: `--fixtures ${opts.fixtures as string}`, hint: 'pass a YAML or JSON fixtures file (see `octo apply --help`)' })
+        : null;
       // A private folder for the fixtures snapshot (and the whole keystore, when ephemeral).
       const dir = fixtures || opts.ephemeral ? mkdtempSync(join(tmpdir(), 'octo-serve-')) : null;
       const ctx = opts.ephemeral ? ephemeralContext(session.env, dir!) : session.ctx;
@@ -139,18 +141,6 @@ function serverTimeouts(env: NodeJS.ProcessEnv): { headersMs?: number; requestMs
   if (headers) timeouts.headersMs = parseDuration(headers, 'OCTO_SERVE_HEADERS_TIMEOUT') * 1000;
   if (request) timeouts.requestMs = parseDuration(request, 'OCTO_SERVE_REQUEST_TIMEOUT') * 1000;
   return timeouts;
-}
-
-async function loadFixtures(file: string): Promise<Fixtures> {
-  if (file === '-') return readFixtures((await readStdin()).toString('utf8'), '<stdin>');
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(`cannot read --fixtures ${file}: ${code === 'ENOENT' ? 'no such file' : code ?? (err as Error).message}`, 'pass a YAML or JSON fixtures file (see `octo apply --help`)', 'file_unreadable');
-  }
-  return readFixtures(text, file);
 }
 
 function parseRetries(text: string): number {

@@ -69,13 +69,10 @@ export class AdminRoutes {
     if (to) filter.to = to;
     if (channel) filter.channel = channel;
     if (contains) filter.bodyContains = contains;
-    const since = sinceOf(query.get('since'));
-    if (since === 'invalid') return invalid('since', 'since must be a duration (5m, 1h) or an ISO 8601 time');
-    if (since !== undefined) filter.since = since;
-    const limit = limitOf(query.get('limit'));
-    const wait = waitOf(query.get('wait_ms'));
-    if (limit === 'invalid') return invalid('limit', 'limit must be a positive whole number');
-    if (wait === 'invalid') return invalid('wait_ms', `wait_ms must be a whole number of milliseconds up to ${MAX_WAIT_MS}`);
+    const paging = pagingOf(query);
+    if ('status' in paging) return paging;
+    const { limit, wait } = paging;
+    if (paging.since !== undefined) filter.since = paging.since;
     const { outbox } = this.opts;
     if (wait === 0) return json(200, { messages: outbox.list(filter, limit) });
     return outbox.wait(filter, wait).then(() => json(200, { messages: outbox.list(filter, limit) }));
@@ -95,13 +92,10 @@ export class AdminRoutes {
       if (!/^\d{1,15}$/.test(after)) return invalid('after', 'after must be the seq of a journal entry');
       filter.after = Number(after);
     }
-    const since = sinceOf(query.get('since'));
-    if (since === 'invalid') return invalid('since', 'since must be a duration (5m, 1h) or an ISO 8601 time');
-    if (since !== undefined) filter.since = since;
-    const limit = limitOf(query.get('limit'));
-    const wait = waitOf(query.get('wait_ms'));
-    if (limit === 'invalid') return invalid('limit', 'limit must be a positive whole number');
-    if (wait === 'invalid') return invalid('wait_ms', `wait_ms must be a whole number of milliseconds up to ${MAX_WAIT_MS}`);
+    const paging = pagingOf(query);
+    if ('status' in paging) return paging;
+    const { limit, wait } = paging;
+    if (paging.since !== undefined) filter.since = paging.since;
     const { journal } = this.opts;
     if (wait === 0) return json(200, { requests: journal.list(filter, limit), last: journal.last });
     return journal.wait(filter, wait).then(() => json(200, { requests: journal.list(filter, limit), last: journal.last }));
@@ -172,4 +166,15 @@ function notAllowed(allow: string[]): HandlerResponse {
 function json(status: number, body: unknown): HandlerResponse {
   const reason = (body as { reason?: string }).reason ?? 'ok';
   return { status, headers: { 'content-type': JSON_TYPE }, body: JSON.stringify(body), keyId: null, reason };
+}
+
+/** `since`, `limit` and `wait_ms`, which both listings take: the values, or the 422 that refuses one. */
+function pagingOf(query: URLSearchParams): { since: number | undefined; limit: number; wait: number } | HandlerResponse {
+  const since = sinceOf(query.get('since'));
+  if (since === 'invalid') return invalid('since', 'since must be a duration (5m, 1h) or an ISO 8601 time');
+  const limit = limitOf(query.get('limit'));
+  const wait = waitOf(query.get('wait_ms'));
+  if (limit === 'invalid') return invalid('limit', 'limit must be a positive whole number');
+  if (wait === 'invalid') return invalid('wait_ms', `wait_ms must be a whole number of milliseconds up to ${MAX_WAIT_MS}`);
+  return { since, limit, wait };
 }

@@ -1,7 +1,7 @@
 import type { KeyEnv, KeyKind } from '../core/key-format.js';
 import type { Channel, ChannelType, KeyRecord, KeyState, Platform, SubjectRef, SubjectType, Waba, Workspace } from '../core/model.js';
 import type { WebhookScheme } from '../core/webhook-model.js';
-import type { DeliveryRecord, DeliveryStatus, SubjectRow, WebhookRecord, WebhookSecretRow } from './records.js';
+import type { AuditEntry, DeliveryRecord, DeliveryStatus, SubjectRow, WebhookRecord, WebhookSecretRow } from './records.js';
 
 /*
  * The rows both backends' tables hold (the same tables and columns, SPEC §11) and how each becomes
@@ -96,4 +96,20 @@ export const toSecret = (r: SecretRow): WebhookSecretRow => ({
 export const toDelivery = (r: DeliveryRow): DeliveryRecord => ({
   id: r.id, webhookId: r.webhook_id, eventId: r.event_id, eventType: r.event_type, payload: r.payload,
   status: r.status, attempts: r.attempts, nextAttemptAt: r.next_attempt_at, createdAt: r.created_at,
+});
+
+export interface AuditRow {
+  id: number; at: number; actor: string; action: string; key_id: string | null;
+  subject_type: string | null; subject_id: string | null; detail: string | null;
+}
+
+export const toAuditEntry = (r: AuditRow): AuditEntry & { id: number } => ({
+  id: r.id,
+  at: r.at,
+  actor: r.actor,
+  action: r.action,
+  keyId: r.key_id,
+  subjectType: r.subject_type,
+  subjectId: r.subject_id,
+  detail: r.detail ? (JSON.parse(r.detail) as Record<string, unknown>) : null,
 });

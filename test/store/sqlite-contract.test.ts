@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe } from 'vitest';
-import type { Keystore } from '../../src/store/keystore.js';
 import { SqliteKeystore } from '../../src/store/sqlite/keystore.js';
 import { keystoreContract } from './keystore-contract.js';
 

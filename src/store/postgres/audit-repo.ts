@@ -1,12 +1,9 @@
 import type { AuditRepository, MetaRepository } from '../keystore.js';
 import type { AuditEntry } from '../records.js';
+import { toAuditEntry, type AuditRow } from '../rows.js';
 import type { PgContext } from './context.js';
 import { raiseStoreErrors } from './errors.js';
 
-interface AuditRow {
-  id: number; at: number; actor: string; action: string; key_id: string | null;
-  subject_type: string | null; subject_id: string | null; detail: string | null;
-}
 
 /** The audit log, as SQLite's AuditRepo. Recording an event changes nothing a verifier decides on. */
 export class AuditRepo implements AuditRepository {
@@ -36,16 +33,7 @@ export class AuditRepo implements AuditRepository {
                ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY at ${direction}, id ${direction}`;
     if (filter.limit !== undefined) sql += ` LIMIT $${args.push(filter.limit)}`;
     const rows = await this.ctx.rows<AuditRow>(sql, args);
-    return rows.map((r) => ({
-      id: r.id,
-      at: r.at,
-      actor: r.actor,
-      action: r.action,
-      keyId: r.key_id,
-      subjectType: r.subject_type,
-      subjectId: r.subject_id,
-      detail: r.detail ? (JSON.parse(r.detail) as Record<string, unknown>) : null,
-    }));
+    return rows.map(toAuditEntry);
   }
 }
 

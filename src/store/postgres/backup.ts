@@ -1,8 +1,8 @@
-import { chmodSync, linkSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, linkSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ensurePrivateDir, tempBeside } from '../private-files.js';
 import type { KeystoreSummary } from '../records.js';
-import { backupExists, summarise } from '../sqlite/backup.js';
+import { backupExists, removeDb, summarise } from '../sqlite/backup.js';
 import { openDatabase, type Db } from '../sqlite/open.js';
 import { COPIED_TABLES, type CopiedTable } from '../table-copy.js';
 import type { PgContext } from './context.js';
@@ -19,10 +19,6 @@ const MAX_PARAMS = 30_000;
 /** The PostgreSQL side's ORDER BY: insertion order is the seq column there, rowid in SQLite. */
 const pgOrder = (t: CopiedTable) => (t.insertionOrder ? 'seq' : t.orderBy);
 const sqliteOrder = (t: CopiedTable) => (t.insertionOrder ? 'rowid' : t.orderBy);
-
-function removeDb(path: string): void {
-  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(path + suffix, { force: true });
-}
 
 /**
  * A private octo SQLite keystore file holding the whole PostgreSQL keystore as of one snapshot

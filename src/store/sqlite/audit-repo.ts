@@ -1,12 +1,9 @@
 import type { AuditRepository } from '../keystore.js';
 import type { AuditEntry } from '../records.js';
+import { toAuditEntry, type AuditRow } from '../rows.js';
 import { raiseStoreErrors } from './errors.js';
 import type { Db } from './open.js';
 
-interface AuditRow {
-  id: number; at: number; actor: string; action: string; key_id: string | null;
-  subject_type: string | null; subject_id: string | null; detail: string | null;
-}
 
 export class AuditRepo implements AuditRepository {
   constructor(private readonly db: Db, private readonly location: string) {}
@@ -33,16 +30,7 @@ export class AuditRepo implements AuditRepository {
     const direction = filter.newestFirst ? 'DESC' : 'ASC';
     let sql = `SELECT * FROM audit ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY at ${direction}, id ${direction}`;
     if (filter.limit !== undefined) { sql += ' LIMIT ?'; args.push(filter.limit); }
-    return this.db.prepare<(string | number)[], AuditRow>(sql).all(...args).map((r) => ({
-      id: r.id,
-      at: r.at,
-      actor: r.actor,
-      action: r.action,
-      keyId: r.key_id,
-      subjectType: r.subject_type,
-      subjectId: r.subject_id,
-      detail: r.detail ? (JSON.parse(r.detail) as Record<string, unknown>) : null,
-    }));
+    return this.db.prepare<(string | number)[], AuditRow>(sql).all(...args).map(toAuditEntry);
   }
 }
 

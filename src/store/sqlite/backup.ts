@@ -22,7 +22,8 @@ export function summarise(db: Db): KeystoreSummary {
   };
 }
 
-function removeDb(path: string): void {
+/** A SQLite file and its -wal, -shm and -journal companions. */
+export function removeDb(path: string): void {
   for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(path + suffix, { force: true });
 }
 
