@@ -57,6 +57,8 @@ export class WebhookDispatcher {
   private running = false;
   private timer: NodeJS.Timeout | undefined;
   private readonly inFlight = new Map<string, InFlight>();
+  /** Per endpoint and message, the attempt the next one of its events waits for. */
+  private readonly lanes = new Map<string, Promise<void>>();
   private accepted: AcceptedMessage[] = [];
   private acceptTimer: NodeJS.Timeout | undefined;
   private endpoints: readonly WebhookRecord[] = [];
@@ -158,7 +160,13 @@ export class WebhookDispatcher {
 
   private launch(d: DeliveryRecord): void {
     const controller = new AbortController();
-    const promise = (async () => {
+    const lane = laneOf(d);
+    const before = lane === null ? undefined : this.lanes.get(lane);
+    const promise: Promise<void> = (async () => {
+      // One message's events reach an endpoint in the order they happened (queued, sent,
+      // delivered) even when two are due in one claim or the first is still in flight: the later
+      // one waits. Only a failed attempt's retry can still arrive after a later event.
+      await before;
       const outcome = await attemptDelivery(this.ctx, d, { timeoutMs: this.timeoutMs, signal: controller.signal });
       if (outcome.aborted) return releaseLease(this.ctx, d.id);
       const step = await recordOutcome(this.ctx, d, outcome, this.policy, this.opts.random);
@@ -171,14 +179,22 @@ export class WebhookDispatcher {
       .catch((err: unknown) => this.report(err))
       .finally(() => {
         this.inFlight.delete(d.id);
+        if (lane !== null && this.lanes.get(lane) === promise) this.lanes.delete(lane);
         this.wake(0);
       });
     this.inFlight.set(d.id, { promise, controller });
+    if (lane !== null) this.lanes.set(lane, promise);
   }
 
   private report(err: unknown): void {
     this.opts.log?.({ event: 'webhook_error', message: err instanceof Error ? err.message : String(err) });
   }
+}
+
+/** A message event's endpoint and message; null for what belongs to no message (a test event). */
+function laneOf(d: DeliveryRecord): string | null {
+  const messageId = (JSON.parse(d.payload) as { data?: { message_id?: unknown } }).data?.message_id;
+  return typeof messageId === 'string' ? `${d.webhookId} ${messageId}` : null;
 }
 
 async function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {

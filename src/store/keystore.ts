@@ -223,7 +223,7 @@ export interface WebhooksRepository {
   /** First half of a rotation: a previous secret in its grace stops now; the current one signs until `graceUntil`. */
   retireSecrets(webhookId: string, now: number, graceUntil: number): Promise<void>;
   insertDelivery(d: DeliveryRecord): Promise<void>;
-  /** Pending deliveries due at `now` on endpoints not removed, oldest due first. */
+  /** Pending deliveries due at `now` on endpoints not removed, oldest due first, ties in the order they were made. */
   due(now: number, limit: number): Promise<DeliveryRecord[]>;
   /** Moves a pending delivery's due time (a lease while an attempt runs); false if it was not pending. */
   reschedule(id: string, at: number): Promise<boolean>;

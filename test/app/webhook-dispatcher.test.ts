@@ -119,6 +119,25 @@ describe('WebhookDispatcher', () => {
     expect(await statusOf(a.webhook.id)).toEqual(['succeeded', 'succeeded', 'succeeded']);
   });
 
+  it("sends one message's events to an endpoint in order, the next once the one before was answered", async () => {
+    await addWebhook(ctx, { url: `${receiver.url}/a`, workspace: 'acme' });
+    // All three due at once, so that one claim takes them; the first answer is slow.
+    receiver.answer = (n) => (n === 0 ? { status: 200, afterMs: 300 } : 200);
+    const d = dispatcher({ delays: { 'message.queued': 0, 'message.sent': 0, 'message.delivered': 0 } });
+    d.start();
+    d.messageAccepted(message());
+    d.messageAccepted(message({ id: 'msg_2' }));
+    await receiver.waitFor(6);
+    const of = (id: string) => receiver.requests.filter((r) => body(r).data.message_id === id);
+    for (const id of ['msg_1', 'msg_2']) {
+      expect(of(id).map((r) => body(r).type)).toEqual(['message.queued', 'message.sent', 'message.delivered']);
+    }
+    // msg_1's later events waited for its slow first answer; msg_2's did not wait for msg_1's.
+    const [queued, sent] = of('msg_1');
+    expect(sent!.at - queued!.at).toBeGreaterThanOrEqual(290);
+    expect(of('msg_2')[2]!.at).toBeLessThan(queued!.at + 290);
+  });
+
   it('retries after 500 answers with growing gaps, the same delivery and bytes, and succeeds when the receiver recovers', async () => {
     const { webhook, secret } = await addWebhook(ctx, { url: receiver.url, events: 'message.queued' });
     receiver.answer = (n) => (n < 3 ? 500 : 200);
@@ -177,12 +196,17 @@ describe('WebhookDispatcher', () => {
     const first = dispatcher({ timeoutMs: 5_000, stopGraceMs: 100 });
     first.start();
     first.messageAccepted(message());
-    await receiver.waitFor(3); // all three in flight, unanswered
+    // message.queued in flight, unanswered; sent and delivered claimed too, waiting for it.
+    await receiver.waitFor(1);
+    const store = await ctx.keystore();
+    const leased = async () => (await store.webhooks.deliveriesOf(webhook.id, 10)).filter((r) => r.nextAttemptAt! > Date.now() + 1_000).length;
+    while ((await leased()) < 3) await new Promise((r) => setTimeout(r, 10));
     await first.stop();
+    expect(receiver.requests).toHaveLength(1);
     // The interrupted attempts were not counted and released their leases: due now, not after a
     // lease runs out.
     const stopped = Date.now();
-    expect((await (await ctx.keystore()).webhooks.deliveriesOf(webhook.id, 10)).map((r) => [r.status, r.attempts, r.nextAttemptAt! <= stopped]))
+    expect((await store.webhooks.deliveriesOf(webhook.id, 10)).map((r) => [r.status, r.attempts, r.nextAttemptAt! <= stopped]))
       .toEqual(Array(3).fill(['pending', 0, true]));
     // Accepted after stop: written at once, pending for the next start.
     first.messageAccepted(message({ id: 'msg_2' }));

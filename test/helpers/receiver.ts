@@ -10,8 +10,8 @@ export interface Received {
   body: Buffer;
 }
 
-/** What to answer to the n-th request (from 0): a status, or 'hang' (never answer). */
-export type Answer = number | 'hang';
+/** What to answer to the n-th request (from 0): a status, a status after a while, or 'hang' (never answer). */
+export type Answer = number | { status: number; afterMs: number } | 'hang';
 
 /** Answers as a real handler does: 204 when `verify` (a receiver library's check) accepts the delivery, else 400. */
 export const answerIfVerified = (verify: (req: Received) => unknown) => (_n: number, req: Received): Answer => {
@@ -52,7 +52,9 @@ export class Receiver {
     const n = this.requests.length;
     this.requests.push(req);
     const answer = this.answer(n, req);
-    if (answer !== 'hang') res.writeHead(answer, { 'Content-Type': 'text/plain' }).end('ok');
+    const reply = (status: number) => res.writeHead(status, { 'Content-Type': 'text/plain' }).end('ok');
+    if (typeof answer === 'number') reply(answer);
+    else if (answer !== 'hang') setTimeout(() => reply(answer.status), answer.afterMs);
     this.waiters = this.waiters.filter((w) => (w.done() ? (w.resolve(), false) : true));
   }
 

@@ -99,7 +99,7 @@ export class WebhooksRepo implements WebhooksRepository {
     const rows = await this.ctx.rows<DeliveryRow>(`
       SELECT ${DELIVERY} FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
       WHERE d.status = 'pending' AND d.next_attempt_at <= $1 AND w.removed_at IS NULL
-      ORDER BY d.next_attempt_at, d.id LIMIT $2`, [now, limit]);
+      ORDER BY d.next_attempt_at, d.seq LIMIT $2`, [now, limit]);
     return rows.map(toDelivery);
   }
 

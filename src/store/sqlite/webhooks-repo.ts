@@ -95,12 +95,12 @@ export class WebhooksRepo implements WebhooksRepository {
     this.addDelivery.run(d);
   }
 
-  /** Pending deliveries due at `now` on endpoints not removed, oldest due first. */
+  /** Pending deliveries due at `now` on endpoints not removed, oldest due first, ties in the order they were made. */
   async due(now: number, limit: number): Promise<DeliveryRecord[]> {
     return this.db.prepare<[number, number], DeliveryRow>(`
       SELECT d.* FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
       WHERE d.status = 'pending' AND d.next_attempt_at <= ? AND w.removed_at IS NULL
-      ORDER BY d.next_attempt_at, d.id LIMIT ?`).all(now, limit).map(toDelivery);
+      ORDER BY d.next_attempt_at, d.rowid LIMIT ?`).all(now, limit).map(toDelivery);
   }
 
   /** Moves a pending delivery's due time (a lease while an attempt runs); false if it was not pending. */
