@@ -1,6 +1,8 @@
 import Database from 'better-sqlite3';
 import { chmodSync, copyFileSync, linkSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { OctoError } from '../../core/errors.js';
 import { NotAKeystore } from '../errors.js';
 import type { RestoreSource } from '../keystore.js';
@@ -151,8 +153,45 @@ class SqliteRestoreSource implements RestoreSource {
 export async function replaceDatabase(source: RestoreSource, livePath: string): Promise<void> {
   try {
     if (!(source instanceof SqliteRestoreSource)) throw new Error('a restore source is opened by openRestoreSource');
-    await source.store.db.backup(livePath, { progress: () => 0x7fffffff });
+    await backupInWorker(source.store.path, livePath);
   } finally {
     await source.discard();
   }
+}
+
+/*
+ * The copy runs in a worker thread. better-sqlite3's backup() takes the destination's write lock in
+ * a first step that copies nothing and copies the pages a turn of the event loop later; run on the
+ * thread of `serve` (POST /_octo/reset), a write of serve's own connection in that turn (a webhook
+ * delivery's outcome, the batched last-used times) waited on a lock its own thread held, for the
+ * whole busy timeout, and every request with it. From a worker, such a write waits for the copy only.
+ * The worker's code is a string so that the one-file bundle (scripts/bundle.mjs) needs no second entry.
+ */
+const BACKUP_WORKER = `
+const { workerData, parentPort } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.source, { readonly: true, fileMustExist: true });
+db.backup(workerData.target, { progress: () => 0x7fffffff }).then(
+  () => null,
+  (err) => ({ message: err.message, code: err.code }),
+).then((failure) => {
+  db.close();
+  parentPort.postMessage(failure);
+});
+`;
+
+function backupInWorker(source: string, target: string): Promise<void> {
+  const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+  return new Promise((resolve, reject) => {
+    let failure: { message: string; code?: string } | null = null;
+    const worker = new Worker(BACKUP_WORKER, { eval: true, workerData: { driver, source, target } });
+    worker.on('message', (m: typeof failure) => (failure = m));
+    worker.on('error', reject);
+    // Settled at exit, once the worker has closed both files (the working copy is removed next).
+    worker.on('exit', (code) => {
+      if (failure) reject(Object.assign(new Error(failure.message), { code: failure.code }));
+      else if (code !== 0) reject(new Error(`the restore's copy stopped (worker exit code ${code})`));
+      else resolve();
+    });
+  });
 }
