@@ -103,7 +103,11 @@ describe('octo requests', () => {
     child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
     const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
     const lineCount = () => out.split('\n').filter(Boolean).length;
-    for (let waited = 0; lineCount() < 1 && waited < 15_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+    // On a loaded CI machine a spawned node may take many seconds to print: wait for the marker
+    // however long it takes (the test's own timeout bounds it), since a request sent before tail's
+    // first listing would be its backlog, not followed.
+    while (lineCount() < 1 && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+    expect(JSON.parse(out.split('\n')[0]!)).toMatchObject({ path: '/v1/marker' });
     await sms(smsKey);
     await request(`${serve.url}/v1/nothing-here`, 'GET');
     for (let waited = 0; lineCount() < 3 && waited < 15_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
@@ -111,5 +115,5 @@ describe('octo requests', () => {
     expect(await exited).toBe(0);
     const lines = out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>).slice(1);
     expect(lines.map((l) => [l.path, l.status])).toEqual([['/api/v1/sms/messages', 202], ['/v1/nothing-here', 404]]);
-  });
+  }, 60_000);
 });
