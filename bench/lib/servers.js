@@ -32,8 +32,9 @@ async function startProcess(args, env, parseUrl) {
   throw new Error(`server did not start: ${args.join(' ')}`);
 }
 
-export function startBare(env) {
-  return startProcess([BARE], env, (line) => line.trim());
+/** `readBody`: the bare server reads and parses each request's body before it answers. */
+export function startBare(env, { readBody = false } = {}) {
+  return startProcess([BARE, ...(readBody ? ['--read-body'] : [])], env, (line) => line.trim());
 }
 
 export function startOcto(db, env, extra = []) {
