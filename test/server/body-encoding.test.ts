@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../helpers/cli.js';
 import { parseAnswer, portOf, rawRequest, type RawAnswer } from '../helpers/raw-http.js';
 import { peakMiB, servesThroughout, smsSandbox } from '../helpers/serve-suite.js';
-import { request, startServe, type RunningServe } from '../helpers/serve.js';
+import { startServe, type RunningServe } from '../helpers/serve.js';
 
 /**
  * How a body may be sent to `octo serve --port 0` (a real process, raw sockets on 127.0.0.1):
