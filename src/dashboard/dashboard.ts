@@ -52,6 +52,14 @@ export function createDashboard(opts: DashboardOptions): Dashboard {
   const live = new LiveEvents(opts.changeCounter, (n) => journal?.list({}, n) ?? []);
   let hosts = new Set<string>();
   let sessions = new Sessions('octo_ui', opts.adminToken !== null);
+  let keystoreWritten = () => {};
+  // Every change the dashboard makes goes through serve's own connection, which (over SQLite) does
+  // not move the data_version the verifier watches: the verifier is told, or it would keep
+  // answering from what it had read (a key revoked here still accepted).
+  const written = () => {
+    keystoreWritten();
+    live.changed();
+  };
 
   const handle = async (req: IncomingMessage, res: ServerResponse, path: string): Promise<void> => {
     if (!hostAllowed(req, hosts)) return plain(res, 403, 'refused: this Host is not the address octo serves the dashboard on (DNS rebinding guard)\n');
@@ -130,13 +138,13 @@ export function createDashboard(opts: DashboardOptions): Dashboard {
           expiresIn: fields.get('expires_in') ?? '', rateLimit: fields.get('rate_limit') ?? '',
         });
         session.flash = { kind: 'ok', message: `Created ${shown.key.id} (${shown.key.name}).`, secret: { keyId: shown.key.id, value: shown.secret, label: shown.key.label } };
-        live.changed();
+        written();
         return redirect(res, '/ui/keys', cookie);
       }
       if (what === 'subjects' && SUBJECT_TYPES.includes(id as SubjectType) && sub && SUBJECT_ID.test(decode(sub)) && extra === 'key') {
         const shown = await act.createSubjectKey(ctx, id as SubjectType, decode(sub));
         session.flash = { kind: 'ok', message: `Created the ${shown.key.label} for ${shown.key.subject?.name ?? ''}.`, secret: { keyId: shown.key.id, value: shown.secret, label: shown.key.label } };
-        live.changed();
+        written();
         return redirect(res, back, cookie);
       }
       if (what === 'keys' && id && KEY_ID.test(id) && extra === undefined) {
@@ -144,19 +152,19 @@ export function createDashboard(opts: DashboardOptions): Dashboard {
           const r = await act.rotate(ctx, id, fields.get('grace') ?? '');
           const grace = r.replaced.status === 'rotated' ? ' The old key stays accepted for the grace period.' : ' The old key is refused from now on.';
           session.flash = { kind: 'ok', message: `Rotated ${r.replaced.id}: its successor is ${r.key.id}.${grace}`, secret: { keyId: r.key.id, value: r.secret, label: r.key.label } };
-          live.changed();
+          written();
           return redirect(res, back, cookie);
         }
         if (sub === 'revoke') {
           const k = await act.revoke(ctx, id, fields.get('reason') ?? '');
           session.flash = { kind: 'ok', message: `Revoked ${k.id}: requests with it are refused from now on.` };
-          live.changed();
+          written();
           return redirect(res, back, cookie);
         }
         if (sub === 'scopes') {
           const k = await act.setScopes(ctx, id, fields.getAll('scope'), fields.get('full_access') === '1');
           session.flash = { kind: 'ok', message: `Saved the scopes of ${k.id}: ${k.scopes === null ? 'full access' : k.scopes.join(', ')}.` };
-          live.changed();
+          written();
           return redirect(res, '/ui/keys', cookie);
         }
       }
@@ -183,8 +191,9 @@ export function createDashboard(opts: DashboardOptions): Dashboard {
     onRequest() {
       live.request();
     },
-    started(url, requests) {
+    started(url, requests, written) {
       journal = requests;
+      keystoreWritten = written;
       const port = Number(new URL(url).port);
       hosts = allowedHosts(opts.host, port);
       sessions = new Sessions(`octo_ui_${port}`, opts.adminToken !== null);

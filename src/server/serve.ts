@@ -41,7 +41,8 @@ export interface ServeOptions {
 export interface ServeExtension {
   intercept(req: IncomingMessage, res: ServerResponse): boolean;
   onRequest(entry: RequestLog): void;
-  started(url: string, journal: RequestJournal): { line: string; json: Record<string, unknown> };
+  /** `keystoreWritten`: to call after each change the extension makes through this process's keystore. */
+  started(url: string, journal: RequestJournal, keystoreWritten: () => void): { line: string; json: Record<string, unknown> };
   close(): void;
 }
 
@@ -88,7 +89,7 @@ export async function runServer(opts: ServeOptions): Promise<void> {
   if (out.json) out.jsonLine({ event: 'listening', url: server.url });
   else out.line(`listening on ${server.url}`);
   if (extension) {
-    const { line, json } = extension.started(server.url, journal);
+    const { line, json } = extension.started(server.url, journal, () => verifier.lookup.clear());
     if (out.json) out.jsonLine(json);
     else out.line(line);
   }
