@@ -59,8 +59,8 @@ async function throughput(keystores) {
       // Warm both up first (JIT, caches): the first seconds of a fresh process are not its speed.
       await measure(bare.url, request, 1);
       await measure(octo.url, request, 1);
-      const withOff = name === 'octopods';
-      if (withOff) {
+      const smsRows = name === 'octopods';
+      if (smsRows) {
         await measure(octoOff.url, request, 1);
         await measure(bareReading.url, request, 1);
       }
@@ -79,7 +79,7 @@ async function throughput(keystores) {
         octoRps.push(o.rps);
         ratios.push(o.rps / b.rps);
         let off = '';
-        if (withOff) {
+        if (smsRows) {
           const f = await measure(octoOff.url, request, SECONDS);
           offRps.push(f.rps);
           offRatios.push(f.rps / b.rps);
@@ -91,9 +91,9 @@ async function throughput(keystores) {
         log(`  ${name} round ${round + 1}: bare ${b.rps.toFixed(0)} req/s, octo ${o.rps.toFixed(0)} req/s${off}`);
       }
       const label = `${request.method} ${request.path}`;
-      rows.push([withOff ? `${label} (outbox + journal on)` : label, median(bareRps).toFixed(0), median(octoRps).toFixed(0), median(ratios).toFixed(3)]);
+      rows.push([smsRows ? `${label} (outbox + journal on)` : label, median(bareRps).toFixed(0), median(octoRps).toFixed(0), median(ratios).toFixed(3)]);
       figure(`throughput ratio ${name} (${label}) octo/bare`, median(ratios), (v) => v >= 0.8);
-      if (withOff) {
+      if (smsRows) {
         rows.push([`${label} (outbox + journal off)`, '', median(offRps).toFixed(0), median(offRatios).toFixed(3)]);
         figure(`throughput ratio ${name} with outbox + journal / without`, median(ratios.map((r, i) => r / offRatios[i])));
         rows.push([`${label}: bare node:http reading and parsing the body`, '', median(readingRps).toFixed(0), median(readingRatios).toFixed(3)]);

@@ -191,9 +191,9 @@ export function createDashboard(opts: DashboardOptions): Dashboard {
     onRequest() {
       live.request();
     },
-    started(url, requests, written) {
+    started(url, requests, onKeystoreWritten) {
       journal = requests;
-      keystoreWritten = written;
+      keystoreWritten = onKeystoreWritten;
       const port = Number(new URL(url).port);
       hosts = allowedHosts(opts.host, port);
       sessions = new Sessions(`octo_ui_${port}`, opts.adminToken !== null);
