@@ -1,27 +1,32 @@
 import type { VerdictExtras } from '../core/outcomes.js';
 import type { RequestLog } from './http.js';
 import { scrubPath } from './request-log.js';
+import { TextSlots } from './text-slots.js';
 import { statusMatches, type JournalEntry, type JournalFilter } from '../core/twin.js';
 
 export { isStatusPattern, statusMatches, type JournalEntry, type JournalFilter } from '../core/twin.js';
 
 /**
  * The last `capacity` requests `octo serve` answered (SPEC §12): what was asked, what was answered
- * and why, never a key and never a body. Recording runs for every request, so it only copies
- * references (strings the request already made, the verdict's extras) into arrays allocated up
- * front; the path is scrubbed of anything key-shaped and the entry built when someone asks.
+ * and why, never a key and never a body. Recording runs for every request, so it only writes into
+ * arrays allocated up front: references to what the request already made (the verdict's extras,
+ * constant strings), and the path copied as bytes (TextSlots: node's string for it then dies
+ * young); the path is scrubbed of anything key-shaped and the entry built when someone asks.
  * The verifier's own `/_octo/` routes are not journaled: a `requests tail` would fill it with itself.
  */
 
 
 export const DEFAULT_JOURNAL_SIZE = 10_000;
 
+/** Room for an API path with a query string; a longer one is kept as a string, beside the slots. */
+const PATH_BYTES = 64;
+
 /** The verdict extras a journal entry shows: the ones that say why (not the success fields). */
 const SHOWN_EXTRAS = ['expected', 'required_scope', 'field', 'retry_after', 'allow', 'channel_id'] as const;
 
 export class RequestJournal {
   private readonly methods: (string | undefined)[];
-  private readonly paths: (string | undefined)[];
+  private readonly paths: TextSlots;
   private readonly statuses: Uint16Array;
   private readonly codes: (string | undefined)[];
   private readonly reasons: (string | undefined)[];
@@ -37,7 +42,7 @@ export class RequestJournal {
 
   constructor(readonly capacity = DEFAULT_JOURNAL_SIZE) {
     this.methods = new Array(capacity);
-    this.paths = new Array(capacity);
+    this.paths = new TextSlots(capacity, PATH_BYTES);
     this.statuses = new Uint16Array(capacity);
     this.codes = new Array(capacity);
     this.reasons = new Array(capacity);
@@ -55,7 +60,7 @@ export class RequestJournal {
     this.methods[i] = entry.method;
     // A path may be up to node's header limit (16 KiB): a long one is kept as the view shows it
     // (scrubbed, clipped to 200 characters), not whole, so the ring's memory stays what the README says.
-    this.paths[i] = path.length > 1024 ? scrubPath(path) : path;
+    this.paths.set(i, path.length > 1024 ? scrubPath(path) : path);
     this.statuses[i] = entry.status;
     this.codes[i] = entry.code ?? (entry.status < 400 ? 'ok' : entry.reason);
     this.reasons[i] = entry.reason;
@@ -107,7 +112,7 @@ export class RequestJournal {
 
   clear(): void {
     this.floor = this.count;
-    this.paths.fill(undefined);
+    this.paths.clear();
     this.extras.fill(null);
     this.release();
   }
@@ -126,7 +131,7 @@ export class RequestJournal {
       seq: n + 1,
       at: new Date(this.ats[i]!).toISOString(),
       method: this.methods[i]!,
-      path: scrubPath(this.paths[i]!),
+      path: scrubPath(this.paths.get(i)!),
       status: this.statuses[i]!,
       code: this.codes[i]!,
       reason: this.reasons[i]!,

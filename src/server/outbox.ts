@@ -1,4 +1,5 @@
 import type { ChannelType } from '../core/model.js';
+import { TextSlots } from './text-slots.js';
 import { destinationOf, matches, type MessageFilter, type OutboxMessage } from '../core/twin.js';
 
 export type { MessageFilter, OutboxMessage } from '../core/twin.js';
@@ -6,20 +7,28 @@ export type { MessageFilter, OutboxMessage } from '../core/twin.js';
 /**
  * Every message `octo serve` accepted (SPEC §12), newest kept, oldest dropped past `capacity`.
  *
- * Recording is on the hot path of every accepted message, so it only stores references into
- * arrays allocated up front (a ring): no object per message, no JSON. The body is kept as the text
- * the client sent (a flat string holds no pointers for the collector to trace, and is smaller than
- * the parsed object); the message object of SPEC §12 is built only when someone asks.
+ * Recording is on the hot path of every accepted message, so it only writes into arrays allocated
+ * up front (a ring): no object per message, no JSON. The id and the body, the text the client sent,
+ * are copied as bytes into slots (TextSlots: the request's strings then die young); the message
+ * object of SPEC §12 is built only when someone asks.
  */
 export const DEFAULT_OUTBOX_SIZE = 10_000;
 
+/** An id is 14 ASCII characters (newId). */
+const ID_BYTES = 16;
+/**
+ * Room for the bodies a test sends (an SMS body is at most a few hundred bytes); a longer body is
+ * kept as a string, beside the slots.
+ */
+const BODY_BYTES = 256;
+
 export class Outbox {
-  private readonly ids: (string | undefined)[];
+  private readonly ids: TextSlots;
   private readonly endpoints: (string | undefined)[];
   private readonly channelIds: (string | null)[];
   private readonly channelTypes: (ChannelType | null)[];
   private readonly workspaceIds: (string | null)[];
-  private readonly bodies: (string | undefined)[];
+  private readonly bodies: TextSlots;
   private readonly keyIds: (string | undefined)[];
   private readonly ats: Float64Array;
   /** Messages ever recorded since the last clear(); the newest is at (count - 1) % capacity. */
@@ -27,12 +36,12 @@ export class Outbox {
   private waiters: Waiter[] = [];
 
   constructor(readonly capacity = DEFAULT_OUTBOX_SIZE) {
-    this.ids = new Array(capacity);
+    this.ids = new TextSlots(capacity, ID_BYTES);
     this.endpoints = new Array(capacity);
     this.channelIds = new Array(capacity);
     this.channelTypes = new Array(capacity);
     this.workspaceIds = new Array(capacity);
-    this.bodies = new Array(capacity);
+    this.bodies = new TextSlots(capacity, BODY_BYTES);
     this.keyIds = new Array(capacity);
     this.ats = new Float64Array(capacity);
   }
@@ -47,12 +56,12 @@ export class Outbox {
   ): void {
     if (this.capacity === 0) return;
     const i = this.count++ % this.capacity;
-    this.ids[i] = id;
+    this.ids.set(i, id);
     this.endpoints[i] = endpoint;
     this.channelIds[i] = channelId;
     this.channelTypes[i] = channelType;
     this.workspaceIds[i] = workspaceId;
-    this.bodies[i] = body;
+    this.bodies.set(i, body);
     this.keyIds[i] = keyId;
     this.ats[i] = at;
     if (this.waiters.length > 0) this.wake(i);
@@ -94,8 +103,8 @@ export class Outbox {
 
   clear(): void {
     this.count = 0;
-    this.ids.fill(undefined);
-    this.bodies.fill(undefined);
+    this.ids.clear();
+    this.bodies.clear();
     this.release();
   }
 
@@ -110,7 +119,7 @@ export class Outbox {
    */
   private mayMatch(i: number, filter: MessageFilter): boolean {
     if (filter.channel !== undefined && this.channelIds[i] !== filter.channel && this.channelTypes[i] !== filter.channel) return false;
-    const text = this.bodies[i]!;
+    const text = this.bodies.get(i)!;
     if (text.includes('\\')) return true;
     if (filter.to !== undefined && !text.includes(filter.to)) return false;
     return filter.bodyContains === undefined || text.includes(filter.bodyContains);
@@ -122,9 +131,9 @@ export class Outbox {
   }
 
   private view(i: number): OutboxMessage {
-    const body = decodeBody(this.bodies[i]!);
+    const body = decodeBody(this.bodies.get(i)!);
     return {
-      id: this.ids[i]!,
+      id: this.ids.get(i)!,
       endpoint: this.endpoints[i]!,
       channel_id: this.channelIds[i]!,
       channel_type: this.channelTypes[i]!,

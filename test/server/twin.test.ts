@@ -102,6 +102,18 @@ describe('the outbox', () => {
     expect((await call('GET', '/_octo/messages?since=yesterday', {})).status).toBe(422);
   });
 
+  it('keeps ids and bodies of any length and script as sent', async () => {
+    const sms = await createKey(cli, { kind: 'channel', channel: 'sms1' });
+    // Longer than a body's slot (BODY_BYTES), and bodies whose characters take 2 to 4 bytes.
+    const bodies = ['x'.repeat(2_000), 'Ваш код 123456 ✓', '验证码 123456 😀'.repeat(10)];
+    const ids: string[] = [];
+    for (const text of bodies) ids.push(parse(await call('POST', '/api/v1/sms/messages', { 'x-octopods-auth': sms.secret }, { ...SMS, body: text })).id);
+    const { messages } = parse(await call('GET', '/_octo/messages', {}));
+    expect(messages.map((m: { id: string }) => m.id)).toEqual(ids.reverse());
+    expect(messages.map((m: { body: { body: string } }) => m.body.body)).toEqual(bodies.reverse());
+    expect(parse(await call('GET', `/_octo/messages?body_contains=${encodeURIComponent('验证码')}`, {})).messages).toHaveLength(1);
+  });
+
   it('keeps the newest `capacity` messages', async () => {
     const small = new Outbox(3);
     for (let i = 0; i < 5; i++) small.record(`msg_${i}`, 'POST /api/v1/sms/messages', 'sms1', 'sms', 'acme', `{"n":${i}}`, 'key_x', Date.now());
@@ -159,8 +171,10 @@ describe('the request journal', () => {
   it('keeps the newest `capacity` entries, and a cleared journal goes on counting', async () => {
     const small = new RequestJournal(2);
     const entry = (path: string): RequestLog => ({ method: 'GET', path, status: 200, keyId: null, reason: 'ok', ms: 1 });
-    for (const p of ['/a', '/b', '/c']) small.record(entry(p), Date.now());
-    expect(small.list({}).map((e) => [e.seq, e.path])).toEqual([[3, '/c'], [2, '/b']]);
+    // The last one is longer than a path's slot.
+    const long = `/v1/posts/${'p'.repeat(100)}`;
+    for (const p of ['/a', '/b', long]) small.record(entry(p), Date.now());
+    expect(small.list({}).map((e) => [e.seq, e.path])).toEqual([[3, long], [2, '/b']]);
     small.clear();
     expect(small.list({})).toEqual([]);
     small.record(entry('/d'), Date.now());
