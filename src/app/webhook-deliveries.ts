@@ -56,17 +56,20 @@ function pendingDelivery(webhookId: string, event: EventBody, dueAt: number): De
 }
 
 /**
- * Takes up to `limit` due deliveries, leasing each until `leaseUntil` (its due time moves there),
- * so another process sharing the keystore does not send it too, and a process that dies mid-attempt
- * leaves it due again once the lease ends.
+ * Takes the due deliveries `pick` chooses among the `limit` due first, leasing each until
+ * `leaseUntil` (its due time moves there), so another process sharing the keystore does not send it
+ * too, and a process that dies mid-attempt leaves it due again once the lease ends. Those not
+ * picked stay due, unleased.
  */
-export async function claimDue(ctx: AppContext, limit: number, leaseUntil: number): Promise<DeliveryRecord[]> {
+export async function claimDue(
+  ctx: AppContext, limit: number, leaseUntil: number, pick: (due: DeliveryRecord[]) => DeliveryRecord[] = (due) => due,
+): Promise<DeliveryRecord[]> {
   const store = await ctx.keystore();
   return store.transaction(async () => {
-    const due = await store.webhooks.due(ctx.now(), limit);
-    for (const d of due) await store.webhooks.reschedule(d.id, leaseUntil);
+    const claimed = pick(await store.webhooks.due(ctx.now(), limit));
+    for (const d of claimed) await store.webhooks.reschedule(d.id, leaseUntil);
     // As the rows are now: the lease's end is the claim's token (recordOutcome's claimedUntil).
-    return due.map((d) => ({ ...d, nextAttemptAt: leaseUntil }));
+    return claimed.map((d) => ({ ...d, nextAttemptAt: leaseUntil }));
   });
 }
 

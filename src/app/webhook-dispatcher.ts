@@ -57,8 +57,8 @@ export class WebhookDispatcher {
   private running = false;
   private timer: NodeJS.Timeout | undefined;
   private readonly inFlight = new Map<string, InFlight>();
-  /** Per endpoint and message, the attempt the next one of its events waits for. */
-  private readonly lanes = new Map<string, Promise<void>>();
+  /** Endpoint-and-message lanes with an attempt in flight: the next event of one waits, unclaimed. */
+  private readonly busyLanes = new Set<string>();
   private accepted: AcceptedMessage[] = [];
   private acceptTimer: NodeJS.Timeout | undefined;
   private endpoints: readonly WebhookRecord[] = [];
@@ -144,7 +144,11 @@ export class WebhookDispatcher {
     if (!this.running) return;
     try {
       const free = this.concurrency - this.inFlight.size;
-      const claimed = free > 0 ? await claimDue(this.ctx, free, this.ctx.now() + this.timeoutMs + 5_000) : [];
+      // Looks past the rows of busy lanes, which are left due: each busy lane hides at most its
+      // message's next events.
+      const claimed = free > 0
+        ? await claimDue(this.ctx, free + this.busyLanes.size * 2, this.ctx.now() + this.timeoutMs + 5_000, (due) => this.unblocked(due, free))
+        : [];
       for (const d of claimed) this.launch(d);
       // Full: the next attempt to finish wakes the loop. Otherwise sleep until the next due row,
       // but never spin on one that could not be claimed.
@@ -158,15 +162,32 @@ export class WebhookDispatcher {
     }
   }
 
+  /**
+   * At most `free` of `due`, none in a busy lane and one per lane. So one message's events reach an
+   * endpoint in the order they happened (queued, sent, delivered), even when two are due at once or
+   * the first is still in flight: the later one is claimed once the attempt before it has ended,
+   * and its lease, taken then, covers its own attempt only. Only a failed attempt's retry can still
+   * arrive after a later event.
+   */
+  private unblocked(due: DeliveryRecord[], free: number): DeliveryRecord[] {
+    const picked: DeliveryRecord[] = [];
+    const lanes = new Set<string>();
+    for (const d of due) {
+      if (picked.length === free) break;
+      const lane = laneOf(d);
+      if (lane !== null) {
+        if (this.busyLanes.has(lane) || lanes.has(lane)) continue;
+        lanes.add(lane);
+      }
+      picked.push(d);
+    }
+    return picked;
+  }
+
   private launch(d: DeliveryRecord): void {
     const controller = new AbortController();
     const lane = laneOf(d);
-    const before = lane === null ? undefined : this.lanes.get(lane);
     const promise: Promise<void> = (async () => {
-      // One message's events reach an endpoint in the order they happened (queued, sent,
-      // delivered) even when two are due in one claim or the first is still in flight: the later
-      // one waits. Only a failed attempt's retry can still arrive after a later event.
-      await before;
       const outcome = await attemptDelivery(this.ctx, d, { timeoutMs: this.timeoutMs, signal: controller.signal });
       if (outcome.aborted) return releaseLease(this.ctx, d.id);
       const step = await recordOutcome(this.ctx, d, outcome, this.policy, this.opts.random);
@@ -179,11 +200,11 @@ export class WebhookDispatcher {
       .catch((err: unknown) => this.report(err))
       .finally(() => {
         this.inFlight.delete(d.id);
-        if (lane !== null && this.lanes.get(lane) === promise) this.lanes.delete(lane);
+        if (lane !== null) this.busyLanes.delete(lane);
         this.wake(0);
       });
     this.inFlight.set(d.id, { promise, controller });
-    if (lane !== null) this.lanes.set(lane, promise);
+    if (lane !== null) this.busyLanes.add(lane);
   }
 
   private report(err: unknown): void {

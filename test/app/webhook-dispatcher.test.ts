@@ -138,6 +138,25 @@ describe('WebhookDispatcher', () => {
     expect(of('msg_2')[2]!.at).toBeLessThan(queued!.at + 290);
   });
 
+  it("claims a message's next event only once the attempt before it has ended: no lease runs out while it waits", async () => {
+    const { webhook } = await addWebhook(ctx, { url: `${receiver.url}/a`, workspace: 'acme' });
+    let skew = 0;
+    const clocked = new AppContext(sandbox.env, undefined, () => Date.now() + skew);
+    contexts.push(clocked);
+    receiver.answer = (n) => (n === 0 ? { status: 200, afterMs: 500 } : 200);
+    const d = dispatcher({ delays: { 'message.queued': 0, 'message.sent': 0, 'message.delivered': 0 } }, clocked);
+    d.start();
+    d.messageAccepted(message());
+    await receiver.waitFor(1);
+    // While the first answer is slow, the clock passes every lease a claim could have taken so far
+    // (the attempt timeout and 5 s). A later event claimed with it would now be due again, and sent twice.
+    skew = 60_000;
+    await receiver.waitFor(3);
+    await until('every delivery to succeed', async () => (await statusOf(webhook.id)).every((s) => s === 'succeeded'));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(receiver.requests.map((r) => body(r).type)).toEqual(['message.queued', 'message.sent', 'message.delivered']);
+  });
+
   it('retries after 500 answers with growing gaps, the same delivery and bytes, and succeeds when the receiver recovers', async () => {
     const { webhook, secret } = await addWebhook(ctx, { url: receiver.url, events: 'message.queued' });
     receiver.answer = (n) => (n < 3 ? 500 : 200);
@@ -196,11 +215,14 @@ describe('WebhookDispatcher', () => {
     const first = dispatcher({ timeoutMs: 5_000, stopGraceMs: 100 });
     first.start();
     first.messageAccepted(message());
-    // message.queued in flight, unanswered; sent and delivered claimed too, waiting for it.
+    // message.queued in flight, unanswered, leased; sent and delivered due, left unclaimed behind it.
     await receiver.waitFor(1);
     const store = await ctx.keystore();
     const leased = async () => (await store.webhooks.deliveriesOf(webhook.id, 10)).filter((r) => r.nextAttemptAt! > Date.now() + 1_000).length;
-    while ((await leased()) < 3) await new Promise((r) => setTimeout(r, 10));
+    while ((await leased()) < 1) await new Promise((r) => setTimeout(r, 10));
+    // Past their due times (10 and 20 ms) and a few polls (50 ms).
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await leased()).toBe(1);
     await first.stop();
     expect(receiver.requests).toHaveLength(1);
     // The interrupted attempts were not counted and released their leases: due now, not after a
