@@ -37,8 +37,8 @@ export class TextSlots {
         return;
       }
       const written = bytes.write(text, start, this.slotBytes, 'utf8');
-      // write() stops before a character that does not fit (one takes at most 4 bytes): with more
-      // than 4 bytes to spare the whole string was written; closer to the end, count to be sure.
+      // write() stops before a character that does not fit (one takes at most 4 bytes): with 4
+      // bytes or more to spare the whole string was written; closer to the end, count to be sure.
       if (written < this.slotBytes - 3 || Buffer.byteLength(text, 'utf8') === written) {
         this.lengths[i] = written;
         return;
