@@ -73,8 +73,10 @@ export class Outbox {
     for (let n = this.count - 1; n >= this.count - this.size && found.length < limit; n--) {
       const i = n % this.capacity;
       if (filter.since !== undefined && this.ats[i]! < filter.since) break;
-      if (!this.mayMatch(i, filter)) continue;
-      const message = this.view(i);
+      // Decoded once, for the look and the view both.
+      const text = this.bodies.get(i)!;
+      if (!this.mayMatch(i, text, filter)) continue;
+      const message = this.view(i, text);
       if (matches(message, filter)) found.push(message);
     }
     return found;
@@ -117,9 +119,8 @@ export class Outbox {
    * false when message `i` cannot match, told from what is kept without parsing its body: a body with
    * no escape (`\`) in it holds every string it decodes to as it stands.
    */
-  private mayMatch(i: number, filter: MessageFilter): boolean {
+  private mayMatch(i: number, text: string, filter: MessageFilter): boolean {
     if (filter.channel !== undefined && this.channelIds[i] !== filter.channel && this.channelTypes[i] !== filter.channel) return false;
-    const text = this.bodies.get(i)!;
     if (text.includes('\\')) return true;
     if (filter.to !== undefined && !text.includes(filter.to)) return false;
     return filter.bodyContains === undefined || text.includes(filter.bodyContains);
@@ -130,8 +131,8 @@ export class Outbox {
     for (const waiter of [...this.waiters]) if (matches(message, waiter.filter)) waiter.resolve(message);
   }
 
-  private view(i: number): OutboxMessage {
-    const body = decodeBody(this.bodies.get(i)!);
+  private view(i: number, text = this.bodies.get(i)!): OutboxMessage {
+    const body = decodeBody(text);
     return {
       id: this.ids.get(i)!,
       endpoint: this.endpoints[i]!,

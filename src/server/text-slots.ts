@@ -15,7 +15,7 @@ export class TextSlots {
   private readonly lengths: Uint16Array;
   private readonly long: (string | undefined)[];
 
-  constructor(readonly capacity: number, readonly slotBytes: number) {
+  constructor(capacity: number, private readonly slotBytes: number) {
     if (slotBytes >= LONG) throw new RangeError(`slotBytes must be below ${LONG}`);
     this.bytes = Buffer.alloc(capacity * slotBytes);
     this.lengths = new Uint16Array(capacity).fill(UNSET);
