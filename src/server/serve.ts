@@ -104,6 +104,9 @@ export async function runServer(opts: ServeOptions): Promise<void> {
   verifier.start();
 
   const signal = await stopSignal;
+  // Lines of requests already answered go first: where stdout and stderr share a file (`> log 2>&1`),
+  // the log then reads in the order things happened.
+  logger.flush();
   out.info(`${signal}: finishing in-flight requests…`);
   extension?.close();
   const closed = server.close();
