@@ -65,21 +65,21 @@ export function planFixtures(f: Fixtures, state: KeystoreState): Plan {
   const wabaWorkspace = new Map<string, string>([...state.wabas.map((w) => [w.id, w.workspaceId] as const), ...f.wabas.map((w) => [w.id, w.workspace] as const)]);
   const channelOf = new Map<string, { type: string }>([...state.channels.map((c) => [c.id, c] as const), ...f.channels.map((c) => [c.id, c] as const)]);
 
-  f.workspaces.forEach((w, i) => {
+  f.workspaces.forEach((w) => {
     const found = state.workspaces.find((x) => x.id === w.id);
-    if (found && found.platform !== w.platform) problem(w.line, `workspaces[${i}].platform`, `the workspace "${w.id}" exists with platform ${found.platform}; apply cannot change a platform`);
+    if (found && found.platform !== w.platform) problem(w.line, `${w.at}.platform`, `the workspace "${w.id}" exists with platform ${found.platform}; apply cannot change a platform`);
     const rename = !!found && found.name !== w.name;
     add({ type: 'workspace', action: !found ? 'create' : rename ? 'update' : 'unchanged', fixture: w, rename }, w.id, rename ? ['name'] : []);
   });
-  f.wabas.forEach((w, i) => {
-    if (!wsIds.has(w.workspace)) problem(w.line, `wabas[${i}].workspace`, `no workspace "${w.workspace}" in the file or the keystore`);
+  f.wabas.forEach((w) => {
+    if (!wsIds.has(w.workspace)) problem(w.line, `${w.at}.workspace`, `no workspace "${w.workspace}" in the file or the keystore`);
     const found = state.wabas.find((x) => x.id === w.id);
-    if (found && found.workspaceId !== w.workspace) problem(w.line, `wabas[${i}].workspace`, `the WABA "${w.id}" exists in the workspace "${found.workspaceId}"; apply cannot move it`);
+    if (found && found.workspaceId !== w.workspace) problem(w.line, `${w.at}.workspace`, `the WABA "${w.id}" exists in the workspace "${found.workspaceId}"; apply cannot move it`);
     const rename = !!found && found.name !== w.name;
     add({ type: 'waba', action: !found ? 'create' : rename ? 'update' : 'unchanged', fixture: w, rename }, w.id, rename ? ['name'] : []);
   });
-  f.channels.forEach((c, i) => {
-    const at = `channels[${i}]`;
+  f.channels.forEach((c) => {
+    const at = c.at;
     if (!wsIds.has(c.workspace)) problem(c.line, `${at}.workspace`, `no workspace "${c.workspace}" in the file or the keystore`);
     if (c.waba !== null) {
       const wabaWs = wabaWorkspace.get(c.waba);
@@ -94,8 +94,8 @@ export function planFixtures(f: Fixtures, state: KeystoreState): Plan {
     add({ type: 'channel', action: !found ? 'create' : rename ? 'update' : 'unchanged', fixture: c, rename }, c.id, rename ? ['name'] : []);
   });
 
-  f.keys.forEach((k, i) => {
-    const at = `keys[${i}]`;
+  f.keys.forEach((k) => {
+    const at = k.at;
     const line = (field: string) => k.lines[field] ?? k.line;
     if (k.subject) {
       const { type, id } = k.subject;
@@ -131,12 +131,12 @@ export function planFixtures(f: Fixtures, state: KeystoreState): Plan {
     add({ type: 'key', action: changes.length ? 'update' : 'unchanged', fixture: k, existing }, k.name, changes);
   });
 
-  f.webhooks.forEach((w, i) => {
-    if (w.workspace !== null && !wsIds.has(w.workspace)) problem(w.line, `webhooks[${i}].workspace`, `no workspace "${w.workspace}" in the file or the keystore`);
+  f.webhooks.forEach((w) => {
+    if (w.workspace !== null && !wsIds.has(w.workspace)) problem(w.line, `${w.at}.workspace`, `no workspace "${w.workspace}" in the file or the keystore`);
     const same = state.webhooks.filter((x) => x.url === w.url && x.workspaceId === w.workspace);
     const found = same.find((x) => sameList(x.events, w.events));
     if (!found && same.length > 0) {
-      problem(w.line, `webhooks[${i}].events`, `the webhook ${same[0]!.id} for this URL has the events ${same[0]!.events.join(', ')}; apply cannot change them: \`octo webhooks remove ${same[0]!.id}\` first`);
+      problem(w.line, `${w.at}.events`, `the webhook ${same[0]!.id} for this URL has the events ${same[0]!.events.join(', ')}; apply cannot change them: \`octo webhooks remove ${same[0]!.id}\` first`);
     }
     add({ type: 'webhook', action: found ? 'unchanged' : 'create', fixture: w, existingId: found?.id ?? null }, w.name, []);
   });

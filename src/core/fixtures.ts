@@ -7,14 +7,20 @@ import { normaliseScopes, validateScopes } from './scopes.js';
 import { MESSAGE_EVENTS, type MessageEvent } from './webhook-events.js';
 
 /**
+ * Where an entry is in the file, for the errors found after parsing: `at` its place as written
+ * (`keys[3]`: entries left out for their own problems still count), `line` its first line.
+ */
+interface Located { at: string; line: number }
+
+/**
  * A fixtures file (SPEC §12), YAML or JSON (JSON is read by the same YAML parser, which keeps every
  * value's line): parsed and checked without the keystore. Every problem names the file, the line and
  * the field, and all of them are reported at once (a usage error: exit 2, nothing written).
  */
-export interface WorkspaceFixture { id: string; name: string; platform: Platform; line: number }
-export interface WabaFixture { id: string; name: string; workspace: string; line: number }
-export interface ChannelFixture { id: string; name: string; workspace: string; type: ChannelType; waba: string | null; line: number }
-export interface KeyFixture {
+export interface WorkspaceFixture extends Located { id: string; name: string; platform: Platform }
+export interface WabaFixture extends Located { id: string; name: string; workspace: string }
+export interface ChannelFixture extends Located { id: string; name: string; workspace: string; type: ChannelType; waba: string | null }
+export interface KeyFixture extends Located {
   name: string;
   kind: KeyKind;
   /** The subject of a workspace, channel or WABA key (its id); null for a bearer key. */
@@ -25,11 +31,10 @@ export interface KeyFixture {
   scopes: string[] | null;
   rateLimit: RateLimit | null;
   expiresInSeconds: number | null;
-  line: number;
   /** The line of each field given, for errors the plan finds. */
   lines: Record<string, number>;
 }
-export interface WebhookFixture { name: string; url: string; workspace: string | null; events: MessageEvent[]; line: number }
+export interface WebhookFixture extends Located { name: string; url: string; workspace: string | null; events: MessageEvent[] }
 
 export interface Fixtures {
   file: string;
@@ -196,13 +201,13 @@ const READERS: Record<(typeof SECTIONS)[number], (e: Entry, f: Fixtures) => void
     const id = e.string('id', true, ID, ID_WHAT);
     const name = e.string('name', true);
     const platform = e.oneOf('platform', PLATFORMS, true);
-    if (id && name && platform) f.workspaces.push({ id, name, platform, line: e.line });
+    if (id && name && platform) f.workspaces.push({ id, name, platform, at: e.at, line: e.line });
   },
   wabas: (e, f) => {
     const id = e.string('id', true, ID, ID_WHAT);
     const name = e.string('name', true);
     const workspace = e.string('workspace', true);
-    if (id && name && workspace) f.wabas.push({ id, name, workspace, line: e.line });
+    if (id && name && workspace) f.wabas.push({ id, name, workspace, at: e.at, line: e.line });
   },
   channels: (e, f) => {
     const id = e.string('id', true, ID, ID_WHAT);
@@ -211,7 +216,7 @@ const READERS: Record<(typeof SECTIONS)[number], (e: Entry, f: Fixtures) => void
     const type = e.oneOf('type', CHANNEL_TYPES, true);
     const waba = e.string('waba', type === 'whatsapp');
     if (type && type !== 'whatsapp' && waba) e.problem('waba', 'only a whatsapp channel has a WABA');
-    if (id && name && workspace && type) f.channels.push({ id, name, workspace, type, waba: type === 'whatsapp' ? waba : null, line: e.line });
+    if (id && name && workspace && type) f.channels.push({ id, name, workspace, type, waba: type === 'whatsapp' ? waba : null, at: e.at, line: e.line });
   },
   keys: (e, f) => readKey(e, f),
   webhooks: (e, f) => {
@@ -223,7 +228,7 @@ const READERS: Record<(typeof SECTIONS)[number], (e: Entry, f: Fixtures) => void
     if (unknown) e.problem('events', `unknown event "${unknown}"; events are ${MESSAGE_EVENTS.join(', ')}`);
     const events = listed ? MESSAGE_EVENTS.filter((ev) => listed.includes(ev)) : [...MESSAGE_EVENTS];
     if (listed && listed.length === 0) e.problem('events', 'must name at least one event (leave it out for all of them)');
-    if (name && url && !unknown) f.webhooks.push({ name, url, workspace, events, line: e.line });
+    if (name && url && !unknown) f.webhooks.push({ name, url, workspace, events, at: e.at, line: e.line });
   },
 };
 
@@ -266,7 +271,7 @@ function readKey(e: Entry, f: Fixtures): void {
     }
   }
   if (name && problemsCount(e) === before) {
-    f.keys.push({ name, kind, subject, secret, env, scopes, rateLimit, expiresInSeconds, line: e.line, lines });
+    f.keys.push({ name, kind, subject, secret, env, scopes, rateLimit, expiresInSeconds, at: e.at, line: e.line, lines });
   }
 }
 
@@ -280,20 +285,20 @@ function problemsCount(e: Entry): number {
 
 /** Ids unique per type, key names and secrets unique in the file, references to what the file or keystore holds (checked by the plan). */
 function checkUnique(f: Fixtures, problems: FixtureProblem[]): void {
-  const once = <T extends { line: number }>(items: T[], key: (t: T) => string | null, section: string, field: string, what: string) => {
+  const once = <T extends Located>(items: T[], key: (t: T) => string | null, field: string, what: string) => {
     const seen = new Map<string, number>();
     items.forEach((item) => {
       const k = key(item);
       if (k === null) return;
       const first = seen.get(k);
-      if (first !== undefined) problems.push({ line: item.line, field: `${section}.${field}`, message: `${what} "${field === 'secret' ? 'oct…' : k}" is given twice (first at line ${first})` });
+      if (first !== undefined) problems.push({ line: item.line, field: `${item.at}.${field}`, message: `${what} "${field === 'secret' ? 'oct…' : k}" is given twice (first at line ${first})` });
       else seen.set(k, item.line);
     });
   };
-  once(f.workspaces, (w) => w.id, 'workspaces', 'id', 'the id');
-  once(f.wabas, (w) => w.id, 'wabas', 'id', 'the id');
-  once(f.channels, (c) => c.id, 'channels', 'id', 'the id');
-  once(f.keys, (k) => k.name, 'keys', 'name', 'the key name');
-  once(f.keys, (k) => k.secret, 'keys', 'secret', 'the secret');
-  once(f.webhooks, (w) => w.name, 'webhooks', 'name', 'the webhook name');
+  once(f.workspaces, (w) => w.id, 'id', 'the id');
+  once(f.wabas, (w) => w.id, 'id', 'the id');
+  once(f.channels, (c) => c.id, 'id', 'the id');
+  once(f.keys, (k) => k.name, 'name', 'the key name');
+  once(f.keys, (k) => k.secret, 'secret', 'the secret');
+  once(f.webhooks, (w) => w.name, 'name', 'the webhook name');
 }

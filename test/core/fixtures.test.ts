@@ -35,14 +35,26 @@ describe('parseFixtures: every problem names file:line and the field', () => {
     ['an unknown scope', 'keys:\n  - {name: k, kind: bearer, scopes: [post:read]}\n', 'f.yaml:2: keys[0].scopes: unknown scope "post:read"'],
     ['a bad rate limit', 'keys:\n  - {name: k, kind: bearer, rate_limit: fast}\n', 'f.yaml:2: keys[0].rate_limit: invalid rate limit'],
     ['a field of another kind', 'keys:\n  - {name: k, kind: workspace, workspace: acme, scopes: [posts:read]}\n', 'f.yaml:2: keys[0].scopes: only a bearer key takes scopes'],
-    ['a duplicate key name', 'keys:\n  - {name: k, kind: bearer}\n  - {name: k, kind: bearer}\n', 'f.yaml:3: keys.name: the key name "k" is given twice (first at line 2)'],
-    ['a duplicate secret', `${WS}keys:\n  - {name: a, kind: channel, channel: c, secret: ${CH_SECRET}}\n  - {name: b, kind: channel, channel: d, secret: ${CH_SECRET}}\n`, 'f.yaml:5: keys.secret: the secret "oct…" is given twice (first at line 4)'],
+    ['a duplicate key name', 'keys:\n  - {name: k, kind: bearer}\n  - {name: k, kind: bearer}\n', 'f.yaml:3: keys[1].name: the key name "k" is given twice (first at line 2)'],
+    ['a duplicate secret', `${WS}keys:\n  - {name: a, kind: channel, channel: c, secret: ${CH_SECRET}}\n  - {name: b, kind: channel, channel: d, secret: ${CH_SECRET}}\n`, 'f.yaml:5: keys[1].secret: the secret "oct…" is given twice (first at line 4)'],
     ['a duplicate YAML key', 'workspaces: []\nworkspaces: []\n', 'f.yaml:1: Map keys must be unique'],
     ['JSON, with its lines', '{\n  "workspaces": [\n    {"id": "acme", "name": 1, "platform": "nope"}\n  ]\n}\n', 'f.yaml:3: workspaces[0].platform: must be one of intercom, hubspot'],
   ])('%s', (_what, text, expected) => {
     const found = problems(text);
     expect(found.some((line) => line.startsWith(expected)), found.join('\n')).toBe(true);
     expect(found.join('\n')).not.toContain(CH_SECRET);
+  });
+
+  it('an entry left out for its own problem still counts: the later ones keep their place in the field', () => {
+    const text = `${WS}channels:\n  - {id: c1, workspace: acme, type: sms}\n  - {id: c2, name: C2, workspace: nope, type: sms}\n`
+      + 'keys:\n  - {name: bad, kind: bearer, scopes: [nope:nope]}\n  - {name: k2, kind: channel, channel: c9}\n  - {name: k2, kind: bearer}\n';
+    expect(problems(text)).toEqual([
+      'f.yaml:4: channels[0].name: is required',
+      'f.yaml:5: channels[1].workspace: no workspace "nope" in the file or the keystore',
+      'f.yaml:7: keys[0].scopes: unknown scope "nope:nope"; did you mean "org:read"?',
+      'f.yaml:8: keys[1].channel: no channel "c9" in the file or the keystore',
+      'f.yaml:9: keys[2].name: the key name "k2" is given twice (first at line 8)',
+    ]);
   });
 
   it('an empty file is no fixtures; a well-formed one is read whole', () => {
