@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Before `npm test`: the clipboard test needs a real X display (Xvfb) and xsel, the dashboard's
-# browser tests a real Chromium, and the README's CI example jq, all Debian packages. Install them when missing and we may (root
-# with apt-get); otherwise say what to do.
+# browser tests a real Chromium, and the README's CI example jq, all Debian packages. Install them
+# when missing and we may (root with apt-get); otherwise say what to do.
 missing=()
 command -v Xvfb >/dev/null 2>&1 || missing+=(xvfb)
 command -v xsel >/dev/null 2>&1 || missing+=(xsel)

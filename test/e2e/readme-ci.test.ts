@@ -21,7 +21,11 @@ function asRun(dir: string, appCall: string, secret: string): string {
   return lines.join('\n').replaceAll('octo_ch_…', secret).replaceAll('/tmp/', `${dir}/`);
 }
 
-/** What the application under test sends: one SMS, with the key it was given. */
+/**
+ * What the application under test sends: one SMS, with the key it was given. A refused call does
+ * not stop the script here: the application's own test may not notice it, and the outbox step is
+ * what must catch it.
+ */
 function smsCall(key: string): string {
   const body = JSON.stringify({ destination_phone: '+15551234567', body: 'Your code is 4321' });
   return `curl -fsS -o /dev/null -X POST "$OCTOPODS_BASE_URL/api/v1/sms/messages" -H "X-Octopods-Auth: ${key}" `
@@ -76,6 +80,7 @@ describe('README: the plain-shell CI example', () => {
     // What a stale log would send the script to, were it read: a port where nothing listens.
     writeFileSync(join(sandbox.dir, 'octo.log'), 'listening on http://127.0.0.1:1\n');
     // The wait is cut from 10 s to 1 s; the rest of the failure path runs as written.
+    expect(SCRIPT).toContain('--timeout 10s');
     const script = asRun(sandbox.dir, smsCall(wrong), secret).replace('--timeout 10s', '--timeout 1s');
 
     const r = await runScript('sh', script, sandbox.dir, env(), 10_000);
@@ -84,7 +89,7 @@ describe('README: the plain-shell CI example', () => {
     expect(r.stderr).toContain('no message to +15551234567 containing "Your code" was accepted within 1s');
     expect(r.stderr).toContain('the last refused request: POST /api/v1/sms/messages → 401 unknown_key');
     expect(r.stdout).toMatch(/POST\s+\/api\/v1\/sms\/messages\s+401\b.*unknown_key/);
-    expect(r.stdout).not.toContain(wrong);
+    expect(r.stdout + r.stderr).not.toContain(wrong);
     await logOnceStopped(join(sandbox.dir, 'octo.log'));
   });
 });
