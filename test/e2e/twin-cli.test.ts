@@ -116,4 +116,21 @@ describe('octo requests', () => {
     const lines = out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>).slice(1);
     expect(lines.map((l) => [l.path, l.status])).toEqual([['/api/v1/sms/messages', 202], ['/v1/nothing-here', 404]]);
   }, 60_000);
+
+  it('tail ends with exit 1 and server_unreachable when the verifier it follows stops', async () => {
+    // A verifier of its own, so that stopping it leaves the others' tests alone.
+    const own = await startServe(sandbox);
+    await request(`${own.url}/v1/marker`, 'GET');
+    const child = spawn(process.execPath, [BIN, 'requests', 'tail', '--limit', '1', '--json', '--server', own.url], { env: sandbox.env });
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    // Following once the marker is out; then the verifier goes.
+    while (!out.includes('/v1/marker') && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+    await own.stop('SIGTERM');
+    expect(await exited).toBe(1);
+    expect(JSON.parse(err.trim().split('\n').at(-1)!)).toMatchObject({ error: { code: 'server_unreachable' } });
+  }, 60_000);
 });
