@@ -2,7 +2,6 @@ import Database from 'better-sqlite3';
 import { chmodSync, copyFileSync, linkSync, renameSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { OctoError } from '../../core/errors.js';
 import { NotAKeystore } from '../errors.js';
 import type { RestoreSource } from '../keystore.js';
@@ -180,7 +179,10 @@ db.backup(workerData.target, { progress: () => 0x7fffffff }).then(
 });
 `;
 
-function backupInWorker(source: string, target: string): Promise<void> {
+async function backupInWorker(source: string, target: string): Promise<void> {
+  // Loaded only here: every command opens its keystore through this module, and loading node's
+  // worker machinery at start-up was a measurable part of `octo keys verify`'s (SPEC §10).
+  const { Worker } = await import('node:worker_threads');
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
   return new Promise((resolve, reject) => {
     let failure: { message: string; code?: string } | null = null;
