@@ -139,7 +139,9 @@ describe.skipIf(skipPg)('several verifiers on one PostgreSQL keystore', () => {
     const statuses = answers.map((a) => a.status);
     const accepted = statuses.filter((s) => s === 200).length;
     const limited = answers.filter((a) => a.status === 429);
-    console.log(`several verifiers: rate limit 30/1m, 150 requests over 3 verifiers: ${accepted} accepted, ${limited.length} refused 429`);
+    // Any other answer is named, with its reason, so that a failure says what it was.
+    const others = answers.filter((a) => a.status !== 200 && a.status !== 429).map((a) => `${a.status} ${(a.body as { reason?: string } | null)?.reason}`);
+    console.log(`several verifiers: rate limit 30/1m, 150 requests over 3 verifiers: ${accepted} accepted, ${limited.length} refused 429${others.length ? `, others: ${others.join(', ')}` : ''}`);
     expect(accepted).toBe(30);
     expect(limited.length).toBe(120);
     for (const a of limited) {

@@ -22,6 +22,8 @@ const ADD = `INSERT INTO octo_rate_windows AS w (key_id, window_end, count) VALU
     window_end = CASE WHEN w.window_end <= ${NOW_MS} THEN EXCLUDED.window_end ELSE w.window_end END
   RETURNING count AS total, window_end - ${NOW_MS} AS closes_in`;
 
+const TABLE_MADE_BY_ANOTHER = new Set(['23505', '42710', '42P07']);
+
 export class PgRateWindows implements RateWindows {
   private ready: Promise<void> | null = null;
 
@@ -37,8 +39,10 @@ export class PgRateWindows implements RateWindows {
     try {
       await this.sql.unsafe(CREATE);
     } catch (err) {
-      // Two verifiers creating it at once: the loser's catalog insert collides, and the table is there.
-      if ((err as { code?: string }).code === '23505') return;
+      // Verifiers creating it at once: a loser's catalog insert collides (23505 on pg_type's index),
+      // or it finds the winner's row type already made (42710), or the table itself (42P07). In each
+      // case the table is there, and counting goes on (else the batch would be answered 503).
+      if (TABLE_MADE_BY_ANOTHER.has((err as { code?: string }).code ?? '')) return;
       this.ready = null;
       throw err;
     }
