@@ -142,6 +142,7 @@ describe.skipIf(skipPg)('several verifiers on one PostgreSQL keystore', () => {
     // Any other answer is named, with its reason, so that a failure says what it was.
     const others = answers.filter((a) => a.status !== 200 && a.status !== 429).map((a) => `${a.status} ${(a.body as { reason?: string } | null)?.reason}`);
     console.log(`several verifiers: rate limit 30/1m, 150 requests over 3 verifiers: ${accepted} accepted, ${limited.length} refused 429${others.length ? `, others: ${others.join(', ')}` : ''}`);
+    if (others.length) console.log(serves.map((s) => s.stderr()).join('\n'));
     expect(accepted).toBe(30);
     expect(limited.length).toBe(120);
     for (const a of limited) {
