@@ -74,10 +74,13 @@ export async function tailRequests(
   const first = await listRequests(server, { ...query, limit: backlog > 0 ? backlog : 1 });
   if (backlog > 0) for (const entry of first.requests.reverse()) onEntry(entry);
   let after = first.last;
+  // Each poll asks for everything after `after`: a limit there would keep only the newest of
+  // entries journaled between two polls, and the others would be skipped for good.
+  const follow: TwinQuery = { ...query, limit: undefined };
   while (!signal.aborted) {
     let page: JournalPage;
     try {
-      page = await listRequests(server, { ...query, after, wait_ms: POLL_MS }, signal);
+      page = await listRequests(server, { ...follow, after, wait_ms: POLL_MS }, signal);
     } catch (err) {
       if (signal.aborted) return;
       throw err;
