@@ -32,17 +32,9 @@ function smsCall(key: string): string {
     + `-H 'Content-Type: application/json' -d '${body}' || true`;
 }
 
-async function until(done: () => boolean, what: () => string): Promise<void> {
-  for (let waited = 0; waited < 10_000; waited += 50) {
-    if (done()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`waited 10 s for ${what()}`);
-}
-
 async function logOnceStopped(path: string): Promise<string> {
   const log = () => (existsSync(path) ? readFileSync(path, 'utf8') : '');
-  await until(() => /^stopped$/m.test(log()), () => `serve to log "stopped":\n${log()}`);
+  await expect.poll(log, { timeout: 10_000, interval: 50 }).toMatch(/^stopped$/m);
   return log();
 }
 
@@ -70,7 +62,7 @@ describe('README: the plain-shell CI example', () => {
     expect(log.indexOf('POST /_octo/reset 200')).toBeGreaterThan(0);
     expect(log.indexOf('POST /_octo/reset 200')).toBeLessThan(log.indexOf('SIGTERM: finishing in-flight requests'));
     // The ephemeral keystore goes as the process exits, just after it says "stopped".
-    await until(() => !readdirSync(tmp).some((name) => name.startsWith('octo-serve-')), () => 'the ephemeral keystore to be removed');
+    await expect.poll(() => readdirSync(tmp).filter((name) => name.startsWith('octo-serve-')), { timeout: 10_000, interval: 50 }).toEqual([]);
   });
 
   // In the same folder as the run before, whose octo.log is still there: the script must not read

@@ -180,8 +180,9 @@ db.backup(workerData.target, { progress: () => 0x7fffffff }).then(
 `;
 
 async function backupInWorker(source: string, target: string): Promise<void> {
-  // Loaded only here: every command opens its keystore through this module, and loading node's
-  // worker machinery at start-up was a measurable part of `octo keys verify`'s (SPEC §10).
+  // Loaded here, not at the top: every command opens its keystore through this module, and only a
+  // restore needs node's worker machinery; the rest, `octo keys verify` first (SPEC §10), would pay
+  // for loading it at every start.
   const { Worker } = await import('node:worker_threads');
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
   return new Promise((resolve, reject) => {
