@@ -17,6 +17,27 @@ export interface OutboxMessage {
   at: string;
 }
 
+/**
+ * A message as the keystore keeps it (server/twin-archive.ts): the body as the JSON text that was
+ * sent, the time in epoch ms; `to` is told from the body when it is read (storedMessageView).
+ */
+export type StoredMessage = Omit<OutboxMessage, 'to' | 'at'> & { at: number };
+
+/** A journal entry as the keystore keeps it: without its seq (the row's), the time in epoch ms. */
+export type StoredRequest = Omit<JournalEntry, 'seq' | 'at'> & { at: number };
+
+export function storedMessageView(s: StoredMessage): OutboxMessage {
+  return {
+    id: s.id, endpoint: s.endpoint, channel_id: s.channel_id, channel_type: s.channel_type, workspace_id: s.workspace_id,
+    to: destinationOf(s.body), body: s.body, key_id: s.key_id, at: new Date(s.at).toISOString(),
+  };
+}
+
+/** `at` is the stored entry's first field, so the view's fields come in the order the verifier's do. */
+export function storedRequestView(seq: number, s: StoredRequest): JournalEntry {
+  return { seq, ...s, at: new Date(s.at).toISOString() };
+}
+
 export interface MessageFilter {
   /** A destination; a broadcast matches when it is one of its recipients. */
   to?: string;
@@ -88,8 +109,14 @@ function someString(value: unknown, text: string): boolean {
 
 /** `401` matches itself, `4xx` every 4.. status. */
 export function statusMatches(status: number, pattern: string): boolean {
-  if (/^[1-5]xx$/i.test(pattern)) return Math.floor(status / 100) === Number(pattern[0]);
-  return String(status) === pattern;
+  const [low, high] = statusRange(pattern);
+  return status >= low && status <= high;
+}
+
+/** The statuses a pattern matches, lowest and highest (`4xx`: 400 to 499), as a keystore query reads them. */
+export function statusRange(pattern: string): [number, number] {
+  if (/^[1-5]xx$/i.test(pattern)) return [Number(pattern[0]) * 100, Number(pattern[0]) * 100 + 99];
+  return [Number(pattern), Number(pattern)];
 }
 
 /** A usable `--status` / `status=`: a status or a class. */

@@ -33,6 +33,8 @@ export interface Keystore {
    * Absent where one verifier owns the keystore's windows in memory (SQLite).
    */
   readonly rateWindows?: RateWindows;
+  /** The local twin's outbox and request journal, as `octo serve` writes them (SPEC §12). */
+  readonly twin: TwinRepository;
 
   /**
    * Runs `fn` as one write transaction: all of it is committed or none of it. Concurrent writers
@@ -186,6 +188,63 @@ export interface SubjectsRepository {
   listWorkspaces(): Promise<Workspace[]>;
   listWabas(workspaceId?: string): Promise<Waba[]>;
   listChannels(filter?: { workspaceId?: string; wabaId?: string; type?: ChannelType }): Promise<Channel[]>;
+}
+
+/** The outbox (`messages`) or the request journal (`requests`). */
+export type TwinKind = 'messages' | 'requests';
+
+/** A record of the local twin: the entry as the verifier wrote it (a StoredMessage or StoredRequest), parsed. */
+export interface TwinRecord {
+  /** Increases with every record appended, whichever verifier appended it. */
+  seq: number;
+  entry: TwinEntry;
+}
+
+/** What every stored entry has: its time in epoch ms; journal entries also their status and reason. */
+export interface TwinEntry {
+  at: number;
+  status?: number;
+  reason?: string;
+}
+
+/** Records to append, oldest first, as one JSON array (`[{…},{…}]`) of `count` entries, the last at `atLast`. */
+export interface TwinBatch {
+  entries: string;
+  count: number;
+  atLast: number;
+}
+
+/** Which records a page reads: at most `limit`, newest first unless `oldestFirst`. */
+export interface TwinPage {
+  limit: number;
+  oldestFirst?: boolean;
+  /** Only records with a greater seq. */
+  after?: number;
+  /** Only records with a smaller seq: the next page of a listing. */
+  before?: number;
+  /** Epoch ms: only records at or after it. */
+  since?: number;
+  /** Journal entries: a status (`401`) or a class (`4xx`), and a reason. */
+  status?: string;
+  reason?: string;
+}
+
+/**
+ * The local twin in the keystore (SPEC §12): store/twin-log.ts over each backend's tables. Nothing
+ * here changes what a verifier decides on: no change counter moves, and on PostgreSQL appends do
+ * not queue behind the writers' lock.
+ */
+export interface TwinRepository {
+  /**
+   * In one transaction of its own: appends the batch after every record there is (whichever
+   * verifier wrote it), and keeps only the newest `keep` records.
+   */
+  append(kind: TwinKind, batch: TwinBatch, keep: number): Promise<void>;
+  page(kind: TwinKind, page: TwinPage): Promise<TwinRecord[]>;
+  /** The seq of the newest record (0 when there is none). */
+  last(kind: TwinKind): Promise<number>;
+  /** Empties both (a reset); seqs go on from where they were. */
+  clear(): Promise<void>;
 }
 
 export interface AuditRepository {

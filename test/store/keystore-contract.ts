@@ -294,13 +294,64 @@ export function keystoreContract(backend: string, open: () => Promise<Keystore>)
       expect(await s.webhooks.nextDueAt()).toBeNull();
     }));
 
+    it('keeps the local twin: appended in order, read newest first by page, bounded, emptied by a reset', withStore(async (s) => {
+      const batch = (entries: object[]) => ({ entries: JSON.stringify(entries), count: entries.length, atLast: (entries.at(-1) as { at: number }).at });
+      const messages = (from: number, to: number) => batch(Array.from({ length: to - from + 1 }, (_, i) => ({ at: 1_000 + from + i, n: from + i, text: 'a "quoted" body, ünïcödé' })));
+      const ns = (records: { entry: unknown }[]) => records.map((r) => (r.entry as { n: number }).n);
+      expect(await s.twin.last('messages')).toBe(0);
+      expect(await s.twin.page('messages', { limit: 10 })).toEqual([]);
+      // Three batches; past `keep`, the oldest records are not read, and a batch wholly past it is gone.
+      await s.twin.append('messages', messages(1, 2), 4);
+      await s.twin.append('messages', messages(3, 4), 4);
+      await s.twin.append('messages', messages(5, 7), 4);
+      const page = await s.twin.page('messages', { limit: 10 });
+      expect(ns(page)).toEqual([7, 6, 5, 4]);
+      expect(page[0]!.entry).toEqual({ at: 1_007, n: 7, text: 'a "quoted" body, ünïcödé' });
+      const last = await s.twin.last('messages');
+      expect(page.map((r) => r.seq)).toEqual([last, last - 1, last - 2, last - 3]);
+      // Pages of a listing, across batches; a follower's look past a seq, oldest first; a time bound.
+      expect(ns(await s.twin.page('messages', { limit: 2, before: last - 1 }))).toEqual([5, 4]);
+      expect(ns(await s.twin.page('messages', { limit: 10, after: last - 3, oldestFirst: true }))).toEqual([5, 6, 7]);
+      expect(ns(await s.twin.page('messages', { limit: 2, after: last - 3, oldestFirst: true }))).toEqual([5, 6]);
+      expect(ns(await s.twin.page('messages', { limit: 10, since: 1_006 }))).toEqual([7, 6]);
+
+      const req = (status: number, reason: string) => ({ at: 2_000, status, reason });
+      await s.twin.append('requests', batch([req(202, 'ok'), req(401, 'unknown_key'), req(403, 'wrong_key_type'), req(404, 'not_found')]), 100);
+      const statuses = async (p: { status?: string; reason?: string }) => (await s.twin.page('requests', { limit: 10, ...p })).map((r) => r.entry.status);
+      expect(await statuses({ status: '4xx' })).toEqual([404, 403, 401]);
+      expect(await statuses({ status: '401' })).toEqual([401]);
+      expect(await statuses({ reason: 'wrong_key_type' })).toEqual([403]);
+      expect(await statuses({ status: '2xx', reason: 'ok' })).toEqual([202]);
+
+      await s.twin.clear();
+      expect(await s.twin.page('messages', { limit: 10 })).toEqual([]);
+      expect(await s.twin.page('requests', { limit: 10 })).toEqual([]);
+      // A follower asks for what came after the last seq it saw: seq never goes back, not even after a reset.
+      expect(await s.twin.last('messages')).toBe(last);
+      // And appending changes nothing a verifier decides on: PostgreSQL's change counter stays.
+      const version = (await s.verifiers?.())?.version;
+      await s.twin.append('messages', messages(8, 8), 4);
+      expect(await s.twin.page('messages', { limit: 10 })).toEqual([{ seq: last + 1, entry: { at: 1_008, n: 8, text: 'a "quoted" body, ünïcödé' } }]);
+      expect((await s.verifiers?.())?.version).toBe(version);
+    }));
+
+    it('reads the local twin across many batches, either way, to the limit', withStore(async (s) => {
+      for (let n = 1; n <= 40; n++) await s.twin.append('requests', { entries: JSON.stringify([{ at: n, n }]), count: 1, atLast: n }, 1_000);
+      const ns = (records: { entry: unknown }[]) => records.map((r) => (r.entry as { n: number }).n);
+      const range = (from: number, to: number) => Array.from({ length: Math.abs(to - from) + 1 }, (_, i) => (from < to ? from + i : from - i));
+      expect(ns(await s.twin.page('requests', { limit: 100 }))).toEqual(range(40, 1));
+      expect(ns(await s.twin.page('requests', { limit: 30 }))).toEqual(range(40, 11));
+      expect(ns(await s.twin.page('requests', { limit: 100, after: 3, oldestFirst: true }))).toEqual(range(4, 40));
+      expect(ns(await s.twin.page('requests', { limit: 100, before: 35, since: 10 }))).toEqual(range(34, 10));
+    }));
+
     it('sums itself up as backup and restore report it', withStore(async (s) => {
       await seed(s);
       await s.keys.insert(subjectKey('workspace', 'ws_a'));
       await s.keys.insert(bearer());
       await s.audit.record({ at: 1, actor: 'me', action: 'key.create', keyId: null, subjectType: null, subjectId: null, detail: null });
       await s.meta.setIfAbsent('master_key_fingerprint', 'fp1');
-      expect(await s.summary()).toEqual({ schemaVersion: 5, keys: 2, subjects: 4, auditEvents: 1, sealedSecrets: 1, masterKeyFingerprint: 'fp1' });
+      expect(await s.summary()).toEqual({ schemaVersion: 6, keys: 2, subjects: 4, auditEvents: 1, sealedSecrets: 1, masterKeyFingerprint: 'fp1' });
     }));
   });
 }

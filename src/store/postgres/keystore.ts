@@ -12,6 +12,8 @@ import { PG_SCHEMA_VERSION } from './migrations.js';
 import { PgRateWindows } from './rate-windows.js';
 import { migrate, schemaAsIs } from './schema.js';
 import { SubjectsRepo } from './subjects-repo.js';
+import { TwinLog } from '../twin-log.js';
+import { TwinSegmentsRepo } from './twin-repo.js';
 import { WebhooksRepo } from './webhooks-repo.js';
 
 /** How long `/healthz` waits for the keystore to answer before it says it cannot be reached. */
@@ -27,12 +29,16 @@ export class PostgresKeystore implements Keystore {
   readonly audit: AuditRepo;
   readonly meta: MetaRepo;
   readonly webhooks: WebhooksRepo;
+  readonly twin: TwinLog;
   readonly rateWindows: PgRateWindows;
   private readonly ctx: PgContext;
   private readonly changes: ChangeFeed;
   private closed = false;
 
-  private constructor(private readonly sql: Sql, readonly target: PgTarget) {
+  /** The local twin's appends' own connection (made at the first one: in `serve` only). */
+  private twinSql: Sql | undefined;
+
+  private constructor(private readonly sql: Sql, readonly target: PgTarget, private readonly env: NodeJS.ProcessEnv = process.env) {
     this.changes = new ChangeFeed(sql);
     this.ctx = new PgContext(sql, target, this.changes);
     this.keys = new KeysRepo(this.ctx);
@@ -40,6 +46,10 @@ export class PostgresKeystore implements Keystore {
     this.audit = new AuditRepo(this.ctx);
     this.meta = new MetaRepo(this.ctx);
     this.webhooks = new WebhooksRepo(this.ctx);
+    // Appends run on a connection of their own: a verifier's batches every fraction of a second
+    // must never take the pool's connections from requests and deliveries (4 in all), whose
+    // transactions, each holding the writers' lock, wait for one of them.
+    this.twin = new TwinLog(new TwinSegmentsRepo(this.ctx, () => (this.twinSql ??= connect(this.target, { env: this.env, max: 1 }))));
     this.rateWindows = new PgRateWindows(sql);
   }
 
@@ -56,7 +66,7 @@ export class PostgresKeystore implements Keystore {
       await sql.end({ timeout: 0 }).catch(() => {});
       throw storeError(err, target);
     }
-    return new PostgresKeystore(sql, target);
+    return new PostgresKeystore(sql, target, env);
   }
 
   /** The keystore at `url` as it is: nothing created, no migration (`octo status`). */
@@ -158,6 +168,6 @@ export class PostgresKeystore implements Keystore {
     if (this.closed) return;
     this.closed = true;
     await this.changes.stop();
-    await this.sql.end({ timeout: 1 }).catch(() => {});
+    await Promise.all([this.sql, this.twinSql].map((sql) => sql?.end({ timeout: 1 }).catch(() => {})));
   }
 }

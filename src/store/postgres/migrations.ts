@@ -210,6 +210,26 @@ const INITIAL = `
 export const INITIAL_SQL = INITIAL;
 
 /** Entry i brings the schema from BASELINE + i to BASELINE + i + 1. */
-export const LATER: readonly string[] = [];
+export const LATER: readonly string[] = [
+  // 6: the local twin's outbox and request journal (SQLite's 0006-twin; store/twin-log.ts has the
+  // rules). Appended by verifiers under a lock of their own (TWIN_LOCK), never the writers' lock,
+  // and without bumping the change counter: nothing here changes what a verifier decides on.
+  `
+  CREATE TABLE twin_messages (
+    seq_first int8 PRIMARY KEY,
+    seq_last  int8 NOT NULL,
+    at_last   int8 NOT NULL,
+    keep      int8 NOT NULL,
+    entries   text NOT NULL
+  );
+  CREATE TABLE twin_requests (
+    seq_first int8 PRIMARY KEY,
+    seq_last  int8 NOT NULL,
+    at_last   int8 NOT NULL,
+    keep      int8 NOT NULL,
+    entries   text NOT NULL
+  );
+  `,
+];
 
 export const PG_SCHEMA_VERSION = BASELINE + LATER.length;

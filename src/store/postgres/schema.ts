@@ -8,6 +8,8 @@ export const LOCK_CLASS = 0x6f63746f;
 export const MIGRATION_LOCK = 1;
 /** Every octo write transaction holds this one, so writers queue as on SQLite (BEGIN IMMEDIATE). */
 export const WRITERS_LOCK = 2;
+/** Taken by each append to the local twin's tables, which numbers its records after the newest. */
+export const TWIN_LOCK = 3;
 
 interface SchemaState { version: number; foreign: boolean }
 

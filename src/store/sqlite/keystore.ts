@@ -10,6 +10,8 @@ import { MetaRepo } from './meta-repo.js';
 import { SCHEMA_VERSION } from './migrations/index.js';
 import { openDatabase, openDatabaseAsIs, openEmptyDatabase, type Db } from './open.js';
 import { SubjectsRepo } from './subjects-repo.js';
+import { TwinLog } from '../twin-log.js';
+import { TwinSegmentsRepo } from './twin-repo.js';
 import { WalIndexWatch } from './wal-index.js';
 import { WebhooksRepo } from './webhooks-repo.js';
 
@@ -24,6 +26,7 @@ export class SqliteKeystore implements Keystore {
   private auditRepo: AuditRepo | undefined;
   private metaRepo: MetaRepo | undefined;
   private webhooksRepo: WebhooksRepo | undefined;
+  private twinLog: TwinLog | undefined;
   private dataVersion: Statement<[], number> | undefined;
   private walIndex: WalIndexWatch | null | undefined;
   /** Settles when the transaction running now ends; null when none is. */
@@ -54,6 +57,10 @@ export class SqliteKeystore implements Keystore {
 
   get webhooks(): WebhooksRepo {
     return (this.webhooksRepo ??= new WebhooksRepo(this.db, this.path));
+  }
+
+  get twin(): TwinLog {
+    return (this.twinLog ??= new TwinLog(new TwinSegmentsRepo(this.db, this.path)));
   }
 
   static async open(path: string): Promise<SqliteKeystore> {

@@ -1,0 +1,67 @@
+import type { TwinBatch, TwinKind } from '../keystore.js';
+import type { SegmentRange, TwinSegment, TwinSegments } from '../twin-log.js';
+import type { Sql } from './connect.js';
+import type { PgContext } from './context.js';
+import { raiseStoreErrors } from './errors.js';
+import { LOCK_CLASS, TWIN_LOCK } from './schema.js';
+
+const TABLES: Record<TwinKind, string> = { messages: 'twin_messages', requests: 'twin_requests' };
+
+/**
+ * The local twin's segment tables (schema version 6; the rules are store/twin-log.ts's), shared
+ * by every verifier on the keystore. An append takes TWIN_LOCK, not the writers' lock, and bumps
+ * no change counter: it must not make CLI writers queue behind it, or other verifiers drop their
+ * caches.
+ */
+export class TwinSegmentsRepo implements TwinSegments {
+  /** `writer`: the connection appends and resets run on (reads use the keystore's pool). */
+  constructor(private readonly ctx: PgContext, private readonly writer: () => Sql) {}
+
+  get target() {
+    return this.ctx.target;
+  }
+
+  async append(kind: TwinKind, batch: TwinBatch, keep: number): Promise<void> {
+    const t = TABLES[kind];
+    await this.writer().begin(async (tx) => {
+      await tx.unsafe('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_CLASS, TWIN_LOCK] as never[], { prepare: true });
+      await tx.unsafe(
+        `INSERT INTO ${t} (seq_first, seq_last, at_last, keep, entries)
+         SELECT n + 1, n + $1, $2, $3, $4 FROM (SELECT coalesce(max(seq_last), 0) AS n FROM ${t}) AS newest`,
+        [batch.count, batch.atLast, keep, batch.entries] as never[], { prepare: true },
+      );
+      await tx.unsafe(`DELETE FROM ${t} WHERE seq_last <= (SELECT max(seq_last) FROM ${t}) - $1`, [keep] as never[], { prepare: true });
+    });
+  }
+
+  async read(kind: TwinKind, range: SegmentRange): Promise<TwinSegment[]> {
+    const args: number[] = [range.above];
+    const where = ['seq_last > $1'];
+    if (range.below !== undefined) where.push(`seq_first < $${args.push(range.below)}`);
+    if (range.since !== undefined) where.push(`at_last >= $${args.push(range.since)}`);
+    return this.ctx.rows<TwinSegment>(
+      `SELECT seq_first, seq_last, keep, entries FROM ${TABLES[kind]} WHERE ${where.join(' AND ')}
+       ORDER BY seq_first ${range.oldestFirst ? 'ASC' : 'DESC'} LIMIT $${args.push(range.limit)}`,
+      args,
+    );
+  }
+
+  async newest(kind: TwinKind): Promise<Omit<TwinSegment, 'entries'> | undefined> {
+    const [row] = await this.ctx.rows<Omit<TwinSegment, 'entries'>>(
+      `SELECT seq_first, seq_last, keep FROM ${TABLES[kind]} ORDER BY seq_first DESC LIMIT 1`,
+    );
+    return row;
+  }
+
+  async clear(): Promise<void> {
+    await this.writer().begin(async (tx) => {
+      await tx.unsafe('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_CLASS, TWIN_LOCK] as never[]);
+      for (const t of Object.values(TABLES)) {
+        await tx.unsafe(`DELETE FROM ${t} WHERE seq_first < (SELECT max(seq_first) FROM ${t})`);
+        await tx.unsafe(`UPDATE ${t} SET entries = '[]', keep = 0`);
+      }
+    });
+  }
+}
+
+raiseStoreErrors(TwinSegmentsRepo);

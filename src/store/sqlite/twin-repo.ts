@@ -1,0 +1,58 @@
+import type { Statement } from 'better-sqlite3';
+import type { TwinBatch, TwinKind } from '../keystore.js';
+import type { SegmentRange, TwinSegment, TwinSegments } from '../twin-log.js';
+import { raiseStoreErrors } from './errors.js';
+import type { Db } from './open.js';
+
+const TABLES: Record<TwinKind, string> = { messages: 'twin_messages', requests: 'twin_requests' };
+
+/** The local twin's segment tables (migration 0006; the rules are store/twin-log.ts's). */
+export class TwinSegmentsRepo implements TwinSegments {
+  // Prepared once: `serve` appends a batch every few hundred milliseconds.
+  private readonly inserts: Record<TwinKind, Statement>;
+  private readonly prunes: Record<TwinKind, Statement>;
+
+  constructor(private readonly db: Db, private readonly location: string) {
+    const prepare = (make: (table: string) => string) => ({ messages: db.prepare(make(TABLES.messages)), requests: db.prepare(make(TABLES.requests)) });
+    this.inserts = prepare((t) => `INSERT INTO ${t} (seq_first, seq_last, at_last, keep, entries)
+      SELECT n + 1, n + @count, @atLast, @keep, @entries FROM (SELECT coalesce(max(seq_last), 0) AS n FROM ${t})`);
+    this.prunes = prepare((t) => `DELETE FROM ${t} WHERE seq_last <= (SELECT max(seq_last) FROM ${t}) - ?`);
+  }
+
+  async append(kind: TwinKind, batch: TwinBatch, keep: number): Promise<void> {
+    // BEGIN IMMEDIATE: the numbering reads the newest segment, so appenders take turns.
+    this.db.transaction(() => {
+      this.inserts[kind].run({ count: batch.count, atLast: batch.atLast, keep, entries: batch.entries });
+      this.prunes[kind].run(keep);
+    }).immediate();
+  }
+
+  async read(kind: TwinKind, range: SegmentRange): Promise<TwinSegment[]> {
+    const where = ['seq_last > ?'];
+    const args: number[] = [range.above];
+    if (range.below !== undefined) { where.push('seq_first < ?'); args.push(range.below); }
+    if (range.since !== undefined) { where.push('at_last >= ?'); args.push(range.since); }
+    args.push(range.limit);
+    return this.db.prepare<number[], TwinSegment>(
+      `SELECT seq_first, seq_last, keep, entries FROM ${TABLES[kind]} WHERE ${where.join(' AND ')}
+       ORDER BY seq_first ${range.oldestFirst ? 'ASC' : 'DESC'} LIMIT ?`,
+    ).all(...args);
+  }
+
+  async newest(kind: TwinKind): Promise<Omit<TwinSegment, 'entries'> | undefined> {
+    return this.db.prepare<[], Omit<TwinSegment, 'entries'>>(
+      `SELECT seq_first, seq_last, keep FROM ${TABLES[kind]} ORDER BY seq_first DESC LIMIT 1`,
+    ).get();
+  }
+
+  async clear(): Promise<void> {
+    this.db.transaction(() => {
+      for (const t of Object.values(TABLES)) {
+        this.db.exec(`DELETE FROM ${t} WHERE seq_first < (SELECT max(seq_first) FROM ${t});
+                      UPDATE ${t} SET entries = '[]', keep = 0`);
+      }
+    }).immediate();
+  }
+}
+
+raiseStoreErrors(TwinSegmentsRepo);

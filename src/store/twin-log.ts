@@ -1,0 +1,103 @@
+import { statusMatches } from '../core/twin.js';
+import type { TwinBatch, TwinEntry, TwinKind, TwinPage, TwinRecord, TwinRepository } from './keystore.js';
+
+/*
+ * The local twin's records in the keystore, the same on both backends. A verifier writes a batch
+ * of records as one row, a segment: seqs `seq_first`..`seq_last`, the records as one JSON array
+ * (`entries`), the time of the last one (`at_last`), and the retention the verifier keeps
+ * (`keep`). One row per batch rather than per record: `serve` writes every message it accepts
+ * and every request it answers, and a row per record cost the verifier a third of its
+ * throughput under load where a segment costs a few percent (BENCHMARKS.md).
+ *
+ * Retention: the newest segment's `seq_last - keep` is the floor; records at or below it are
+ * never read, and a segment wholly below it is deleted by the next append. A reset empties the
+ * newest segment (`[]`, keep 0) instead of deleting it, so seqs go on from where they were: a
+ * follower asks for what came after the last seq it saw.
+ */
+
+/** A segment as a backend reads it. */
+export interface TwinSegment {
+  seq_first: number;
+  seq_last: number;
+  keep: number;
+  entries: string;
+}
+
+/** Which segments to read: those holding a seq above `above` and below `below`, and a record at or after `since`. */
+export interface SegmentRange {
+  above: number;
+  below?: number;
+  since?: number;
+  oldestFirst: boolean;
+  limit: number;
+}
+
+/** What each backend does with its two segment tables (store/*\/twin-repo.ts). */
+export interface TwinSegments {
+  /**
+   * In one transaction of its own, serialised with every other appender: the batch as a segment
+   * numbered after the newest one, then every segment wholly at or below the new floor deleted.
+   */
+  append(kind: TwinKind, batch: TwinBatch, keep: number): Promise<void>;
+  read(kind: TwinKind, range: SegmentRange): Promise<TwinSegment[]>;
+  /** The newest segment's bounds (entries left out), if any. */
+  newest(kind: TwinKind): Promise<Omit<TwinSegment, 'entries'> | undefined>;
+  /** In one transaction: every segment but the newest deleted, the newest emptied (`[]`, keep 0). */
+  clear(): Promise<void>;
+}
+
+/** Segments read per query. */
+const READ = 16;
+
+export class TwinLog implements TwinRepository {
+  constructor(private readonly segments: TwinSegments) {}
+
+  append(kind: TwinKind, batch: TwinBatch, keep: number): Promise<void> {
+    return this.segments.append(kind, batch, keep);
+  }
+
+  async last(kind: TwinKind): Promise<number> {
+    return (await this.segments.newest(kind))?.seq_last ?? 0;
+  }
+
+  clear(): Promise<void> {
+    return this.segments.clear();
+  }
+
+  async page(kind: TwinKind, page: TwinPage): Promise<TwinRecord[]> {
+    const newest = await this.segments.newest(kind);
+    if (!newest) return [];
+    const above = Math.max(newest.seq_last - newest.keep, page.after ?? 0);
+    const before = page.before ?? Infinity;
+    const found: TwinRecord[] = [];
+    const range: SegmentRange = {
+      above, oldestFirst: page.oldestFirst === true, limit: READ,
+      ...(page.before !== undefined ? { below: page.before } : {}), ...(page.since !== undefined ? { since: page.since } : {}),
+    };
+    for (;;) {
+      const segments = await this.segments.read(kind, range);
+      for (const segment of segments) {
+        const entries = JSON.parse(segment.entries) as TwinEntry[];
+        const n = entries.length;
+        for (let k = 0; k < n; k++) {
+          const i = range.oldestFirst ? k : n - 1 - k;
+          const seq = segment.seq_first + i;
+          const entry = entries[i]!;
+          if (seq <= above || seq >= before || !wanted(entry, page)) continue;
+          if (found.push({ seq, entry }) >= page.limit) return found;
+        }
+      }
+      if (segments.length < READ) return found;
+      // Segments never overlap: the next page starts past the last one read.
+      const end = segments.at(-1)!;
+      if (range.oldestFirst) range.above = end.seq_last;
+      else range.below = end.seq_first;
+    }
+  }
+}
+
+function wanted(entry: TwinEntry, page: TwinPage): boolean {
+  if (page.since !== undefined && entry.at < page.since) return false;
+  if (page.status !== undefined && (entry.status === undefined || !statusMatches(entry.status, page.status))) return false;
+  return page.reason === undefined || entry.reason === page.reason;
+}
