@@ -108,7 +108,7 @@ async function serveWith(session: Session, ctx: AppContext, opts: Record<string,
       store, out, now: () => ctx.now(), host: opts.host as string, port, timeouts,
       onMessageAccepted: (m) => dispatcher.messageAccepted(m),
       ...(dashboard ? { extension: dashboard } : {}),
-      outboxSize, journalSize, adminToken,
+      outboxSize, journalSize, adminToken, archive: opts.ephemeral !== true,
       ...(twin ? { reset: twin.reset } : {}),
       ...(twin?.result ? { onListening: () => reportFixtures(session, twin.result!) } : {}),
     });

@@ -1,6 +1,7 @@
 import type { VerdictExtras } from '../core/outcomes.js';
 import type { RequestLog } from './http.js';
 import { scrubPath } from './request-log.js';
+import type { RingBatch } from './outbox.js';
 import { TextSlots } from './text-slots.js';
 import { statusMatches, type JournalEntry, type JournalFilter } from '../core/twin.js';
 
@@ -90,6 +91,30 @@ export class RequestJournal {
     return found;
   }
 
+  /**
+   * Up to `max` of the entries journaled after `mark` (an earlier `last`, or the batch before's
+   * `next`) that are still kept, oldest first, as the keystore keeps them (StoredRequest); null
+   * when there are none. Written from the ring's fields with no entry object made; the path is
+   * scrubbed as view() shows it, so no key reaches the keystore either.
+   */
+  batchAfter(mark: number, max: number): RingBatch | null {
+    const from = Math.max(this.floor, this.count - this.capacity, mark);
+    const to = Math.min(this.count, from + max);
+    if (from >= to) return null;
+    let entries = '[';
+    for (let n = from; n < to; n++) {
+      const i = n % this.capacity;
+      let shown = '';
+      const extras = this.extras[i];
+      if (extras) for (const name of SHOWN_EXTRAS) if (extras[name] !== undefined) shown += `,"${name}":${JSON.stringify(extras[name])}`;
+      entries += `${n > from ? ',' : ''}{"at":${this.ats[i]!},"method":${JSON.stringify(this.methods[i]!)},`
+        + `"path":${JSON.stringify(scrubPath(this.paths.get(i)!))},"status":${this.statuses[i]!},`
+        + `"code":${JSON.stringify(this.codes[i]!)},"reason":${JSON.stringify(this.reasons[i]!)},`
+        + `"key_id":${JSON.stringify(this.keyIds[i]!)},"ms":${roundMs(this.mss[i]!)}${shown}}`;
+    }
+    return { entries: entries + ']', count: to - from, atLast: this.ats[(to - 1) % this.capacity]!, next: to };
+  }
+
   /** What `list` answers, or, when that is nothing, what it answers once a request is journaled (or after `timeoutMs`). */
   async wait(filter: JournalFilter, timeoutMs: number): Promise<JournalEntry[]> {
     const deadline = Date.now() + timeoutMs;
@@ -136,7 +161,7 @@ export class RequestJournal {
       code: this.codes[i]!,
       reason: this.reasons[i]!,
       key_id: this.keyIds[i]!,
-      ms: Math.round(this.mss[i]! * 100) / 100,
+      ms: roundMs(this.mss[i]!),
     };
     const extras = this.extras[i];
     if (extras) for (const name of SHOWN_EXTRAS) if (extras[name] !== undefined) (entry as unknown as Record<string, unknown>)[name] = extras[name];
@@ -144,3 +169,7 @@ export class RequestJournal {
   }
 }
 
+/** Milliseconds to two decimals. */
+function roundMs(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}

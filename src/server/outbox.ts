@@ -1,4 +1,5 @@
 import type { ChannelType } from '../core/model.js';
+import type { TwinBatch } from '../store/keystore.js';
 import { TextSlots } from './text-slots.js';
 import { destinationOf, matches, type MessageFilter, type OutboxMessage } from '../core/twin.js';
 
@@ -31,8 +32,13 @@ export class Outbox {
   private readonly bodies: TextSlots;
   private readonly keyIds: (string | undefined)[];
   private readonly ats: Float64Array;
-  /** Messages ever recorded since the last clear(); the newest is at (count - 1) % capacity. */
+  /**
+   * Messages ever recorded; the newest is at (count - 1) % capacity. Not reset by clear(), so that
+   * what was written to the keystore (TwinArchive's mark) stays told from what was not.
+   */
   private count = 0;
+  /** The first ordinal still kept after a clear(). */
+  private floor = 0;
   private waiters: Waiter[] = [];
 
   constructor(readonly capacity = DEFAULT_OUTBOX_SIZE) {
@@ -47,7 +53,35 @@ export class Outbox {
   }
 
   get size(): number {
-    return Math.min(this.count, this.capacity);
+    return Math.min(this.count - this.floor, this.capacity);
+  }
+
+  /** How many messages were ever recorded: a mark for batchAfter(). */
+  get recorded(): number {
+    return this.count;
+  }
+
+  /**
+   * Up to `max` of the messages recorded after `mark` (an earlier `recorded`, or the batch before's
+   * `next`) that are still kept, oldest first, as the keystore keeps them (StoredMessage); null
+   * when there are none. Written from the ring's fields as they are: the body is the JSON text
+   * the client sent, so no body is parsed and no message object is made.
+   */
+  batchAfter(mark: number, max: number): RingBatch | null {
+    const from = Math.max(mark, this.count - this.size);
+    const to = Math.min(this.count, from + max);
+    if (from >= to) return null;
+    let entries = '[';
+    for (let n = from; n < to; n++) {
+      const i = n % this.capacity;
+      const body = this.bodies.get(i)!;
+      entries += `${n > from ? ',' : ''}{"id":${quote(this.ids.get(i)!)},"endpoint":${quote(this.endpoints[i]!)},`
+        + `"channel_id":${quote(this.channelIds[i]!)},"channel_type":${quote(this.channelTypes[i]!)},`
+        + `"workspace_id":${quote(this.workspaceIds[i]!)},`
+        // An empty body (none is accepted today) is kept as the empty string, as view() shows it.
+        + `"body":${body === '' ? '""' : body},"key_id":${quote(this.keyIds[i]!)},"at":${this.ats[i]!}}`;
+    }
+    return { entries: entries + ']', count: to - from, atLast: this.ats[(to - 1) % this.capacity]!, next: to };
   }
 
   record(
@@ -104,7 +138,7 @@ export class Outbox {
   }
 
   clear(): void {
-    this.count = 0;
+    this.floor = this.count;
     this.ids.clear();
     this.bodies.clear();
     this.release();
@@ -151,6 +185,13 @@ interface Waiter {
   filter: MessageFilter;
   resolve: (message: OutboxMessage | null) => void;
   timer: NodeJS.Timeout;
+}
+
+const quote = (text: string | null): string => JSON.stringify(text);
+
+/** A batch for the keystore, and the mark to ask for the next one after. */
+export interface RingBatch extends TwinBatch {
+  next: number;
 }
 
 /** The text was accepted as JSON; a byte-order mark was taken off before it was kept. */

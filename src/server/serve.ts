@@ -8,6 +8,7 @@ import { RequestJournal } from './journal.js';
 import { Outbox } from './outbox.js';
 import { isLoopback, listen, type RequestLog, type ServerTimeouts } from './http.js';
 import { RequestLogger } from './request-log.js';
+import { TwinArchive } from './twin-archive.js';
 import { YoungGenerationGovernor } from './young-generation.js';
 import type { AcceptedMessage } from './types.js';
 
@@ -22,6 +23,11 @@ export interface ServeOptions {
   /** Messages the outbox keeps (`--outbox-size`), requests the journal keeps (`--journal-size`). */
   outboxSize?: number;
   journalSize?: number;
+  /**
+   * Writes the outbox and the journal to the keystore as well (TwinArchive), for `octo messages`
+   * and `octo requests` to read there. Off for an ephemeral keystore, which no other process reads.
+   */
+  archive?: boolean;
   /** `--admin-token` / `$OCTO_ADMIN_TOKEN`. */
   adminToken?: string | null;
   /** `POST /_octo/reset`: the keystore back to the fixtures. */
@@ -59,7 +65,12 @@ export async function runServer(opts: ServeOptions): Promise<void> {
   const youngGeneration = new YoungGenerationGovernor();
   const outbox = new Outbox(opts.outboxSize);
   const journal = new RequestJournal(opts.journalSize);
-  const admin = new AdminRoutes({ outbox, journal, token: opts.adminToken ?? null, reset: opts.reset ?? (() => {}) });
+  const archive = opts.archive
+    ? new TwinArchive(opts.store.twin, outbox, journal, report('could not write the outbox and journal to the keystore (will retry)'))
+    : null;
+  const resetFixtures = opts.reset ?? (() => {});
+  const reset = archive ? async () => { await resetFixtures(); await archive.clear(); } : resetFixtures;
+  const admin = new AdminRoutes({ outbox, journal, token: opts.adminToken ?? null, reset });
   const handler = createHandler({
     verifier,
     now: opts.now,
@@ -102,6 +113,7 @@ export async function runServer(opts: ServeOptions): Promise<void> {
   }
   out.info('Press Ctrl-C to stop.');
   verifier.start();
+  archive?.start();
 
   const signal = await stopSignal;
   // Lines of requests already answered go first: where stdout and stderr share a file (`> log 2>&1`),
@@ -112,6 +124,7 @@ export async function runServer(opts: ServeOptions): Promise<void> {
   const closed = server.close();
   admin.release();
   await closed;
+  await archive?.stop();
   await verifier.stop();
   logger.close();
   if (out.json) out.jsonLine({ event: 'stopped', signal });
