@@ -1,11 +1,26 @@
 import { OctoError } from '../core/errors.js';
 import type { JournalEntry, OutboxMessage } from '../core/twin.js';
-import { DEFAULT_SERVER, verifierUrl } from './verifier-probe.js';
+import { verifierUrl } from './verifier-probe.js';
 
 /**
- * The client side of the local twin: `octo messages` and `octo requests` ask a running `octo serve`
- * (its outbox and journal live in that process, so there is nothing to read in the keystore).
- * `--server URL`, else `$OCTO_SERVER`, else the default address; `$OCTO_ADMIN_TOKEN` is sent as
+ * Where `octo messages` and `octo requests` read the local twin (SPEC §12): the keystore, where
+ * `octo serve` writes it (app/twin-keystore.ts), or a running verifier asked over HTTP (here),
+ * which is the only way to reach an `--ephemeral` one.
+ */
+export interface TwinSource {
+  listMessages(query: TwinQuery): Promise<OutboxMessage[]>;
+  /** The newest matching message, as soon as the verifier has accepted it, or null after `timeoutMs`. */
+  waitForMessage(query: TwinQuery, timeoutMs: number): Promise<OutboxMessage | null>;
+  listRequests(query: TwinQuery): Promise<JournalPage>;
+  /**
+   * Follows the journal: every entry journaled after the call (oldest first), until `signal` aborts.
+   * `backlog` entries already there are given first.
+   */
+  tailRequests(query: TwinQuery, backlog: number, onEntry: (entry: JournalEntry) => void, signal: AbortSignal): Promise<void>;
+}
+
+/**
+ * A running `octo serve`: `--server URL`, else `$OCTO_SERVER`; `$OCTO_ADMIN_TOKEN` is sent as
  * `Authorization: Bearer` when set, for a verifier behind a port mapping.
  */
 export interface TwinServer {
@@ -13,9 +28,22 @@ export interface TwinServer {
   token: string | null;
 }
 
-export function twinServer(flag: string | undefined, env: NodeJS.ProcessEnv): TwinServer {
+/** The verifier named by `--server` or `$OCTO_SERVER`; null when neither is set (read the keystore). */
+export function namedTwinServer(flag: string | undefined, env: NodeJS.ProcessEnv): TwinServer | null {
+  const url = flag ?? (env.OCTO_SERVER || undefined);
+  if (url === undefined) return null;
   const token = env.OCTO_ADMIN_TOKEN;
-  return { url: verifierUrl(flag ?? (env.OCTO_SERVER || DEFAULT_SERVER)), token: token ? token : null };
+  return { url: verifierUrl(url), token: token ? token : null };
+}
+
+/** The TwinSource of a running verifier. */
+export function serverTwin(server: TwinServer): TwinSource {
+  return {
+    listMessages: (query) => listMessages(server, query),
+    waitForMessage: (query, timeoutMs) => waitForMessage(server, query, timeoutMs),
+    listRequests: (query) => listRequests(server, query),
+    tailRequests: (query, backlog, onEntry, signal) => tailRequests(server, query, backlog, onEntry, signal),
+  };
 }
 
 /** Query parameters of `GET /_octo/messages` and `/_octo/requests`, unset ones left out. */
@@ -64,10 +92,7 @@ export async function listRequests(server: TwinServer, query: TwinQuery, signal?
   return (await ask(server, 'requests', query, signal)) as JournalPage;
 }
 
-/**
- * Follows the journal: every entry journaled after the call (oldest first), until `signal` aborts.
- * `backlog` entries already there are given first.
- */
+/** TwinSource.tailRequests, by long polls. */
 export async function tailRequests(
   server: TwinServer, query: TwinQuery, backlog: number, onEntry: (entry: JournalEntry) => void, signal: AbortSignal,
 ): Promise<void> {
@@ -109,7 +134,7 @@ async function ask(server: TwinServer, route: 'messages' | 'requests', query: Tw
     if (signal?.aborted) throw err;
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
     throw new OctoError('server_unreachable', `cannot reach the verifier at ${url.origin} (${cause?.code ?? cause?.message ?? (err as Error).message})`, {
-      hint: 'start it with `octo serve` (its outbox and journal live in that process), or pass the URL it printed to --server',
+      hint: 'start it with `octo serve`, or pass the URL it printed to --server (without --server or OCTO_SERVER, octo reads what serve wrote to the keystore)',
     });
   }
   const text = await response.text();

@@ -51,11 +51,11 @@ export const KEYSTORE_ACCESS: Readonly<Record<string, KeystoreAccess>> = {
   status: 'none',
   apply: 'creates',
   export: 'existing',
-  // The outbox and the journal live in the `octo serve` process: asked over HTTP, never the keystore.
-  'messages list': 'none',
-  'messages wait': 'none',
-  'requests list': 'none',
-  'requests tail': 'none',
+  // Read from the keystore, where serve writes them; with --server, the keystore is not opened.
+  'messages list': 'existing',
+  'messages wait': 'existing',
+  'requests list': 'existing',
+  'requests tail': 'existing',
   completion: 'none',
   // Called on a Tab: lists nothing where there is no keystore yet, and never creates one.
   __complete: 'existing',

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import {
-  listMessages, listRequests, tailRequests, twinServer, waitForMessage, type TwinQuery,
-} from '../app/twin-client.js';
+import { namedTwinServer, serverTwin, type TwinQuery, type TwinSource } from '../app/twin-client.js';
+import { KeystoreTwin } from '../app/twin-keystore.js';
 import { formatDuration, parseDuration } from '../core/duration.js';
 import { OctoError, UsageError } from '../core/errors.js';
 import { isStatusPattern } from '../core/twin.js';
@@ -11,16 +10,19 @@ import { addListingOptions, parseLimit } from './listing-options.js';
 import { act, type Session } from './session.js';
 
 const SERVER_FLAG = '--server <url>';
-const SERVER_HELP = 'the running `octo serve` to ask (default: $OCTO_SERVER, then http://127.0.0.1:8787)';
+const SERVER_HELP = 'ask this running `octo serve` instead of the keystore (default: $OCTO_SERVER; the only way to reach an --ephemeral one)';
 const TWIN_HELP = `
-The outbox and the request journal live in the \`octo serve\` process (nothing is written to the
-keystore): these commands ask it over HTTP. A verifier that is not on this machine answers them
-when started with --admin-token; set OCTO_ADMIN_TOKEN to the same token here.`;
+\`octo serve\` writes what it accepted and answered to its keystore a few times a second (keeping
+--outbox-size messages and --journal-size requests): these commands read the keystore (--db,
+$OCTO_DB), whether serve still runs or not. With --server URL (or $OCTO_SERVER) they ask that
+verifier over HTTP instead: the only way to reach an --ephemeral one, and no delay at all. A
+verifier that is not on this machine answers when started with --admin-token; set
+OCTO_ADMIN_TOKEN to the same token here.`;
 
 /** `octo messages list|wait` and `octo requests list|tail` (SPEC §12). */
 export function registerTwin(program: Command, session: Session): void {
   const { out } = session;
-  const messages = program.command('messages').description('the outbox of a running serve: list, wait');
+  const messages = program.command('messages').description('the outbox of octo serve: list, wait');
 
   addListingOptions(messages.command('list')
     .description('the messages the verifier accepted, newest first, with their bodies as sent')
@@ -35,8 +37,7 @@ Examples:
   $ octo messages list --to +15551234567
   $ octo messages list --channel sms --since 5m --json`)
     .action(act(session, async (opts: Record<string, unknown>) => {
-      const server = twinServer(opts.server as string | undefined, session.env);
-      const found = await listMessages(server, messageQuery(opts));
+      const found = await (await twinSource(session, opts)).listMessages(messageQuery(opts));
       if (out.quiet) return found.forEach((m) => out.line(m.id));
       if (out.json) return out.document({ messages: found });
       if (found.length === 0) return out.info('No messages match.');
@@ -62,15 +63,15 @@ Examples:
   $ octo messages wait --channel sms1 --json | jq -r .message.body.body`)
     .action(act(session, async (opts: Record<string, unknown>) => {
       const timeoutS = parseDuration(opts.timeout as string, '--timeout');
-      const server = twinServer(opts.server as string | undefined, session.env);
+      const source = await twinSource(session, opts, true);
       const query = { ...messageQuery(opts), body_contains: opts.bodyContains as string | undefined };
-      const found = await waitForMessage(server, query, timeoutS * 1000);
-      if (!found) throw await timedOut(server, opts, timeoutS);
+      const found = await source.waitForMessage(query, timeoutS * 1000);
+      if (!found) throw await timedOut(source, opts, timeoutS);
       if (out.json) return out.document({ message: found });
       out.line(messageLine(found, out.c));
     }));
 
-  const requests = program.command('requests').description('the request journal of a running serve: list, tail');
+  const requests = program.command('requests').description('the request journal of octo serve: list, tail');
 
   addListingOptions(requests.command('list')
     .description('the requests the verifier answered, newest first: status, code, reason, key id (never a key, never a body)')
@@ -85,8 +86,7 @@ Examples:
   $ octo requests list --status 4xx
   $ octo requests list --reason wrong_key_type --json`)
     .action(act(session, async (opts: Record<string, unknown>) => {
-      const server = twinServer(opts.server as string | undefined, session.env);
-      const { requests: found } = await listRequests(server, requestQuery(opts));
+      const { requests: found } = await (await twinSource(session, opts)).listRequests(requestQuery(opts));
       if (out.json) return out.document({ requests: found });
       if (found.length === 0) return out.info('No requests match.');
       await printTable(out, JOURNAL_COLUMNS, journalRows(found));
@@ -105,13 +105,13 @@ Examples:
   $ octo requests tail
   $ octo requests tail --status 4xx --json`)
     .action(act(session, async (opts: Record<string, unknown>) => {
-      const server = twinServer(opts.server as string | undefined, session.env);
+      const source = await twinSource(session, opts, true);
       const stop = new AbortController();
       const end = () => stop.abort();
       process.once('SIGINT', end);
       process.once('SIGTERM', end);
       try {
-        await tailRequests(server, requestQuery(opts), (opts.limit as number | undefined) ?? 0,
+        await source.tailRequests(requestQuery(opts), (opts.limit as number | undefined) ?? 0,
           (entry) => (out.json ? out.jsonLine(entry) : out.line(formatJournalLine(entry, out.c))), stop.signal);
       } finally {
         process.off('SIGINT', end);
@@ -136,17 +136,36 @@ function parseStatus(value: string): string {
 }
 
 /** The timeout, and the verifier's last refusal: most often the reason nothing arrived. */
-async function timedOut(server: ReturnType<typeof twinServer>, opts: Record<string, unknown>, timeoutS: number): Promise<OctoError> {
+async function timedOut(source: TwinSource, opts: Record<string, unknown>, timeoutS: number): Promise<OctoError> {
   const what = [opts.to && `to ${opts.to as string}`, opts.channel && `on ${opts.channel as string}`, opts.bodyContains && `containing "${opts.bodyContains as string}"`]
     .filter(Boolean).join(' ');
   const message = `no message${what ? ' ' + what : ''} was accepted within ${formatDuration(timeoutS)}`;
-  let hint = 'is the application sending to this verifier? `octo requests list` shows what it received';
+  let hint = source instanceof KeystoreTwin
+    ? 'is `octo serve` running on this keystore, and the application sending to it? (an --ephemeral one is reached only with --server)'
+    : 'is the application sending to this verifier? `octo requests list` shows what it received';
   try {
-    const [refused] = (await listRequests(server, { status: '4xx', limit: 1 })).requests;
+    const [refused] = (await source.listRequests({ status: '4xx', limit: 1 })).requests;
     if (refused) {
       const why = refused.expected ? ` (expected: ${refused.expected})` : refused.required_scope ? ` (required scope: ${refused.required_scope})` : '';
       hint = `the last refused request: ${refused.method} ${refused.path} → ${refused.status} ${refused.reason}${why}; see \`octo requests list --status 4xx\``;
     }
   } catch { /* the timeout is the error; the hint stays general */ }
   return new OctoError('timeout', message, { hint });
+}
+
+/**
+ * `--server URL` or `$OCTO_SERVER`: that verifier; else the keystore, where serve writes the twin.
+ * A listing of a keystore not created yet is empty, as every listing's is; following one
+ * (`follows`) is an error, even at the default location: nothing would ever arrive there.
+ */
+async function twinSource(session: Session, opts: Record<string, unknown>, follows = false): Promise<TwinSource> {
+  const server = namedTwinServer(opts.server as string | undefined, session.env);
+  if (server) return serverTwin(server);
+  const { ctx } = session;
+  if (follows && !ctx.keystoreExists()) {
+    throw new OctoError('keystore_missing', `no keystore at ${ctx.dbLabel}`, {
+      hint: '`octo serve` writes its outbox and journal to the keystore it runs on: pass that one with --db (or OCTO_DB), or --server with the URL of a running serve (the only way to reach an --ephemeral one)',
+    });
+  }
+  return new KeystoreTwin(await ctx.keystore(), () => ctx.now());
 }

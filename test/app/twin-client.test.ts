@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { tailRequests, twinServer } from '../../src/app/twin-client.js';
+import { tailRequests, namedTwinServer } from '../../src/app/twin-client.js';
 import type { JournalEntry } from '../../src/core/twin.js';
 import { AdminRoutes } from '../../src/server/admin.js';
 import { createHandler, type VerifierPort } from '../../src/server/handler.js';
@@ -38,7 +38,7 @@ describe('tailRequests', () => {
     journaled('/v1/marker', 404);
     const stop = new AbortController();
     const seen: JournalEntry[] = [];
-    const done = tailRequests(twinServer(server.url, {}), { limit: 1 }, 1, (entry) => {
+    const done = tailRequests(namedTwinServer(server.url, {})!, { limit: 1 }, 1, (entry) => {
       seen.push(entry);
       // While the client handles the backlog, before it polls again: two more at once.
       if (entry.path === '/v1/marker') {

@@ -51,6 +51,11 @@ const EXISTING: Record<string, ExistingRow> = {
   'webhooks remove': { args: () => ['webhooks', 'remove', 'wh_abc', '--yes'], empty: { code: 1, error: 'not_found' } },
   'webhooks rotate-secret': { args: () => ['webhooks', 'rotate-secret', 'wh_abc'], empty: { code: 1, error: 'not_found' } },
   'webhooks test': { args: () => ['webhooks', 'test', 'wh_abc'], empty: { code: 1, error: 'not_found' } },
+  // The outbox and journal serve wrote there: a listing is empty; following what cannot arrive is an error.
+  'messages list': { args: () => ['messages', 'list'], empty: { code: 0, stdout: { messages: [] } } },
+  'requests list': { args: () => ['requests', 'list'], empty: { code: 0, stdout: { requests: [] } } },
+  'messages wait': { args: () => ['messages', 'wait', '--timeout', '1s'], empty: { code: 1, error: 'keystore_missing' } },
+  'requests tail': { args: () => ['requests', 'tail'], empty: { code: 1, error: 'keystore_missing' } },
   'keys rename': { args: () => ['keys', 'rename', 'key_abc', 'CI'], empty: { code: 1, error: 'not_found' } },
   'workspaces rename': { args: () => ['workspaces', 'rename', 'acme', 'Acme'], empty: { code: 1, error: 'not_found' } },
   'workspaces remove': { args: () => ['workspaces', 'remove', 'acme', '--yes'], empty: { code: 1, error: 'not_found' } },

@@ -5,7 +5,8 @@ import { request, startServe, type RunningServe } from '../helpers/serve.js';
 
 /**
  * `octo messages` and `octo requests` as spawned binaries against a real `octo serve` process,
- * with real HTTP from the test playing the application.
+ * with real HTTP from the test playing the application: asking it (`--server`), and reading what
+ * it wrote to the sandbox's keystore (a file, or a PostgreSQL database in the postgres project).
  */
 let sandbox: Sandbox;
 let serve: RunningServe;
@@ -13,7 +14,8 @@ let smsKey: string;
 let wabaKey: string;
 const SMS = { destination_phone: '+15551234567', body: 'Your code is 4321' };
 
-const sms = (key: string, body: unknown = SMS) => request(`${serve.url}/api/v1/sms/messages`, 'POST', { 'X-Octopods-Auth': key }, body);
+const sms = (key: string, body: unknown = SMS, url = serve.url) => request(`${url}/api/v1/sms/messages`, 'POST', { 'X-Octopods-Auth': key }, body);
+const poll = { timeout: 10_000, interval: 50 };
 const withServer = (args: string[]) => [...args, '--server', serve.url];
 
 beforeAll(async () => {
@@ -133,4 +135,90 @@ describe('octo requests', () => {
     expect(await exited).toBe(1);
     expect(JSON.parse(err.trim().split('\n').at(-1)!)).toMatchObject({ error: { code: 'server_unreachable' } });
   }, 60_000);
+});
+
+describe('the outbox and journal in the keystore', () => {
+  it('messages wait sees a message serve accepted; requests list says why another was refused, with no key', async () => {
+    const to = '+15550001001';
+    const waiting = sandbox.run(['messages', 'wait', '--to', to, '--timeout', '20s', '--json']);
+    await new Promise((r) => setTimeout(r, 500));
+    const refused = await sms(wabaKey, { destination_phone: to, body: 'wrong key' });
+    const sent = await sms(smsKey, { destination_phone: to, body: 'Your code is 7' });
+    expect([refused.status, sent.status]).toEqual([403, 202]);
+    const r = await waiting;
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).message).toMatchObject({
+      id: sent.body.id, to, channel_id: 'sms1', channel_type: 'sms', workspace_id: 'acme', body: { destination_phone: to, body: 'Your code is 7' },
+    });
+    await expect.poll(async () => (await sandbox.json<{ requests: unknown[] }>(['requests', 'list', '--status', '4xx'])).requests, poll)
+      .toContainEqual(expect.objectContaining({ path: '/api/v1/sms/messages', status: 403, reason: 'wrong_key_type', expected: expect.any(String) }));
+    const listed = await sandbox.run(['requests', 'list', '--json']);
+    expect(listed.stdout).not.toContain(wabaKey);
+    expect(listed.stdout).not.toContain(smsKey);
+    // Each entry has the seq a tail follows by, the keystore's, newest first.
+    const seqs = (JSON.parse(listed.stdout) as { requests: { seq: number }[] }).requests.map((e) => e.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => b - a));
+  });
+
+  it('requests tail follows what serve answers, oldest first, until SIGINT (exit 0)', async () => {
+    await request(`${serve.url}/v1/marker`, 'GET');
+    await expect.poll(async () => (await sandbox.json<{ requests: { path: string }[] }>(['requests', 'list', '--limit', '1'])).requests[0]?.path, poll)
+      .toBe('/v1/marker');
+    const child = spawn(process.execPath, [BIN, 'requests', 'tail', '--limit', '1', '--json'], { env: sandbox.env });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const lines = () => out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { path: string; status: number });
+    while (lines().length < 1 && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+    expect(lines()[0]!.path).toBe('/v1/marker');
+    // A burst: every one of them comes out, in the order serve answered them.
+    for (let n = 0; n < 5; n++) await request(`${serve.url}/v1/burst-${n}`, 'GET');
+    await expect.poll(() => lines().length, { timeout: 15_000, interval: 50 }).toBeGreaterThanOrEqual(6);
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(lines().slice(1).map((l) => [l.path, l.status])).toEqual([0, 1, 2, 3, 4].map((n) => [`/v1/burst-${n}`, 404]));
+  }, 60_000);
+
+  it('what a serve wrote stays readable after it stopped; --outbox-size bounds what the keystore keeps', async () => {
+    const own = await startServe(sandbox, ['--outbox-size', '2']);
+    for (const n of [1, 2, 3]) expect((await sms(smsKey, { destination_phone: '+15550002000', body: `n${n}` }, own.url)).status).toBe(202);
+    // SIGTERM writes the last batch before serve exits.
+    expect((await own.stop('SIGTERM')).code).toBe(0);
+    const { messages } = await sandbox.json<{ messages: { body: { body: string } }[] }>(['messages', 'list', '--to', '+15550002000']);
+    expect(messages.map((m) => m.body.body)).toEqual(['n3', 'n2']);
+  });
+
+  it('POST /_octo/reset empties the keystore\'s outbox and journal too', async () => {
+    const own = await startServe(sandbox);
+    try {
+      expect((await sms(smsKey, { destination_phone: '+15550003000', body: 'before' }, own.url)).status).toBe(202);
+      await expect.poll(async () => (await sandbox.json<{ messages: unknown[] }>(['messages', 'list', '--to', '+15550003000'])).messages.length, poll).toBe(1);
+      expect((await request(`${own.url}/_octo/reset`, 'POST')).body).toEqual({ reset: true });
+      expect(await sandbox.json(['messages', 'list'])).toEqual({ messages: [] });
+      expect(await sandbox.json(['requests', 'list'])).toEqual({ requests: [] });
+      // And what comes after a reset is written again, after it.
+      expect((await sms(smsKey, { destination_phone: '+15550003000', body: 'after' }, own.url)).status).toBe(202);
+      const waited = await sandbox.json<{ message: { body: { body: string } } }>(['messages', 'wait', '--to', '+15550003000', '--timeout', '10s']);
+      expect(waited.message.body.body).toBe('after');
+    } finally {
+      await own.stop('SIGTERM');
+    }
+  });
+
+  it('an --ephemeral serve is reached with --server, and the keystore of --db / OCTO_DB is left alone', async () => {
+    const own = await startServe(sandbox, ['--ephemeral']);
+    try {
+      const before = (await sandbox.json<{ requests: unknown[] }>(['requests', 'list'])).requests.length;
+      await request(`${own.url}/v1/ephemeral`, 'GET');
+      const viaServer = await sandbox.json<{ requests: { path: string }[] }>(['requests', 'list', '--server', own.url]);
+      expect(viaServer.requests.map((e) => e.path)).toEqual(['/v1/ephemeral']);
+      // Past a few of serve's batches: still nothing in the keystore.
+      await new Promise((r) => setTimeout(r, 700));
+      const after = (await sandbox.json<{ requests: { path: string }[] }>(['requests', 'list'])).requests;
+      expect(after.length).toBe(before);
+      expect(after.map((e) => e.path)).not.toContain('/v1/ephemeral');
+    } finally {
+      await own.stop('SIGTERM');
+    }
+  });
 });
