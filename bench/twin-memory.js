@@ -42,3 +42,45 @@ const t = performance.now();
 const listed = outbox.list({ to: '+15550000001' });
 console.log(`outbox list (all, limit 100): ${outbox.list({}, 100).length}; journal newest: ${journal.list({}, 1)[0]?.seq}`);
 console.log(`outbox list filtered by --to over ${N}: ${(performance.now() - t).toFixed(0)} ms (${listed.length} found)`);
+
+// What `serve` writes to its keystore for the same entries (server/twin-archive.ts: batches of 256,
+// one row each), and what reading it back costs `octo messages` and `octo requests`.
+const { mkdtempSync, rmSync, statSync } = await import('node:fs');
+const { tmpdir } = await import('node:os');
+const { join } = await import('node:path');
+const { SqliteKeystore } = await import('../dist/store/sqlite/keystore.js');
+const { KeystoreTwin } = await import('../dist/app/twin-keystore.js');
+const dir = mkdtempSync(join(tmpdir(), 'octo-twin-disk-'));
+try {
+  const file = join(dir, 'keystore.db');
+  const store = await SqliteKeystore.open(file);
+  const sizeOf = () => {
+    store.db.pragma('wal_checkpoint(TRUNCATE)');
+    return statSync(file).size;
+  };
+  const empty = sizeOf();
+  const write = async (kind, ring, mark) => {
+    const started = performance.now();
+    for (let batch; (batch = ring.batchAfter(mark, 256)); mark = batch.next) await store.twin.append(kind, batch, N);
+    return performance.now() - started;
+  };
+  const messagesMs = await write('messages', outbox, 0);
+  const withMessages = sizeOf();
+  const requestsMs = await write('requests', journal, 0);
+  const withRequests = sizeOf();
+  console.log(`keystore, ${N} messages: ${mib(withMessages - empty)} MiB (${((withMessages - empty) / N).toFixed(0)} B/message), written in ${messagesMs.toFixed(0)} ms (${(messagesMs * 1000 / N).toFixed(2)} µs/message)`);
+  console.log(`keystore, ${N} requests: ${mib(withRequests - withMessages)} MiB (${((withRequests - withMessages) / N).toFixed(0)} B/request), written in ${requestsMs.toFixed(0)} ms (${(requestsMs * 1000 / N).toFixed(2)} µs/request)`);
+  const twin = new KeystoreTwin(store, Date.now);
+  let started = performance.now();
+  const newest = await twin.listMessages({ limit: 100 });
+  console.log(`messages list --limit 100 from the keystore: ${(performance.now() - started).toFixed(0)} ms (${newest.length} found)`);
+  started = performance.now();
+  const found = await twin.listMessages({ to: '+15550000001' });
+  console.log(`messages list --to over ${N} in the keystore: ${(performance.now() - started).toFixed(0)} ms (${found.length} found)`);
+  started = performance.now();
+  const refused = await twin.listRequests({ status: '4xx', limit: 100 });
+  console.log(`requests list --status 4xx --limit 100 from the keystore: ${(performance.now() - started).toFixed(0)} ms (${refused.requests.length} found)`);
+  await store.close();
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
