@@ -6,11 +6,11 @@ import type { Outbox } from './outbox.js';
  * Writes what the outbox and the request journal record to the keystore, so that `octo messages`
  * and `octo requests` read them there (SPEC §12), from any process, after serve has stopped too.
  *
- * Off the request path: a request only writes into the rings, as before, and a timer writes what
- * they gained since the last batch, one transaction per ring, every ARCHIVE_MS. The keystore keeps
- * as many as the ring does (`--outbox-size`, `--journal-size`), so whatever a ring overwrote
- * before its batch was written is past the keystore's retention too. A batch that fails (the
- * keystore busy, or PostgreSQL away) is tried again at the next tick, warned about once.
+ * Off the request path: a request only writes into the rings, as before, and every ARCHIVE_MS a
+ * timer writes what they gained since, in segments of up to BATCH, a transaction each. The
+ * keystore keeps as many as the ring does (`--outbox-size`, `--journal-size`), so whatever a ring
+ * overwrote before its batch was written is past the keystore's retention too. A batch that
+ * fails (the keystore busy, or PostgreSQL away) is tried again at the next tick, warned about once.
  */
 export const ARCHIVE_MS = 200;
 

@@ -6,8 +6,8 @@ import type { TwinBatch, TwinEntry, TwinKind, TwinPage, TwinRecord, TwinReposito
  * of records as one row, a segment: seqs `seq_first`..`seq_last`, the records as one JSON array
  * (`entries`), the time of the last one (`at_last`), and the retention the verifier keeps
  * (`keep`). One row per batch rather than per record: `serve` writes every message it accepts
- * and every request it answers, and a row per record cost the verifier a third of its
- * throughput under load where a segment costs a few percent (BENCHMARKS.md).
+ * and every request it answers, and under load a row per record cost the verifier about twice
+ * the throughput a segment does (BENCHMARKS.md).
  *
  * Retention: the newest segment's `seq_last - keep` is the floor; records at or below it are
  * never read, and a segment wholly below it is deleted by the next append. A reset empties the
