@@ -53,8 +53,10 @@ Examples:
     .option('--timeout <duration>', 'how long to wait', '10s')
     .option(SERVER_FLAG, SERVER_HELP)
     .addHelpText('after', `${TWIN_HELP}
+
 A message already in the outbox counts: a test step may start waiting after the application sent it.
-It returns as soon as the verifier has accepted the message (a long poll, no interval). Prints the
+With --server it returns as soon as the verifier has accepted the message (a long poll); from the
+keystore, within a few tenths of a second (serve writes every 200 ms, wait looks every 100). Prints the
 message ({"message": {...}} with --json). On a timeout, exit 1, and the error names the last
 request the verifier refused, which is usually why.
 
@@ -99,7 +101,10 @@ Examples:
     .option('--limit <n>', 'first print the newest N already journaled', parseLimit)
     .option(SERVER_FLAG, SERVER_HELP)
     .addHelpText('after', `${TWIN_HELP}
-One JSON object per line with --json. Ctrl-C (or SIGTERM) ends it with exit 0.
+
+One JSON object per line with --json. Ctrl-C (or SIGTERM) ends it with exit 0. From the keystore,
+tail looks for new entries every 100 ms and follows across restarts of serve; with --server, it
+ends with exit 1 when that verifier stops.
 
 Examples:
   $ octo requests tail
