@@ -160,6 +160,28 @@ describe('the outbox and journal in the keystore', () => {
     expect(seqs).toEqual([...seqs].sort((a, b) => b - a));
   });
 
+  it('reads back what the verifier holds, exactly: bodies with escapes, non-ASCII and past the slots, scrubbed paths', async () => {
+    const to = '+15550004000';
+    const bodies = [
+      { destination_phone: to, body: 'quotes " and \\ backslashes, a tab\t, a newline\n, é, 日本語, 🎉, \u2028' },
+      { destination_phone: to, body: 'x'.repeat(400), extra: { nested: [1, 2.5, null, true, 'ü'] } },
+    ];
+    for (const body of bodies) expect((await sms(smsKey, body)).status).toBe(202);
+    // A key-shaped segment in a path, and a query string: both scrubbed before anything is kept.
+    const keyShaped = 'oct_live_' + 'Z'.repeat(38);
+    expect((await request(`${serve.url}/v1/${keyShaped}/é?token=secret`, 'GET')).status).toBe(404);
+    const fromServer = await sandbox.json<{ messages: unknown[] }>(withServer(['messages', 'list', '--to', to]));
+    expect(fromServer.messages.map((m) => (m as { body: unknown }).body)).toEqual([...bodies].reverse());
+    await expect.poll(async () => (await sandbox.json<{ messages: unknown[] }>(['messages', 'list', '--to', to])).messages, poll)
+      .toEqual(fromServer.messages);
+    const strip = ({ seq: _, ...entry }: { seq: number }) => entry;
+    const [viaServer] = (await sandbox.json<{ requests: { seq: number; path: string }[] }>(withServer(['requests', 'list', '--limit', '1']))).requests;
+    expect(viaServer!.path).not.toContain(keyShaped);
+    expect(viaServer!.path).not.toContain('secret');
+    await expect.poll(async () => (await sandbox.json<{ requests: { seq: number }[] }>(['requests', 'list', '--limit', '1'])).requests.map(strip), poll)
+      .toEqual([strip(viaServer!)]);
+  });
+
   it('requests tail follows what serve answers, oldest first, until SIGINT (exit 0)', async () => {
     await request(`${serve.url}/v1/marker`, 'GET');
     await expect.poll(async () => (await sandbox.json<{ requests: { path: string }[] }>(['requests', 'list', '--limit', '1'])).requests[0]?.path, poll)
