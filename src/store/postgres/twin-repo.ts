@@ -23,15 +23,14 @@ export class TwinSegmentsRepo implements TwinSegments {
 
   async append(kind: TwinKind, batch: TwinBatch, keep: number): Promise<void> {
     const t = TABLES[kind];
-    await this.writer().begin(async (tx) => {
-      await tx.unsafe('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_CLASS, TWIN_LOCK] as never[], { prepare: true });
-      await tx.unsafe(
-        `INSERT INTO ${t} (seq_first, seq_last, at_last, keep, entries)
-         SELECT n + 1, n + $1, $2, $3, $4 FROM (SELECT coalesce(max(seq_last), 0) AS n FROM ${t}) AS newest`,
-        [batch.count, batch.atLast, keep, batch.entries] as never[], { prepare: true },
-      );
-      await tx.unsafe(`DELETE FROM ${t} WHERE seq_last <= (SELECT max(seq_last) FROM ${t}) - $1`, [keep] as never[], { prepare: true });
-    });
+    await this.locked((sql) => sql.unsafe(
+      // One statement, so atomic without a transaction; its snapshot is taken after the lock is held.
+      `WITH newest AS (SELECT coalesce(max(seq_last), 0) AS n FROM ${t}),
+       added AS (INSERT INTO ${t} (seq_first, seq_last, at_last, keep, entries)
+                 SELECT n + 1, n + $1, $2, $3, $4 FROM newest RETURNING seq_last)
+       DELETE FROM ${t} WHERE seq_last <= (SELECT seq_last FROM added) - $3`,
+      [batch.count, batch.atLast, keep, batch.entries] as never[], { prepare: true },
+    ));
   }
 
   async read(kind: TwinKind, range: SegmentRange): Promise<TwinSegment[]> {
@@ -54,13 +53,30 @@ export class TwinSegmentsRepo implements TwinSegments {
   }
 
   async clear(): Promise<void> {
-    await this.writer().begin(async (tx) => {
-      await tx.unsafe('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_CLASS, TWIN_LOCK] as never[]);
-      for (const t of Object.values(TABLES)) {
-        await tx.unsafe(`DELETE FROM ${t} WHERE seq_first < (SELECT max(seq_first) FROM ${t})`);
-        await tx.unsafe(`UPDATE ${t} SET entries = '[]', keep = 0`);
-      }
-    });
+    const newest = (t: string) => `(SELECT max(seq_first) FROM ${t})`;
+    await this.locked((sql) => sql.unsafe(
+      `WITH messages AS (DELETE FROM twin_messages WHERE seq_first < ${newest('twin_messages')}),
+       requests AS (DELETE FROM twin_requests WHERE seq_first < ${newest('twin_requests')}),
+       emptied AS (UPDATE twin_messages SET entries = '[]', keep = 0 WHERE seq_first = ${newest('twin_messages')})
+       UPDATE twin_requests SET entries = '[]', keep = 0 WHERE seq_first = ${newest('twin_requests')}`,
+    ));
+  }
+
+  /**
+   * `write` under TWIN_LOCK held as a session lock on the writer's connection (its pool has one),
+   * not in a transaction: postgres.js 3.4.9 crashes the process with an uncaught TypeError when a
+   * transaction's connection dies under it and it writes the ROLLBACK to the closed socket
+   * (porsager/postgres#1154, #1208), and a verifier appends every 200 ms. A connection that dies
+   * takes its lock with it.
+   */
+  private async locked(write: (sql: Sql) => Promise<unknown>): Promise<void> {
+    const sql = this.writer();
+    await sql.unsafe('SELECT pg_advisory_lock($1, $2)', [LOCK_CLASS, TWIN_LOCK] as never[], { prepare: true });
+    try {
+      await write(sql);
+    } finally {
+      await sql.unsafe('SELECT pg_advisory_unlock($1, $2)', [LOCK_CLASS, TWIN_LOCK] as never[], { prepare: true }).catch(() => {});
+    }
   }
 }
 
