@@ -82,6 +82,15 @@ export class AppContext {
   }
 
   /**
+   * The keystore, where a command cannot do without one even at the default location (a verdict,
+   * a wait for what serve writes): one that is not there is `keystore_missing`, with `hint`.
+   */
+  async existingKeystore(hint: string): Promise<Keystore> {
+    if (!this.keystoreExists()) throw new OctoError('keystore_missing', `no keystore at ${this.dbLabel}`, { hint });
+    return this.keystore();
+  }
+
+  /**
    * Whether there is a keystore to read, creating nothing: false for the default location before
    * its first write; for a keystore named by --db or OCTO_DB that is not there, `keystore_missing`.
    */

@@ -152,6 +152,15 @@ async function ask(server: TwinServer, route: 'messages' | 'requests', query: Tw
   throw new OctoError('server_error', `the verifier at ${url.origin} answered ${response.status}${error?.error ? `: ${error.error}` : ''}`, { hint });
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** Resolves after `ms`, or at once when `signal` aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+  });
 }

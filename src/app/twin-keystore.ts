@@ -3,7 +3,8 @@ import {
   matches, storedMessageView, storedRequestView, type JournalEntry, type MessageFilter, type OutboxMessage, type StoredMessage, type StoredRequest,
 } from '../core/twin.js';
 import type { Keystore, TwinPage } from '../store/keystore.js';
-import type { JournalPage, TwinQuery, TwinSource } from './twin-client.js';
+import type { AppContext } from './context.js';
+import { namedTwinServer, serverTwin, sleep, type JournalPage, type TwinQuery, type TwinSource } from './twin-client.js';
 
 /**
  * The local twin as `octo serve` wrote it to the keystore (server/twin-archive.ts): what
@@ -113,14 +114,16 @@ function limitOf(query: TwinQuery): number {
   return query.limit === undefined ? Number.MAX_SAFE_INTEGER : Number(query.limit);
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-  });
+/**
+ * `--server URL` or `$OCTO_SERVER`: that verifier; else the keystore, where serve writes the twin.
+ * A listing of a keystore not created yet is empty, as every listing's is; following one
+ * (`follows`) is an error, even at the default location: nothing would ever arrive there.
+ */
+export async function twinSource(ctx: AppContext, serverFlag: string | undefined, follows: boolean): Promise<TwinSource> {
+  const server = namedTwinServer(serverFlag, ctx.env);
+  if (server) return serverTwin(server);
+  const store = follows
+    ? await ctx.existingKeystore('`octo serve` writes its outbox and journal to the keystore it runs on: pass that one with --db (or OCTO_DB), or --server with the URL of a running serve (the only way to reach an --ephemeral one)')
+    : await ctx.keystore();
+  return new KeystoreTwin(store, () => ctx.now());
 }

@@ -58,12 +58,8 @@ export async function dryRun(lookup: KeystoreLookup, request: DryRunRequest, now
  * location: a verdict of `unknown_key` there would send the user looking for the key.
  */
 export async function verifyKey(ctx: AppContext, request: DryRunRequest): Promise<VerdictView> {
-  if (!ctx.keystoreExists()) {
-    throw new OctoError('keystore_missing', `no keystore at ${ctx.dbLabel}`, {
-      hint: 'pass --db (or OCTO_DB) with the keystore that holds this key, or --server with a running `octo serve`',
-    });
-  }
-  return dryRun(new KeystoreLookup(await ctx.keystore()), request, ctx.now());
+  const store = await ctx.existingKeystore('pass --db (or OCTO_DB) with the keystore that holds this key, or --server with a running `octo serve`');
+  return dryRun(new KeystoreLookup(store), request, ctx.now());
 }
 
 /**

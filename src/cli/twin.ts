@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { namedTwinServer, serverTwin, type TwinQuery, type TwinSource } from '../app/twin-client.js';
-import { KeystoreTwin } from '../app/twin-keystore.js';
+import type { TwinQuery, TwinSource } from '../app/twin-client.js';
+import { KeystoreTwin, twinSource } from '../app/twin-keystore.js';
 import { formatDuration, parseDuration } from '../core/duration.js';
 import { OctoError, UsageError } from '../core/errors.js';
 import { isStatusPattern } from '../core/twin.js';
@@ -37,7 +37,7 @@ Examples:
   $ octo messages list --to +15551234567
   $ octo messages list --channel sms --since 5m --json`)
     .action(act(session, async (opts: Record<string, unknown>) => {
-      const found = await (await twinSource(session, opts)).listMessages(messageQuery(opts));
+      const found = await (await twinSource(session.ctx, opts.server as string | undefined, false)).listMessages(messageQuery(opts));
       if (out.quiet) return found.forEach((m) => out.line(m.id));
       if (out.json) return out.document({ messages: found });
       if (found.length === 0) return out.info('No messages match.');
@@ -65,7 +65,7 @@ Examples:
   $ octo messages wait --channel sms1 --json | jq -r .message.body.body`)
     .action(act(session, async (opts: Record<string, unknown>) => {
       const timeoutS = parseDuration(opts.timeout as string, '--timeout');
-      const source = await twinSource(session, opts, true);
+      const source = await twinSource(session.ctx, opts.server as string | undefined, true);
       const query = { ...messageQuery(opts), body_contains: opts.bodyContains as string | undefined };
       const found = await source.waitForMessage(query, timeoutS * 1000);
       if (!found) throw await timedOut(source, opts, timeoutS);
@@ -88,7 +88,7 @@ Examples:
   $ octo requests list --status 4xx
   $ octo requests list --reason wrong_key_type --json`)
     .action(act(session, async (opts: Record<string, unknown>) => {
-      const { requests: found } = await (await twinSource(session, opts)).listRequests(requestQuery(opts));
+      const { requests: found } = await (await twinSource(session.ctx, opts.server as string | undefined, false)).listRequests(requestQuery(opts));
       if (out.json) return out.document({ requests: found });
       if (found.length === 0) return out.info('No requests match.');
       await printTable(out, JOURNAL_COLUMNS, journalRows(found));
@@ -110,7 +110,7 @@ Examples:
   $ octo requests tail
   $ octo requests tail --status 4xx --json`)
     .action(act(session, async (opts: Record<string, unknown>) => {
-      const source = await twinSource(session, opts, true);
+      const source = await twinSource(session.ctx, opts.server as string | undefined, true);
       const stop = new AbortController();
       const end = () => stop.abort();
       process.once('SIGINT', end);
@@ -156,21 +156,4 @@ async function timedOut(source: TwinSource, opts: Record<string, unknown>, timeo
     }
   } catch { /* the timeout is the error; the hint stays general */ }
   return new OctoError('timeout', message, { hint });
-}
-
-/**
- * `--server URL` or `$OCTO_SERVER`: that verifier; else the keystore, where serve writes the twin.
- * A listing of a keystore not created yet is empty, as every listing's is; following one
- * (`follows`) is an error, even at the default location: nothing would ever arrive there.
- */
-async function twinSource(session: Session, opts: Record<string, unknown>, follows = false): Promise<TwinSource> {
-  const server = namedTwinServer(opts.server as string | undefined, session.env);
-  if (server) return serverTwin(server);
-  const { ctx } = session;
-  if (follows && !ctx.keystoreExists()) {
-    throw new OctoError('keystore_missing', `no keystore at ${ctx.dbLabel}`, {
-      hint: '`octo serve` writes its outbox and journal to the keystore it runs on: pass that one with --db (or OCTO_DB), or --server with the URL of a running serve (the only way to reach an --ephemeral one)',
-    });
-  }
-  return new KeystoreTwin(await ctx.keystore(), () => ctx.now());
 }

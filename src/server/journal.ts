@@ -1,8 +1,8 @@
 import type { VerdictExtras } from '../core/outcomes.js';
 import type { RequestLog } from './http.js';
 import { scrubPath } from './request-log.js';
-import type { RingBatch } from './outbox.js';
 import { TextSlots } from './text-slots.js';
+import type { RingBatch } from './types.js';
 import { statusMatches, type JournalEntry, type JournalFilter } from '../core/twin.js';
 
 export { isStatusPattern, statusMatches, type JournalEntry, type JournalFilter } from '../core/twin.js';

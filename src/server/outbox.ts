@@ -1,6 +1,6 @@
 import type { ChannelType } from '../core/model.js';
-import type { TwinBatch } from '../store/keystore.js';
 import { TextSlots } from './text-slots.js';
+import type { RingBatch } from './types.js';
 import { destinationOf, matches, type MessageFilter, type OutboxMessage } from '../core/twin.js';
 
 export type { MessageFilter, OutboxMessage } from '../core/twin.js';
@@ -188,11 +188,6 @@ interface Waiter {
 }
 
 const quote = (text: string | null): string => JSON.stringify(text);
-
-/** A batch for the keystore, and the mark to ask for the next one after. */
-export interface RingBatch extends TwinBatch {
-  next: number;
-}
 
 /** The text was accepted as JSON; a byte-order mark was taken off before it was kept. */
 function decodeBody(text: string): unknown {

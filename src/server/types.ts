@@ -1,4 +1,5 @@
 import type { VerdictExtras } from '../core/outcomes.js';
+import type { TwinBatch } from '../store/keystore.js';
 
 /**
  * A message the verifier accepted (a 202). The webhook delivery side subscribes through
@@ -25,4 +26,9 @@ export interface HandlerResponse {
 export interface PeerInfo {
   /** The client connected from this machine (127.0.0.0/8 or ::1). */
   loopback: boolean;
+}
+
+/** A ring's batch for the keystore (Outbox and RequestJournal batchAfter), and the mark to ask for the next one after. */
+export interface RingBatch extends TwinBatch {
+  next: number;
 }
