@@ -207,7 +207,9 @@ describe('octo keys import', () => {
     expect([verdict.valid, verdict.key.id]).toEqual([true, imported.key.id]);
     // The same key twice, a malformed one, a missing subject: refused.
     expect((await sandbox.run(['keys', 'import', '--hash', hash, '--name', 'again'])).code).toBe(1);
-    expect((await sandbox.run(['keys', 'import', '-', '--channel', 'sms1'], { input: SMS_SECRET.slice(0, -1) + 'x' })).code).toBe(2);
+    // Its last character changed (to one it is not: the secret is random) breaks its checksum.
+    const broken = SMS_SECRET.slice(0, -1) + (SMS_SECRET.endsWith('x') ? 'y' : 'x');
+    expect((await sandbox.run(['keys', 'import', '-', '--channel', 'sms1'], { input: broken })).code).toBe(2);
     expect((await sandbox.run(['keys', 'import', '-'], { input: generateKey('octo_ws_') })).code).toBe(2);
     const audit = await sandbox.json<{ events: { action: string }[] }>(['audit']);
     expect(audit.events.filter((e) => e.action === 'key.create')).toHaveLength(2);
