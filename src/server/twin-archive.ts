@@ -1,16 +1,18 @@
-import type { TwinRepository } from '../store/keystore.js';
+import type { TwinRepository, TwinWrite } from '../store/keystore.js';
 import type { RequestJournal } from './journal.js';
 import type { Outbox } from './outbox.js';
+import type { RingBatch } from './types.js';
 
 /**
  * Writes what the outbox and the request journal record to the keystore, so that `octo messages`
  * and `octo requests` read them there (SPEC §12), from any process, after serve has stopped too.
  *
  * Off the request path: a request only writes into the rings, as before, and every ARCHIVE_MS a
- * timer writes what they gained since, in segments of up to BATCH, a transaction each. The
- * keystore keeps as many as the ring does (`--outbox-size`, `--journal-size`), so whatever a ring
- * overwrote before its batch was written is past the keystore's retention too. A batch that
- * fails (the keystore busy, or PostgreSQL away) is tried again at the next tick, warned about once.
+ * timer writes what they gained since, in segments of up to BATCH (on SQLite, all of a tick's in
+ * one transaction). The keystore keeps as many as the ring does (`--outbox-size`,
+ * `--journal-size`), so whatever a ring overwrote before its batch was written is past the
+ * keystore's retention too. A batch that fails (the keystore busy, or PostgreSQL away) is tried
+ * again at the next tick, warned about once.
  */
 export const ARCHIVE_MS = 200;
 
@@ -74,17 +76,27 @@ export class TwinArchive {
 
   private async write(): Promise<void> {
     try {
-      // In batches of BATCH, so that what a batch holds is garbage before V8 next collects.
-      for (let batch; (batch = this.outbox.batchAfter(this.messagesMark, BATCH)); this.messagesMark = batch.next) {
-        await this.store.append('messages', batch, this.outbox.capacity);
-      }
-      for (let batch; (batch = this.journal.batchAfter(this.requestsMark, BATCH)); this.requestsMark = batch.next) {
-        await this.store.append('requests', batch, this.journal.capacity);
-      }
+      await this.store.append(this.pending(), (write) => {
+        if (write.kind === 'messages') this.messagesMark = (write.batch as RingBatch).next;
+        else this.requestsMark = (write.batch as RingBatch).next;
+      });
       this.failing = false;
     } catch (err) {
       if (!this.failing) this.warn(err);
       this.failing = true;
+    }
+  }
+
+  /**
+   * What the rings gained since their marks, in batches of BATCH, each built only when the store
+   * asks for it, so that what a batch holds is garbage before V8 next collects.
+   */
+  private *pending(): Generator<TwinWrite> {
+    for (let from = this.messagesMark, batch; (batch = this.outbox.batchAfter(from, BATCH)); from = batch.next) {
+      yield { kind: 'messages', batch, keep: this.outbox.capacity };
+    }
+    for (let from = this.requestsMark, batch; (batch = this.journal.batchAfter(from, BATCH)); from = batch.next) {
+      yield { kind: 'requests', batch, keep: this.journal.capacity };
     }
   }
 }

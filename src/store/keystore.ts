@@ -214,6 +214,13 @@ export interface TwinBatch {
   atLast: number;
 }
 
+/** A batch to append as one segment, and the retention of its kind. */
+export interface TwinWrite {
+  kind: TwinKind;
+  batch: TwinBatch;
+  keep: number;
+}
+
 /** Which records a page reads: at most `limit`, newest first unless `oldestFirst`. */
 export interface TwinPage {
   limit: number;
@@ -236,10 +243,14 @@ export interface TwinPage {
  */
 export interface TwinRepository {
   /**
-   * In one transaction of its own: appends the batch after every record there is (whichever
-   * verifier wrote it), and keeps only the newest `keep` records.
+   * Appends each write's batch, in order, after every record there is (whichever verifier wrote
+   * it), and keeps only the newest `keep` records of its kind. `stored(write)` is called once that
+   * write, and every write of its kind before it, is in the keystore: on SQLite after the one
+   * transaction that holds them all commits (a verifier's fsync per segment cost it throughput:
+   * BENCHMARKS.md), on PostgreSQL after each write's statement. `writes` is read as it is written,
+   * so a caller may build each batch only when it is asked for.
    */
-  append(kind: TwinKind, batch: TwinBatch, keep: number): Promise<void>;
+  append(writes: Iterable<TwinWrite>, stored?: (write: TwinWrite) => void): Promise<void>;
   page(kind: TwinKind, page: TwinPage): Promise<TwinRecord[]>;
   /** The seq of the newest record (0 when there is none). */
   last(kind: TwinKind): Promise<number>;

@@ -1,5 +1,5 @@
 import { statusMatches } from '../core/twin.js';
-import type { TwinBatch, TwinEntry, TwinKind, TwinPage, TwinRecord, TwinRepository } from './keystore.js';
+import type { TwinEntry, TwinKind, TwinPage, TwinRecord, TwinRepository, TwinWrite } from './keystore.js';
 
 /*
  * The local twin's records in the keystore, the same on both backends. A verifier writes a batch
@@ -35,10 +35,11 @@ export interface SegmentRange {
 /** What each backend does with its two segment tables (store/*\/twin-repo.ts). */
 export interface TwinSegments {
   /**
-   * In one transaction of its own, serialised with every other appender: the batch as a segment
-   * numbered after the newest one, then every segment wholly at or below the new floor deleted.
+   * Serialised with every other appender: each write's batch as a segment numbered after the
+   * newest one, then every segment wholly at or below its kind's new floor deleted; `stored` as
+   * TwinRepository.append says.
    */
-  append(kind: TwinKind, batch: TwinBatch, keep: number): Promise<void>;
+  append(writes: Iterable<TwinWrite>, stored?: (write: TwinWrite) => void): Promise<void>;
   read(kind: TwinKind, range: SegmentRange): Promise<TwinSegment[]>;
   /** The newest segment's bounds (entries left out), if any. */
   newest(kind: TwinKind): Promise<Omit<TwinSegment, 'entries'> | undefined>;
@@ -52,8 +53,8 @@ const READ = 16;
 export class TwinLog implements TwinRepository {
   constructor(private readonly segments: TwinSegments) {}
 
-  append(kind: TwinKind, batch: TwinBatch, keep: number): Promise<void> {
-    return this.segments.append(kind, batch, keep);
+  append(writes: Iterable<TwinWrite>, stored?: (write: TwinWrite) => void): Promise<void> {
+    return this.segments.append(writes, stored);
   }
 
   async last(kind: TwinKind): Promise<number> {

@@ -301,9 +301,9 @@ export function keystoreContract(backend: string, open: () => Promise<Keystore>)
       expect(await s.twin.last('messages')).toBe(0);
       expect(await s.twin.page('messages', { limit: 10 })).toEqual([]);
       // Three batches; past `keep`, the oldest records are not read, and a batch wholly past it is gone.
-      await s.twin.append('messages', messages(1, 2), 4);
-      await s.twin.append('messages', messages(3, 4), 4);
-      await s.twin.append('messages', messages(5, 7), 4);
+      await s.twin.append([{ kind: 'messages', batch: messages(1, 2), keep: 4 }]);
+      await s.twin.append([{ kind: 'messages', batch: messages(3, 4), keep: 4 }]);
+      await s.twin.append([{ kind: 'messages', batch: messages(5, 7), keep: 4 }]);
       const page = await s.twin.page('messages', { limit: 10 });
       expect(ns(page)).toEqual([7, 6, 5, 4]);
       expect(page[0]!.entry).toEqual({ at: 1_007, n: 7, text: 'a "quoted" body, ünïcödé' });
@@ -316,7 +316,7 @@ export function keystoreContract(backend: string, open: () => Promise<Keystore>)
       expect(ns(await s.twin.page('messages', { limit: 10, since: 1_006 }))).toEqual([7, 6]);
 
       const req = (status: number, reason: string) => ({ at: 2_000, status, reason });
-      await s.twin.append('requests', batch([req(202, 'ok'), req(401, 'unknown_key'), req(403, 'wrong_key_type'), req(404, 'not_found')]), 100);
+      await s.twin.append([{ kind: 'requests', batch: batch([req(202, 'ok'), req(401, 'unknown_key'), req(403, 'wrong_key_type'), req(404, 'not_found')]), keep: 100 }]);
       const statuses = async (p: { status?: string; reason?: string }) => (await s.twin.page('requests', { limit: 10, ...p })).map((r) => r.entry.status);
       expect(await statuses({ status: '4xx' })).toEqual([404, 403, 401]);
       expect(await statuses({ status: '401' })).toEqual([401]);
@@ -330,19 +330,49 @@ export function keystoreContract(backend: string, open: () => Promise<Keystore>)
       expect(await s.twin.last('messages')).toBe(last);
       // And appending changes nothing a verifier decides on: PostgreSQL's change counter stays.
       const version = (await s.verifiers?.())?.version;
-      await s.twin.append('messages', messages(8, 8), 4);
+      await s.twin.append([{ kind: 'messages', batch: messages(8, 8), keep: 4 }]);
       expect(await s.twin.page('messages', { limit: 10 })).toEqual([{ seq: last + 1, entry: { at: 1_008, n: 8, text: 'a "quoted" body, ünïcödé' } }]);
       expect((await s.verifiers?.())?.version).toBe(version);
     }));
 
     it('reads the local twin across many batches, either way, to the limit', withStore(async (s) => {
-      for (let n = 1; n <= 40; n++) await s.twin.append('requests', { entries: JSON.stringify([{ at: n, n }]), count: 1, atLast: n }, 1_000);
+      for (let n = 1; n <= 40; n++) await s.twin.append([{ kind: 'requests', batch: { entries: JSON.stringify([{ at: n, n }]), count: 1, atLast: n }, keep: 1_000 }]);
       const ns = (records: { entry: unknown }[]) => records.map((r) => (r.entry as { n: number }).n);
       const range = (from: number, to: number) => Array.from({ length: Math.abs(to - from) + 1 }, (_, i) => (from < to ? from + i : from - i));
       expect(ns(await s.twin.page('requests', { limit: 100 }))).toEqual(range(40, 1));
       expect(ns(await s.twin.page('requests', { limit: 30 }))).toEqual(range(40, 11));
       expect(ns(await s.twin.page('requests', { limit: 100, after: 3, oldestFirst: true }))).toEqual(range(4, 40));
       expect(ns(await s.twin.page('requests', { limit: 100, before: 35, since: 10 }))).toEqual(range(34, 10));
+    }));
+
+    it('appends many segments of both kinds at once, and says which are stored, also when a batch fails midway', withStore(async (s) => {
+      const write = (kind: 'messages' | 'requests', n: number) =>
+        ({ kind, batch: { entries: JSON.stringify([{ at: n, n, status: 202, reason: 'ok' }]), count: 1, atLast: n }, keep: 3 });
+      const ns = async (kind: 'messages' | 'requests') => (await s.twin.page(kind, { limit: 10 })).map((r) => (r.entry as unknown as { n: number }).n);
+      const told: string[] = [];
+      const note = (w: { kind: string; batch: { atLast: number } }) => told.push(`${w.kind} ${w.batch.atLast}`);
+      await s.twin.append([write('messages', 1), write('messages', 2), write('requests', 3), write('messages', 4), write('messages', 5), write('requests', 6)], note);
+      // Each kind keeps its own 3; whatever else is told, the newest write of each kind is told last.
+      expect(await ns('messages')).toEqual([5, 4, 2]);
+      expect(await ns('requests')).toEqual([6, 3]);
+      expect(told.filter((t) => t.startsWith('messages')).at(-1)).toBe('messages 5');
+      expect(told.filter((t) => t.startsWith('requests')).at(-1)).toBe('requests 6');
+
+      // The batches are built as they are asked for: one that cannot be leaves the keystore holding
+      // exactly what `stored` told (SQLite: nothing of this call, in one transaction; PostgreSQL: what came before it).
+      told.length = 0;
+      function* failing() {
+        yield write('messages', 7);
+        yield write('requests', 8);
+        throw new Error('the ring went away');
+      }
+      await expect(s.twin.append(failing(), note)).rejects.toThrow('the ring went away');
+      const messages = await ns('messages');
+      const requests = await ns('requests');
+      expect([told.includes('messages 7'), told.includes('requests 8')]).toEqual([messages[0] === 7, requests[0] === 8]);
+      const whole = backend === 'postgres';
+      expect(messages).toEqual(whole ? [7, 5, 4] : [5, 4, 2]);
+      expect(requests).toEqual(whole ? [8, 6, 3] : [6, 3]);
     }));
 
     it('sums itself up as backup and restore report it', withStore(async (s) => {

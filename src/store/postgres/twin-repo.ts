@@ -1,4 +1,4 @@
-import type { TwinBatch, TwinKind } from '../keystore.js';
+import type { TwinKind, TwinWrite } from '../keystore.js';
 import type { SegmentRange, TwinSegment, TwinSegments } from '../twin-log.js';
 import type { Sql } from './connect.js';
 import type { PgContext } from './context.js';
@@ -21,16 +21,22 @@ export class TwinSegmentsRepo implements TwinSegments {
     return this.ctx.target;
   }
 
-  async append(kind: TwinKind, batch: TwinBatch, keep: number): Promise<void> {
-    const t = TABLES[kind];
-    await this.locked((sql) => sql.unsafe(
-      // One statement, so atomic without a transaction; its snapshot is taken after the lock is held.
-      `WITH newest AS (SELECT coalesce(max(seq_last), 0) AS n FROM ${t}),
-       added AS (INSERT INTO ${t} (seq_first, seq_last, at_last, keep, entries)
-                 SELECT n + 1, n + $1, $2, $3, $4 FROM newest RETURNING seq_last)
-       DELETE FROM ${t} WHERE seq_last <= (SELECT seq_last FROM added) - $3`,
-      [batch.count, batch.atLast, keep, batch.entries] as never[], { prepare: true },
-    ));
+  async append(writes: Iterable<TwinWrite>, stored?: (write: TwinWrite) => void): Promise<void> {
+    await this.locked(async (sql) => {
+      for (const write of writes) {
+        const { batch, keep } = write;
+        const t = TABLES[write.kind];
+        await sql.unsafe(
+          // One statement, so atomic without a transaction; its snapshot is taken after the lock is held.
+          `WITH newest AS (SELECT coalesce(max(seq_last), 0) AS n FROM ${t}),
+           added AS (INSERT INTO ${t} (seq_first, seq_last, at_last, keep, entries)
+                     SELECT n + 1, n + $1, $2, $3, $4 FROM newest RETURNING seq_last)
+           DELETE FROM ${t} WHERE seq_last <= (SELECT seq_last FROM added) - $3`,
+          [batch.count, batch.atLast, keep, batch.entries] as never[], { prepare: true },
+        );
+        stored?.(write);
+      }
+    });
   }
 
   async read(kind: TwinKind, range: SegmentRange): Promise<TwinSegment[]> {

@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import type { TwinBatch, TwinKind } from '../keystore.js';
+import type { TwinKind, TwinWrite } from '../keystore.js';
 import type { SegmentRange, TwinSegment, TwinSegments } from '../twin-log.js';
 import { raiseStoreErrors } from './errors.js';
 import type { Db } from './open.js';
@@ -19,12 +19,20 @@ export class TwinSegmentsRepo implements TwinSegments {
     this.prunes = prepare((t) => `DELETE FROM ${t} WHERE seq_last <= (SELECT max(seq_last) FROM ${t}) - ?`);
   }
 
-  async append(kind: TwinKind, batch: TwinBatch, keep: number): Promise<void> {
-    // BEGIN IMMEDIATE: the numbering reads the newest segment, so appenders take turns.
+  async append(writes: Iterable<TwinWrite>, stored?: (write: TwinWrite) => void): Promise<void> {
+    // The newest write of each kind: all a caller needs told, and no older batch's text held on.
+    const last = new Map<TwinKind, TwinWrite>();
+    // One transaction for them all, so one fsync (a verifier writes tens of segments a tick under
+    // load); BEGIN IMMEDIATE, because the numbering reads the newest segment: appenders take turns.
     this.db.transaction(() => {
-      this.inserts[kind].run({ count: batch.count, atLast: batch.atLast, keep, entries: batch.entries });
-      this.prunes[kind].run(keep);
+      for (const write of writes) {
+        const { batch } = write;
+        this.inserts[write.kind].run({ count: batch.count, atLast: batch.atLast, keep: write.keep, entries: batch.entries });
+        last.set(write.kind, write);
+      }
+      for (const write of last.values()) this.prunes[write.kind].run(write.keep);
     }).immediate();
+    if (stored) for (const write of last.values()) stored(write);
   }
 
   async read(kind: TwinKind, range: SegmentRange): Promise<TwinSegment[]> {
