@@ -5,9 +5,9 @@ import { PostgresKeystore } from '../../src/store/postgres/keystore.js';
 import type { NewKey } from '../../src/store/records.js';
 
 /*
- * One process racing others on a PostgreSQL keystore (test/store/pg-races.test.ts): opens the
- * keystore, prints `ready`, waits for `go` on stdin, does its one job and prints its outcome as a
- * JSON line. `node pg-worker.mjs JOB URL ARGS…`.
+ * One process racing others on a PostgreSQL keystore (test/store/pg-races.test.ts), or losing its
+ * connection (test/store/pg-connection-loss.test.ts): opens the keystore, prints `ready`, waits for
+ * `go` on stdin, does its one job and prints its outcome as a JSON line. `node pg-worker.mjs JOB URL ARGS…`.
  */
 
 const [job, url, ...args] = process.argv.slice(2) as [string, string, ...string[]];
@@ -92,6 +92,20 @@ async function main(): Promise<unknown> {
           await new Promise(() => {});
         });
         return {};
+      }
+      case 'lost-write': {
+        // A write whose connection the test terminates while it waits for the writers' lock
+        // (test/store/pg-connection-loss.test.ts): it must fail, and the process go on writing.
+        let first: unknown;
+        try {
+          await store.keys.insert(key({ name: 'lost' }));
+          first = { written: true };
+        } catch (err) {
+          first = { name: (err as Error).name, reason: (err as { reason?: string }).reason ?? null };
+        }
+        const next = key({ name: 'after' });
+        await store.keys.insert(next);
+        return { first, second: next.id };
       }
       default:
         throw new Error(`unknown job ${job}`);
