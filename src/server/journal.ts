@@ -102,15 +102,27 @@ export class RequestJournal {
     const to = Math.min(this.count, from + max);
     if (from >= to) return null;
     let entries = '[';
-    for (let n = from; n < to; n++) {
+    // From the method to the key id, and the extras, quoted again only when they differ from the
+    // record before's (the path compared as the text kept): a batch's requests mostly repeat.
+    let middle = '';
+    let shown = '';
+    let path: string | undefined;
+    for (let n = from, before = -1; n < to; n++) {
       const i = n % this.capacity;
-      let shown = '';
+      const p = this.paths.get(i)!;
+      if (before < 0 || p !== path || this.methods[i] !== this.methods[before] || this.statuses[i] !== this.statuses[before]
+        || this.codes[i] !== this.codes[before] || this.reasons[i] !== this.reasons[before] || this.keyIds[i] !== this.keyIds[before]) {
+        middle = `"method":${JSON.stringify(this.methods[i]!)},"path":${JSON.stringify(scrubPath(p))},"status":${this.statuses[i]!},`
+          + `"code":${JSON.stringify(this.codes[i]!)},"reason":${JSON.stringify(this.reasons[i]!)},"key_id":${JSON.stringify(this.keyIds[i]!)}`;
+      }
       const extras = this.extras[i];
-      if (extras) for (const name of SHOWN_EXTRAS) if (extras[name] !== undefined) shown += `,"${name}":${JSON.stringify(extras[name])}`;
-      entries += `${n > from ? ',' : ''}{"at":${this.ats[i]!},"method":${JSON.stringify(this.methods[i]!)},`
-        + `"path":${JSON.stringify(scrubPath(this.paths.get(i)!))},"status":${this.statuses[i]!},`
-        + `"code":${JSON.stringify(this.codes[i]!)},"reason":${JSON.stringify(this.reasons[i]!)},`
-        + `"key_id":${JSON.stringify(this.keyIds[i]!)},"ms":${roundMs(this.mss[i]!)}${shown}}`;
+      if (before < 0 || extras !== this.extras[before]) {
+        shown = '';
+        if (extras) for (const name of SHOWN_EXTRAS) if (extras[name] !== undefined) shown += `,"${name}":${JSON.stringify(extras[name])}`;
+      }
+      before = i;
+      path = p;
+      entries += `${n > from ? ',' : ''}{"at":${this.ats[i]!},${middle},"ms":${roundMs(this.mss[i]!)}${shown}}`;
     }
     return { entries: entries + ']', count: to - from, atLast: this.ats[(to - 1) % this.capacity]!, next: to };
   }

@@ -72,14 +72,21 @@ export class Outbox {
     const to = Math.min(this.count, from + max);
     if (from >= to) return null;
     let entries = '[';
-    for (let n = from; n < to; n++) {
+    // The fields but the id, the body and the time, quoted again only when they differ from the
+    // record before's: a batch's records mostly come from one client with one key.
+    let middle = '';
+    for (let n = from, before = -1; n < to; n++) {
       const i = n % this.capacity;
+      if (before < 0 || this.endpoints[i] !== this.endpoints[before] || this.channelIds[i] !== this.channelIds[before]
+        || this.channelTypes[i] !== this.channelTypes[before] || this.workspaceIds[i] !== this.workspaceIds[before]
+        || this.keyIds[i] !== this.keyIds[before]) {
+        middle = `"endpoint":${quote(this.endpoints[i]!)},"channel_id":${quote(this.channelIds[i]!)},`
+          + `"channel_type":${quote(this.channelTypes[i]!)},"workspace_id":${quote(this.workspaceIds[i]!)},"key_id":${quote(this.keyIds[i]!)}`;
+      }
+      before = i;
       const body = this.bodies.get(i)!;
-      entries += `${n > from ? ',' : ''}{"id":${quote(this.ids.get(i)!)},"endpoint":${quote(this.endpoints[i]!)},`
-        + `"channel_id":${quote(this.channelIds[i]!)},"channel_type":${quote(this.channelTypes[i]!)},`
-        + `"workspace_id":${quote(this.workspaceIds[i]!)},`
-        // An empty body (none is accepted today) is kept as the empty string, as view() shows it.
-        + `"body":${body === '' ? '""' : body},"key_id":${quote(this.keyIds[i]!)},"at":${this.ats[i]!}}`;
+      // An empty body (none is accepted today) is kept as the empty string, as view() shows it.
+      entries += `${n > from ? ',' : ''}{"id":${quote(this.ids.get(i)!)},${middle},"body":${body === '' ? '""' : body},"at":${this.ats[i]!}}`;
     }
     return { entries: entries + ']', count: to - from, atLast: this.ats[(to - 1) % this.capacity]!, next: to };
   }
