@@ -8,8 +8,8 @@ import type { RingBatch } from './types.js';
  * and `octo requests` read them there (SPEC §12), from any process, after serve has stopped too.
  *
  * Off the request path: a request only writes into the rings, as before, and every ARCHIVE_MS a
- * timer writes what they gained since, in segments of up to BATCH (on SQLite, all of a tick's in
- * one transaction). The keystore keeps as many as the ring does (`--outbox-size`,
+ * timer writes what they gained since, in segments of up to BATCH (on SQLite, many to a
+ * transaction). The keystore keeps as many as the ring does (`--outbox-size`,
  * `--journal-size`), so whatever a ring overwrote before its batch was written is past the
  * keystore's retention too. A batch that fails (the keystore busy, or PostgreSQL away) is tried
  * again at the next tick, warned about once.

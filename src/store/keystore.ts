@@ -245,9 +245,9 @@ export interface TwinRepository {
   /**
    * Appends each write's batch, in order, after every record there is (whichever verifier wrote
    * it), and keeps only the newest `keep` records of its kind. `stored(write)` is called once that
-   * write, and every write of its kind before it, is in the keystore: on SQLite after the one
-   * transaction that holds them all commits (a verifier's fsync per segment cost it throughput:
-   * BENCHMARKS.md), on PostgreSQL after each write's statement. `writes` is read as it is written,
+   * write, and every write of its kind before it, is in the keystore: on SQLite after the
+   * transaction that holds it commits (one holds many writes: an fsync per segment cost a verifier
+   * throughput, BENCHMARKS.md), on PostgreSQL after each write's statement. `writes` is read as it is written,
    * so a caller may build each batch only when it is asked for.
    */
   append(writes: Iterable<TwinWrite>, stored?: (write: TwinWrite) => void): Promise<void>;
