@@ -247,8 +247,8 @@ export interface TwinRepository {
    * it), and keeps only the newest `keep` records of its kind. `stored(write)` is called once that
    * write, and every write of its kind before it, is in the keystore: on SQLite after the
    * transaction that holds it commits (one holds many writes: an fsync per segment cost a verifier
-   * throughput, BENCHMARKS.md), on PostgreSQL after each write's statement. `writes` is read as it is written,
-   * so a caller may build each batch only when it is asked for.
+   * throughput, BENCHMARKS.md), on PostgreSQL after each write's statement. `writes` is read as
+   * it is written, so a caller may build each batch only when it is asked for.
    */
   append(writes: Iterable<TwinWrite>, stored?: (write: TwinWrite) => void): Promise<void>;
   page(kind: TwinKind, page: TwinPage): Promise<TwinRecord[]>;

@@ -71,9 +71,10 @@ export class TwinSegmentsRepo implements TwinSegments {
   /**
    * `write` under TWIN_LOCK held as a session lock on the writer's connection (its pool has one),
    * not in a transaction: each of its statements is atomic by itself, and a verifier appends every
-   * 200 ms, so it should not open the most transactions of any octo process (a transaction whose
-   * connection died under it crashed postgres.js 3.4.9 before patches/postgres+3.4.9.patch:
-   * porsager/postgres#1208). A connection that dies takes its lock with it.
+   * 200 ms, more often than octo does anything else on PostgreSQL, so it is what a connection dying
+   * under a transaction would hit first (that crashed postgres.js 3.4.9 before
+   * patches/postgres+3.4.9.patch: porsager/postgres#1208). A connection that dies takes its lock
+   * with it.
    */
   private async locked(write: (sql: Sql) => Promise<unknown>): Promise<void> {
     const sql = this.writer();
