@@ -17,6 +17,21 @@ describe('TextSlots', () => {
     }
   });
 
+  it('gives back longer strings too, copied by the loop or by Buffer#write, up to a full slot and past it', () => {
+    const slots = new TextSlots(4, 64);
+    const a = (n: number) => 'a'.repeat(n);
+    const cases = [
+      a(31), a(32), a(33), a(63), a(64), a(65), // ASCII on either side of the loop's bound and the slot's size
+      a(30) + 'é', a(31) + 'é', a(62) + 'é', a(61) + '😀', a(60) + '😀', // 2 or 4 bytes at the end: 32, 33, 64, 65, 64 bytes
+      `{"destination_phone":"+15551234567","body":"Hello from Octopods."}`,
+    ];
+    for (const text of cases) {
+      slots.set(2, text);
+      expect(slots.get(2)).toBe(text);
+      expect(slots.get(1)).toBeUndefined();
+    }
+  });
+
   it('keeps each slot apart, and a short string replaces a long one', () => {
     const slots = new TextSlots(3, 4);
     slots.set(0, 'a much longer string');
