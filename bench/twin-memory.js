@@ -61,7 +61,11 @@ try {
   const empty = sizeOf();
   const write = async (kind, ring, mark) => {
     const started = performance.now();
-    for (let batch; (batch = ring.batchAfter(mark, 256)); mark = batch.next) await store.twin.append(kind, batch, N);
+    // As serve's archive writes them: batches of 256, built as the store asks for them.
+    function* writes() {
+      for (let batch; (batch = ring.batchAfter(mark, 256)); mark = batch.next) yield { kind, batch, keep: N };
+    }
+    await store.twin.append(writes());
     return performance.now() - started;
   };
   const messagesMs = await write('messages', outbox, 0);
