@@ -93,18 +93,21 @@ export class RequestJournal {
 
   /**
    * Up to `max` of the entries journaled after `mark` (an earlier `last`, or the batch before's
-   * `next`) that are still kept, oldest first, as the keystore keeps them (StoredRequest); null
-   * when there are none. Written from the ring's fields with no entry object made; the path is
+   * `next`) that are still kept, oldest first, as the keystore keeps them (StoredRequest, in segment
+   * text: store/twin-log.ts's segmentEntries); null when there are none. Written from the ring's fields with no entry object made; the path is
    * scrubbed as view() shows it, so no key reaches the keystore either.
    */
   batchAfter(mark: number, max: number): RingBatch | null {
     const from = Math.max(this.floor, this.count - this.capacity, mark);
     const to = Math.min(this.count, from + max);
     if (from >= to) return null;
-    let entries = '[';
+    let entries = '';
     // From the method to the key id, and the extras, quoted again only when they differ from the
-    // record before's (the path compared as the text kept): a batch's requests mostly repeat.
+    // record before's (the path compared as the text kept); the first record's method to key id
+    // written once for the segment, as `shared` (store/twin-log.ts's segmentEntries): a batch's
+    // requests mostly repeat.
     let middle = '';
+    let shared = '';
     let shown = '';
     let path: string | undefined;
     for (let n = from, before = -1; n < to; n++) {
@@ -114,6 +117,7 @@ export class RequestJournal {
         || this.codes[i] !== this.codes[before] || this.reasons[i] !== this.reasons[before] || this.keyIds[i] !== this.keyIds[before]) {
         middle = `"method":${JSON.stringify(this.methods[i]!)},"path":${JSON.stringify(scrubPath(p))},"status":${this.statuses[i]!},`
           + `"code":${JSON.stringify(this.codes[i]!)},"reason":${JSON.stringify(this.reasons[i]!)},"key_id":${JSON.stringify(this.keyIds[i]!)}`;
+        if (before < 0) shared = middle;
       }
       const extras = this.extras[i];
       if (before < 0 || extras !== this.extras[before]) {
@@ -122,9 +126,9 @@ export class RequestJournal {
       }
       before = i;
       path = p;
-      entries += `${n > from ? ',' : ''}{"at":${this.ats[i]!},${middle},"ms":${roundMs(this.mss[i]!)}${shown}}`;
+      entries += `${n > from ? ',' : ''}{"at":${this.ats[i]!},${middle === shared ? '' : middle + ','}"ms":${roundMs(this.mss[i]!)}${shown}}`;
     }
-    return { entries: entries + ']', count: to - from, atLast: this.ats[(to - 1) % this.capacity]!, next: to };
+    return { entries: `{"shared":{${shared}},"entries":[${entries}]}`, count: to - from, atLast: this.ats[(to - 1) % this.capacity]!, next: to };
   }
 
   /** What `list` answers, or, when that is nothing, what it answers once a request is journaled (or after `timeoutMs`). */

@@ -64,17 +64,21 @@ export class Outbox {
   /**
    * Up to `max` of the messages recorded after `mark` (an earlier `recorded`, or the batch before's
    * `next`) that are still kept, oldest first, as the keystore keeps them (StoredMessage); null
-   * when there are none. Written from the ring's fields as they are: the body is the JSON text
-   * the client sent, so no body is parsed and no message object is made.
+   * when there are none, as segment text (store/twin-log.ts's segmentEntries). Written from the
+   * ring's fields as they are: the body is the JSON text the client sent, so no body is parsed and
+   * no message object is made.
    */
   batchAfter(mark: number, max: number): RingBatch | null {
     const from = Math.max(mark, this.count - this.size);
     const to = Math.min(this.count, from + max);
     if (from >= to) return null;
-    let entries = '[';
+    let entries = '';
     // The fields but the id, the body and the time, quoted again only when they differ from the
-    // record before's: a batch's records mostly come from one client with one key.
+    // record before's, and written once for the segment, as `shared` (store/twin-log.ts's
+    // segmentEntries), when they are the first record's: a batch's records mostly come from one
+    // client with one key.
     let middle = '';
+    let shared = '';
     for (let n = from, before = -1; n < to; n++) {
       const i = n % this.capacity;
       if (before < 0 || this.endpoints[i] !== this.endpoints[before] || this.channelIds[i] !== this.channelIds[before]
@@ -82,13 +86,15 @@ export class Outbox {
         || this.keyIds[i] !== this.keyIds[before]) {
         middle = `"endpoint":${quote(this.endpoints[i]!)},"channel_id":${quote(this.channelIds[i]!)},`
           + `"channel_type":${quote(this.channelTypes[i]!)},"workspace_id":${quote(this.workspaceIds[i]!)},"key_id":${quote(this.keyIds[i]!)}`;
+        if (before < 0) shared = middle;
       }
       before = i;
       const body = this.bodies.get(i)!;
       // An empty body (none is accepted today) is kept as the empty string, as view() shows it.
-      entries += `${n > from ? ',' : ''}{"id":${quote(this.ids.get(i)!)},${middle},"body":${body === '' ? '""' : body},"at":${this.ats[i]!}}`;
+      entries += `${n > from ? ',' : ''}{"id":${quote(this.ids.get(i)!)},${middle === shared ? '' : middle + ','}`
+        + `"body":${body === '' ? '""' : body},"at":${this.ats[i]!}}`;
     }
-    return { entries: entries + ']', count: to - from, atLast: this.ats[(to - 1) % this.capacity]!, next: to };
+    return { entries: `{"shared":{${shared}},"entries":[${entries}]}`, count: to - from, atLast: this.ats[(to - 1) % this.capacity]!, next: to };
   }
 
   record(

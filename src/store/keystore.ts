@@ -207,7 +207,7 @@ export interface TwinEntry {
   reason?: string;
 }
 
-/** Records to append, oldest first, as one JSON array (`[{…},{…}]`) of `count` entries, the last at `atLast`. */
+/** Records to append, oldest first: `count` entries as segment text (twin-log.ts's segmentEntries), the last at `atLast`. */
 export interface TwinBatch {
   entries: string;
   count: number;

@@ -3,11 +3,11 @@ import type { TwinEntry, TwinKind, TwinPage, TwinRecord, TwinRepository, TwinWri
 
 /*
  * The local twin's records in the keystore, the same on both backends. A verifier writes a batch
- * of records as one row, a segment: seqs `seq_first`..`seq_last`, the records as one JSON array
- * (`entries`), the time of the last one (`at_last`), and the retention the verifier keeps
- * (`keep`). One row per batch rather than per record: `serve` writes every message it accepts
- * and every request it answers, and under load a row per record cost the verifier about twice
- * the throughput a segment does (BENCHMARKS.md).
+ * of records as one row, a segment: seqs `seq_first`..`seq_last`, the records as JSON text
+ * (`entries`, see segmentEntries), the time of the last one (`at_last`), and the retention the
+ * verifier keeps (`keep`). One row per batch rather than per record: `serve` writes every message
+ * it accepts and every request it answers, and under load a row per record cost the verifier
+ * about twice the throughput a segment does (BENCHMARKS.md).
  *
  * Retention: the newest segment's `seq_last - keep` is the floor; records at or below it are
  * never read, and a segment wholly below it is deleted by the next append. A reset empties the
@@ -78,7 +78,7 @@ export class TwinLog implements TwinRepository {
     for (;;) {
       const segments = await this.segments.read(kind, range);
       for (const segment of segments) {
-        const entries = JSON.parse(segment.entries) as TwinEntry[];
+        const entries = segmentEntries(segment.entries);
         const n = entries.length;
         for (let k = 0; k < n; k++) {
           const i = range.oldestFirst ? k : n - 1 - k;
@@ -95,6 +95,21 @@ export class TwinLog implements TwinRepository {
       else range.below = end.seq_first;
     }
   }
+}
+
+/**
+ * A segment's records. Either a JSON array of them, or, as verifiers write them, the fields most
+ * of them share written once: `{"shared": {…}, "entries": [{…}, …]}`, each entry holding its own
+ * fields and those in which it differs from `shared` (a batch's records mostly come from one
+ * client with one key, so this halves what a message takes and more for a request: BENCHMARKS.md).
+ * An entry's `at` comes first, the shared fields after it, then the entry's own, as the rings
+ * show their fields.
+ */
+export function segmentEntries(text: string): TwinEntry[] {
+  const parsed = JSON.parse(text) as TwinEntry[] | { shared: object; entries: TwinEntry[] };
+  if (Array.isArray(parsed)) return parsed;
+  const { shared, entries } = parsed;
+  return entries.map((entry) => Object.assign({ at: entry.at }, shared, entry));
 }
 
 function wanted(entry: TwinEntry, page: TwinPage): boolean {

@@ -348,6 +348,24 @@ export function keystoreContract(backend: string, open: () => Promise<Keystore>)
       expect(ns(await s.twin.page('requests', { limit: 100, before: 35, since: 10 }))).toEqual(range(34, 10));
     }));
 
+    it('reads segments with shared fields as verifiers write them, beside plain arrays written before them', withStore(async (s) => {
+      const shared = { method: 'POST', path: '/api/v1/sms/messages', status: 202, code: 'ok', reason: 'ok', key_id: 'key_a' };
+      const compact = JSON.stringify({ shared, entries: [{ at: 3, ms: 1 }, { at: 4, ...shared, status: 401, reason: 'unknown_key', ms: 2, expected: 'channel' }, { at: 5, ms: 3 }] });
+      await s.twin.append([
+        { kind: 'requests', batch: { entries: JSON.stringify([{ at: 1, ...shared, ms: 0 }, { at: 2, ...shared, ms: 0 }]), count: 2, atLast: 2 }, keep: 100 },
+        { kind: 'requests', batch: { entries: compact, count: 3, atLast: 5 }, keep: 100 },
+      ]);
+      const page = await s.twin.page('requests', { limit: 10, oldestFirst: true });
+      expect(page.map((r) => r.entry)).toEqual([
+        { at: 1, ...shared, ms: 0 }, { at: 2, ...shared, ms: 0 },
+        { at: 3, ...shared, ms: 1 }, { at: 4, ...shared, status: 401, reason: 'unknown_key', ms: 2, expected: 'channel' }, { at: 5, ...shared, ms: 3 },
+      ]);
+      expect(Object.keys(page[2]!.entry)).toEqual(['at', 'method', 'path', 'status', 'code', 'reason', 'key_id', 'ms']);
+      // Filters see the merged fields.
+      expect((await s.twin.page('requests', { limit: 10, status: '4xx' })).map((r) => r.entry.at)).toEqual([4]);
+      expect((await s.twin.page('requests', { limit: 10, reason: 'ok' })).map((r) => r.entry.at)).toEqual([5, 3, 2, 1]);
+    }));
+
     it('appends many segments of both kinds at once, and says which are stored, also when a batch fails midway', withStore(async (s) => {
       const write = (kind: 'messages' | 'requests', n: number) =>
         ({ kind, batch: { entries: JSON.stringify([{ at: n, n, status: 202, reason: 'ok' }]), count: 1, atLast: n }, keep: 3 });
