@@ -28,10 +28,12 @@ export class TwinSegmentsRepo implements TwinSegments {
         const t = TABLES[write.kind];
         await sql.unsafe(
           // One statement, so atomic without a transaction; its snapshot is taken after the lock is held.
-          `WITH newest AS (SELECT coalesce(max(seq_last), 0) AS n FROM ${t}),
+          // The newest segment found by its key (max(seq_last) would read every row), and the
+          // prune's bound on seq_first (never above seq_last) makes it a range of the key.
+          `WITH newest AS (SELECT coalesce((SELECT seq_last FROM ${t} ORDER BY seq_first DESC LIMIT 1), 0) AS n),
            added AS (INSERT INTO ${t} (seq_first, seq_last, at_last, keep, entries)
                      SELECT n + 1, n + $1, $2, $3, $4 FROM newest RETURNING seq_last)
-           DELETE FROM ${t} WHERE seq_last <= (SELECT seq_last FROM added) - $3`,
+           DELETE FROM ${t} WHERE seq_first <= (SELECT seq_last FROM added) - $3 AND seq_last <= (SELECT seq_last FROM added) - $3`,
           [batch.count, batch.atLast, keep, batch.entries] as never[], { prepare: true },
         );
         stored?.(write);
