@@ -68,9 +68,14 @@ export class KeystoreTwin implements TwinSource {
   private async messages(filter: MessageFilter, limit: number, bounds: Pick<TwinPage, 'after' | 'before'>): Promise<OutboxMessage[]> {
     const found: OutboxMessage[] = [];
     let before = bounds.before;
+    // A destination and a body's text are string values of the body, so segments without them need
+    // no parsing; but not a destination that may be a number's text: a chat_id sent as 1e3 is "1000".
+    const containing = [filter.to !== undefined && String(Number(filter.to)) === filter.to ? undefined : filter.to, filter.bodyContains]
+      .filter((text) => text !== undefined);
     for (;;) {
       const page = await this.store.twin.page('messages', {
         limit: PAGE, ...bounds, ...(before !== undefined ? { before } : {}), ...(filter.since !== undefined ? { since: filter.since } : {}),
+        containing,
       });
       for (const record of page) {
         const message = storedMessageView(record.entry as unknown as StoredMessage);

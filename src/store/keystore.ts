@@ -231,6 +231,12 @@ export interface TwinPage {
   before?: number;
   /** Epoch ms: only records at or after it. */
   since?: number;
+  /**
+   * Strings the caller looks for in records' JSON string values (a destination, a body's text): a
+   * segment whose text holds none of them, and no escape (`\`) that could hide one, is not
+   * parsed. A hint only: the records of a segment that may hold them are all returned.
+   */
+  containing?: readonly string[];
   /** Journal entries: a status (`401`) or a class (`4xx`), and a reason. */
   status?: string;
   reason?: string;

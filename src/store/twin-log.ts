@@ -78,6 +78,7 @@ export class TwinLog implements TwinRepository {
     for (;;) {
       const segments = await this.segments.read(kind, range);
       for (const segment of segments) {
+        if (page.containing && !mayHold(segment.entries, page.containing)) continue;
         const entries = segmentEntries(segment.entries);
         const n = entries.length;
         for (let k = 0; k < n; k++) {
@@ -110,6 +111,15 @@ export function segmentEntries(text: string): TwinEntry[] {
   if (Array.isArray(parsed)) return parsed;
   const { shared, entries } = parsed;
   return entries.map((entry) => Object.assign({ at: entry.at }, shared, entry));
+}
+
+/**
+ * false when no JSON string value in `text` can hold every one of `needles`: without an escape in
+ * it, each string value is in the text as it reads (`messages list --to` over 1,000,000 records
+ * parsed every one: BENCHMARKS.md).
+ */
+function mayHold(text: string, needles: readonly string[]): boolean {
+  return text.includes('\\') || needles.every((needle) => text.includes(needle));
 }
 
 function wanted(entry: TwinEntry, page: TwinPage): boolean {
