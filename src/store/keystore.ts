@@ -232,9 +232,9 @@ export interface TwinPage {
   /** Epoch ms: only records at or after it. */
   since?: number;
   /**
-   * Strings the caller looks for in records' JSON string values (a destination, a body's text): a
-   * segment whose text holds none of them, and no escape (`\`) that could hide one, is not
-   * parsed. A hint only: the records of a segment that may hold them are all returned.
+   * Strings the caller looks for, all of them, in records' JSON string values (a destination, a
+   * body's text): a segment whose text lacks one of them, and has no escape (`\`) that could hide
+   * it, is not parsed. A hint only: the records of a segment that may hold them are all returned.
    */
   containing?: readonly string[];
   /** Journal entries: a status (`401`) or a class (`4xx`), and a reason. */

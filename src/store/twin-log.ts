@@ -114,8 +114,8 @@ export function segmentEntries(text: string): TwinEntry[] {
 }
 
 /**
- * false when no JSON string value in `text` can hold every one of `needles`: without an escape in
- * it, each string value is in the text as it reads (`messages list --to` over 1,000,000 records
+ * false when the JSON string values in `text` cannot hold every one of `needles`: without an
+ * escape in it, each string value is in the text as it reads (`messages list --to` over 1,000,000 records
  * parsed every one: BENCHMARKS.md).
  */
 function mayHold(text: string, needles: readonly string[]): boolean {
