@@ -8,6 +8,8 @@ import { verifierUrl } from './verifier-probe.js';
  * which is the only way to reach an `--ephemeral` one.
  */
 export interface TwinSource {
+  /** What to look at when nothing arrived (a `messages wait` that timed out with no refusal to name). */
+  readonly idleHint: string;
   listMessages(query: TwinQuery): Promise<OutboxMessage[]>;
   /** The newest matching message, as soon as the verifier has accepted it, or null after `timeoutMs`. */
   waitForMessage(query: TwinQuery, timeoutMs: number): Promise<OutboxMessage | null>;
@@ -39,6 +41,7 @@ export function namedTwinServer(flag: string | undefined, env: NodeJS.ProcessEnv
 /** The TwinSource of a running verifier. */
 export function serverTwin(server: TwinServer): TwinSource {
   return {
+    idleHint: 'is the application sending to this verifier? `octo requests list` shows what it received',
     listMessages: (query) => listMessages(server, query),
     waitForMessage: (query, timeoutMs) => waitForMessage(server, query, timeoutMs),
     listRequests: (query) => listRequests(server, query),

@@ -18,6 +18,8 @@ export const POLL_MS = 100;
 const PAGE = 500;
 
 export class KeystoreTwin implements TwinSource {
+  readonly idleHint = 'is `octo serve` running on this keystore, and the application sending to it? (an --ephemeral one is reached only with --server)';
+
   constructor(private readonly store: Keystore, private readonly now: () => number) {}
 
   async listMessages(query: TwinQuery): Promise<OutboxMessage[]> {

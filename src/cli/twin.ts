@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { TwinQuery, TwinSource } from '../app/twin-client.js';
-import { KeystoreTwin, twinSource } from '../app/twin-keystore.js';
+import { twinSource } from '../app/twin-keystore.js';
 import { formatDuration, parseDuration } from '../core/duration.js';
 import { OctoError, UsageError } from '../core/errors.js';
 import { isStatusPattern } from '../core/twin.js';
@@ -145,9 +145,7 @@ async function timedOut(source: TwinSource, opts: Record<string, unknown>, timeo
   const what = [opts.to && `to ${opts.to as string}`, opts.channel && `on ${opts.channel as string}`, opts.bodyContains && `containing "${opts.bodyContains as string}"`]
     .filter(Boolean).join(' ');
   const message = `no message${what ? ' ' + what : ''} was accepted within ${formatDuration(timeoutS)}`;
-  let hint = source instanceof KeystoreTwin
-    ? 'is `octo serve` running on this keystore, and the application sending to it? (an --ephemeral one is reached only with --server)'
-    : 'is the application sending to this verifier? `octo requests list` shows what it received';
+  let hint = source.idleHint;
   try {
     const [refused] = (await source.listRequests({ status: '4xx', limit: 1 })).requests;
     if (refused) {

@@ -109,14 +109,8 @@ function someString(value: unknown, text: string): boolean {
 
 /** `401` matches itself, `4xx` every 4.. status. */
 export function statusMatches(status: number, pattern: string): boolean {
-  const [low, high] = statusRange(pattern);
-  return status >= low && status <= high;
-}
-
-/** The statuses a pattern matches, lowest and highest (`4xx`: 400 to 499), as a keystore query reads them. */
-export function statusRange(pattern: string): [number, number] {
-  if (/^[1-5]xx$/i.test(pattern)) return [Number(pattern[0]) * 100, Number(pattern[0]) * 100 + 99];
-  return [Number(pattern), Number(pattern)];
+  if (/^[1-5]xx$/i.test(pattern)) return Math.floor(status / 100) === Number(pattern[0]);
+  return String(status) === pattern;
 }
 
 /** A usable `--status` / `status=`: a status or a class. */

@@ -1,6 +1,7 @@
 import type { VerdictExtras } from '../core/outcomes.js';
 import type { RequestLog } from './http.js';
 import { scrubPath } from './request-log.js';
+import { segmentText } from '../store/twin-log.js';
 import { TextSlots } from './text-slots.js';
 import type { RingBatch } from './types.js';
 import { statusMatches, type JournalEntry, type JournalFilter } from '../core/twin.js';
@@ -93,9 +94,10 @@ export class RequestJournal {
 
   /**
    * Up to `max` of the entries journaled after `mark` (an earlier `last`, or the batch before's
-   * `next`) that are still kept, oldest first, as the keystore keeps them (StoredRequest, in segment
-   * text: store/twin-log.ts's segmentEntries); null when there are none. Written from the ring's fields with no entry object made; the path is
-   * scrubbed as view() shows it, so no key reaches the keystore either.
+   * `next`) that are still kept, oldest first, as the keystore keeps them (StoredRequest, in
+   * segment text: store/twin-log.ts's segmentEntries); null when there are none. Written from the
+   * ring's fields with no entry object made; the path is scrubbed as view() shows it, so no key
+   * reaches the keystore either.
    */
   batchAfter(mark: number, max: number): RingBatch | null {
     const from = Math.max(this.floor, this.count - this.capacity, mark);
@@ -128,7 +130,7 @@ export class RequestJournal {
       path = p;
       entries += `${n > from ? ',' : ''}{"at":${this.ats[i]!},${middle === shared ? '' : middle + ','}"ms":${roundMs(this.mss[i]!)}${shown}}`;
     }
-    return { entries: `{"shared":{${shared}},"entries":[${entries}]}`, count: to - from, atLast: this.ats[(to - 1) % this.capacity]!, next: to };
+    return { entries: segmentText(shared, entries), count: to - from, atLast: this.ats[(to - 1) % this.capacity]!, next: to };
   }
 
   /** What `list` answers, or, when that is nothing, what it answers once a request is journaled (or after `timeoutMs`). */

@@ -1,4 +1,5 @@
 import type { ChannelType } from '../core/model.js';
+import { segmentText } from '../store/twin-log.js';
 import { TextSlots } from './text-slots.js';
 import type { RingBatch } from './types.js';
 import { destinationOf, matches, type MessageFilter, type OutboxMessage } from '../core/twin.js';
@@ -63,8 +64,8 @@ export class Outbox {
 
   /**
    * Up to `max` of the messages recorded after `mark` (an earlier `recorded`, or the batch before's
-   * `next`) that are still kept, oldest first, as the keystore keeps them (StoredMessage); null
-   * when there are none, as segment text (store/twin-log.ts's segmentEntries). Written from the
+   * `next`) that are still kept, oldest first, as the keystore keeps them (StoredMessage, in
+   * segment text: store/twin-log.ts's segmentEntries); null when there are none. Written from the
    * ring's fields as they are: the body is the JSON text the client sent, so no body is parsed and
    * no message object is made.
    */
@@ -94,7 +95,7 @@ export class Outbox {
       entries += `${n > from ? ',' : ''}{"id":${quote(this.ids.get(i)!)},${middle === shared ? '' : middle + ','}`
         + `"body":${body === '' ? '""' : body},"at":${this.ats[i]!}}`;
     }
-    return { entries: `{"shared":{${shared}},"entries":[${entries}]}`, count: to - from, atLast: this.ats[(to - 1) % this.capacity]!, next: to };
+    return { entries: segmentText(shared, entries), count: to - from, atLast: this.ats[(to - 1) % this.capacity]!, next: to };
   }
 
   record(

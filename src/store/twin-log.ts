@@ -113,6 +113,11 @@ export function segmentEntries(text: string): TwinEntry[] {
   return entries.map((entry) => Object.assign({ at: entry.at }, shared, entry));
 }
 
+/** A segment's text, as segmentEntries reads it: `shared` and `entries` are JSON members and objects without their brackets. */
+export function segmentText(shared: string, entries: string): string {
+  return `{"shared":{${shared}},"entries":[${entries}]}`;
+}
+
 /**
  * false when the JSON string values in `text` cannot hold every one of `needles`: without an
  * escape in it, each string value is in the text as it reads (`messages list --to` over 1,000,000 records
