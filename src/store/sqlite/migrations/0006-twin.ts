@@ -3,7 +3,7 @@ import type { Database } from 'better-sqlite3';
 /**
  * The local twin's outbox and request journal (SPEC §12), which `octo serve` writes so that
  * `octo messages` and `octo requests` read them from the keystore: one row per batch of records
- * (a segment), its entries one JSON array. store/twin-log.ts has the rules.
+ * (a segment), its entries as JSON text (store/twin-log.ts has the format and the rules).
  */
 export function up(db: Database): void {
   db.exec(`
