@@ -47,11 +47,11 @@ export const COPIED_TABLES: readonly CopiedTable[] = [
   { name: 'webhook_attempts', columns: ['id', 'delivery_id', 'at', 'code', 'error', 'duration_ms'], orderBy: 'id', identity: 'id' },
 ];
 
-/**
- * Tables not moved between backends: the local twin's records (store/twin-log.ts) are what the
- * verifiers on a keystore saw, not what it holds. A restore into PostgreSQL leaves them as they
- * are (a reset, which restores the fixtures, empties them itself), and a backup from PostgreSQL
- * leaves them out. Copying them would also make a reset's restore wait on the verifiers' appends
- * (the same rows, locked both ways).
+/*
+ * Not moved between backends: PostgreSQL's twin_messages and twin_requests (on SQLite the local
+ * twin is a file of its own beside the keystore, store/sqlite/twin-file.ts). They hold what the
+ * verifiers on a keystore saw, not what it holds: a restore into PostgreSQL leaves them as they are
+ * (a reset, which restores the fixtures, empties them itself), and a backup from PostgreSQL leaves
+ * them out. Copying them would also make a reset's restore wait on the verifiers' appends (the
+ * same rows, locked both ways).
  */
-export const NOT_COPIED_TABLES: readonly string[] = ['twin_messages', 'twin_requests'];

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, Sandbox } from '../helpers/cli.js';
+import { BACKEND, BIN, Sandbox } from '../helpers/cli.js';
 import { request, startServe, type RunningServe } from '../helpers/serve.js';
 
 /**
@@ -208,6 +209,25 @@ describe('the outbox and journal in the keystore', () => {
     expect((await own.stop('SIGTERM')).code).toBe(0);
     const { messages } = await sandbox.json<{ messages: { body: { body: string } }[] }>(['messages', 'list', '--to', '+15550002000']);
     expect(messages.map((m) => m.body.body)).toEqual(['n3', 'n2']);
+  });
+
+  it.runIf(BACKEND === 'sqlite')('a SQLite keystore keeps them in its -twin file, made by serve, not by a listing', async () => {
+    const fresh = new Sandbox();
+    const twinFile = `${fresh.env.OCTO_DB!}-twin`;
+    try {
+      await fresh.json(['workspaces', 'add', 'Acme', '--platform', 'intercom', '--id', 'acme']);
+      expect(await fresh.json(['messages', 'list'])).toEqual({ messages: [] });
+      expect(await fresh.json(['requests', 'list'])).toEqual({ requests: [] });
+      expect(existsSync(twinFile)).toBe(false);
+      const own = await startServe(fresh);
+      await request(`${own.url}/v1/nothing-here`, 'GET');
+      expect((await own.stop('SIGTERM')).code).toBe(0);
+      expect(statSync(twinFile).mode & 0o777).toBe(0o600);
+      const { requests } = await fresh.json<{ requests: { path: string }[] }>(['requests', 'list']);
+      expect(requests.map((r) => r.path)).toEqual(['/v1/nothing-here']);
+    } finally {
+      fresh.cleanup();
+    }
   });
 
   it('POST /_octo/reset empties the keystore\'s outbox and journal too', async () => {

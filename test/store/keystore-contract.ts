@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { SCHEMA_VERSION } from '../../src/store/sqlite/migrations/index.js';
 import { ParentRemoved, UniqueViolation } from '../../src/store/errors.js';
 import type { Keystore } from '../../src/store/keystore.js';
 import type { NewKey } from '../../src/store/records.js';
@@ -402,7 +403,7 @@ export function keystoreContract(backend: string, open: () => Promise<Keystore>)
       await s.keys.insert(bearer());
       await s.audit.record({ at: 1, actor: 'me', action: 'key.create', keyId: null, subjectType: null, subjectId: null, detail: null });
       await s.meta.setIfAbsent('master_key_fingerprint', 'fp1');
-      expect(await s.summary()).toEqual({ schemaVersion: 6, keys: 2, subjects: 4, auditEvents: 1, sealedSecrets: 1, masterKeyFingerprint: 'fp1' });
+      expect(await s.summary()).toEqual({ schemaVersion: SCHEMA_VERSION, keys: 2, subjects: 4, auditEvents: 1, sealedSecrets: 1, masterKeyFingerprint: 'fp1' });
     }));
   });
 }

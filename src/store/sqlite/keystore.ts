@@ -11,7 +11,7 @@ import { SCHEMA_VERSION } from './migrations/index.js';
 import { openDatabase, openDatabaseAsIs, openEmptyDatabase, type Db } from './open.js';
 import { SubjectsRepo } from './subjects-repo.js';
 import { TwinLog } from '../twin-log.js';
-import { TwinSegmentsRepo } from './twin-repo.js';
+import { TwinFile, twinPath } from './twin-file.js';
 import { WalIndexWatch } from './wal-index.js';
 import { WebhooksRepo } from './webhooks-repo.js';
 
@@ -26,6 +26,7 @@ export class SqliteKeystore implements Keystore {
   private auditRepo: AuditRepo | undefined;
   private metaRepo: MetaRepo | undefined;
   private webhooksRepo: WebhooksRepo | undefined;
+  private twinFile: TwinFile | undefined;
   private twinLog: TwinLog | undefined;
   private dataVersion: Statement<[], number> | undefined;
   private walIndex: WalIndexWatch | null | undefined;
@@ -59,8 +60,9 @@ export class SqliteKeystore implements Keystore {
     return (this.webhooksRepo ??= new WebhooksRepo(this.db, this.path));
   }
 
+  /** In a file of its own beside the keystore (twin-file.ts says why), opened at its first use. */
   get twin(): TwinLog {
-    return (this.twinLog ??= new TwinLog(new TwinSegmentsRepo(this.db, this.path)));
+    return (this.twinLog ??= new TwinLog((this.twinFile = new TwinFile(twinPath(this.path)))));
   }
 
   static async open(path: string): Promise<SqliteKeystore> {
@@ -187,6 +189,7 @@ export class SqliteKeystore implements Keystore {
   async close(): Promise<void> {
     this.walIndex?.close();
     this.walIndex = null;
+    this.twinFile?.close();
     if (this.db.open) this.db.close();
   }
 }

@@ -9,7 +9,7 @@ import { ensurePrivateDir, ensurePrivateFile } from '../private-files.js';
 export type Db = Database.Database;
 
 /** Long enough for several CLI processes and a running `serve` to take turns (SPEC §2). */
-const BUSY_TIMEOUT_MS = 10_000;
+export const BUSY_TIMEOUT_MS = 10_000;
 
 /**
  * Opens (creating on first use) the keystore at `path`: private folder and file, WAL, foreign
@@ -88,7 +88,7 @@ export function openDatabaseAsIs(path: string): { db: Db; version: number } {
 }
 
 /** journal_mode=WAL needs a moment of exclusive access; a racing first open may see SQLITE_BUSY. */
-function setWal(db: Db): void {
+export function setWal(db: Db): void {
   for (let attempt = 0; ; attempt++) {
     try {
       if (db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');

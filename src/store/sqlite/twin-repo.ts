@@ -13,7 +13,7 @@ const TABLES: Record<TwinKind, string> = { messages: 'twin_messages', requests: 
  */
 const SEGMENTS_PER_COMMIT = 16;
 
-/** The local twin's segment tables (migration 0006; the rules are store/twin-log.ts's). */
+/** The local twin's segment tables in their file (twin-file.ts; the rules are store/twin-log.ts's). */
 export class TwinSegmentsRepo implements TwinSegments {
   // Prepared once: `serve` appends a batch every few hundred milliseconds.
   private readonly inserts: Record<TwinKind, Statement>;
