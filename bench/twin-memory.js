@@ -43,9 +43,11 @@ const listed = outbox.list({ to: '+15550000001' });
 console.log(`outbox list (all, limit 100): ${outbox.list({}, 100).length}; journal newest: ${journal.list({}, 1)[0]?.seq}`);
 console.log(`outbox list filtered by --to over ${N}: ${(performance.now() - t).toFixed(0)} ms (${listed.length} found)`);
 
-// What `serve` writes to its keystore for the same entries (server/twin-archive.ts: batches of 256,
-// one row each), and what reading it back costs `octo messages` and `octo requests`.
-const { mkdtempSync, rmSync, statSync } = await import('node:fs');
+// What `serve` writes for the same entries beside its keystore (server/twin-archive.ts: batches of
+// 256, one row each), and what reading it back costs `octo messages` and `octo requests`.
+const { existsSync, mkdtempSync, rmSync, statSync } = await import('node:fs');
+const { default: Database } = await import('better-sqlite3');
+const { twinPath } = await import('../dist/store/sqlite/twin-file.js');
 const { tmpdir } = await import('node:os');
 const { join } = await import('node:path');
 const { SqliteKeystore } = await import('../dist/store/sqlite/keystore.js');
@@ -54,10 +56,17 @@ const dir = mkdtempSync(join(tmpdir(), 'octo-twin-disk-'));
 try {
   const file = join(dir, 'keystore.db');
   const store = await SqliteKeystore.open(file);
+  // The twin's own file beside the keystore (store/sqlite/twin-file.ts); its -wal as it stands
+  // after the writes is shown apart, then checkpointed into the file by a connection of our own.
+  const twinFile = twinPath(file);
   const sizeOf = () => {
-    store.db.pragma('wal_checkpoint(TRUNCATE)');
-    return statSync(file).size;
+    if (!existsSync(twinFile)) return 0;
+    const db = new Database(twinFile);
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    db.close();
+    return statSync(twinFile).size;
   };
+  const walOf = () => (existsSync(`${twinFile}-wal`) ? statSync(`${twinFile}-wal`).size : 0);
   const empty = sizeOf();
   const write = async (kind, ring, mark) => {
     const started = performance.now();
@@ -69,11 +78,14 @@ try {
     return performance.now() - started;
   };
   const messagesMs = await write('messages', outbox, 0);
+  const walAfterMessages = walOf();
   const withMessages = sizeOf();
   const requestsMs = await write('requests', journal, 0);
+  const walAfterRequests = walOf();
   const withRequests = sizeOf();
-  console.log(`keystore, ${N} messages: ${mib(withMessages - empty)} MiB (${((withMessages - empty) / N).toFixed(0)} B/message), written in ${messagesMs.toFixed(0)} ms (${(messagesMs * 1000 / N).toFixed(2)} µs/message)`);
-  console.log(`keystore, ${N} requests: ${mib(withRequests - withMessages)} MiB (${((withRequests - withMessages) / N).toFixed(0)} B/request), written in ${requestsMs.toFixed(0)} ms (${(requestsMs * 1000 / N).toFixed(2)} µs/request)`);
+  console.log(`twin file, ${N} messages: ${mib(withMessages - empty)} MiB (${((withMessages - empty) / N).toFixed(0)} B/message), written in ${messagesMs.toFixed(0)} ms (${(messagesMs * 1000 / N).toFixed(2)} µs/message)`);
+  console.log(`twin file, ${N} requests: ${mib(withRequests - withMessages)} MiB (${((withRequests - withMessages) / N).toFixed(0)} B/request), written in ${requestsMs.toFixed(0)} ms (${(requestsMs * 1000 / N).toFixed(2)} µs/request)`);
+  console.log(`${twinFile.slice(dir.length + 1)}-wal after each kind's writes, before a checkpoint: ${mib(walAfterMessages)} and ${mib(walAfterRequests)} MiB`);
   const twin = new KeystoreTwin(store, Date.now);
   let started = performance.now();
   const newest = await twin.listMessages({ limit: 100 });
