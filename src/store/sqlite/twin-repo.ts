@@ -15,9 +15,12 @@ const SEGMENTS_PER_COMMIT = 16;
 
 /** The local twin's segment tables in their file (twin-file.ts; the rules are store/twin-log.ts's). */
 export class TwinSegmentsRepo implements TwinSegments {
-  // Prepared once: `serve` appends a batch every few hundred milliseconds.
+  // Prepared once: `serve` appends a batch every few hundred milliseconds, and the readers poll.
   private readonly inserts: Record<TwinKind, Statement>;
   private readonly prunes: Record<TwinKind, Statement>;
+  private readonly newestOf: Record<TwinKind, Statement<[], Omit<TwinSegment, 'entries'>>>;
+  /** By their SQL (a range's clauses and order make eight forms per kind): `messages wait` and `requests tail` read at every poll. */
+  private readonly reads = new Map<string, Statement<number[], TwinSegment>>();
 
   constructor(private readonly db: Db, private readonly location: string) {
     const prepare = (make: (table: string) => string) => ({ messages: db.prepare(make(TABLES.messages)), requests: db.prepare(make(TABLES.requests)) });
@@ -28,6 +31,7 @@ export class TwinSegmentsRepo implements TwinSegments {
     this.inserts = prepare((t) => `INSERT INTO ${t} (seq_first, seq_last, at_last, keep, entries)
       SELECT n + 1, n + @count, @atLast, @keep, @entries FROM (SELECT coalesce(${newest(t)}, 0) AS n)`);
     this.prunes = prepare((t) => `DELETE FROM ${t} WHERE seq_first <= ${newest(t)} - @keep AND seq_last <= ${newest(t)} - @keep`);
+    this.newestOf = prepare((t) => `SELECT seq_first, seq_last, keep FROM ${t} ORDER BY seq_first DESC LIMIT 1`) as typeof this.newestOf;
   }
 
   async append(writes: Iterable<TwinWrite>, stored?: (write: TwinWrite) => void): Promise<void> {
@@ -55,16 +59,15 @@ export class TwinSegmentsRepo implements TwinSegments {
     if (range.below !== undefined) { where.push('seq_first < ?'); args.push(range.below); }
     if (range.since !== undefined) { where.push('at_last >= ?'); args.push(range.since); }
     args.push(range.limit);
-    return this.db.prepare<number[], TwinSegment>(
-      `SELECT seq_first, seq_last, keep, entries FROM ${TABLES[kind]} WHERE ${where.join(' AND ')}
-       ORDER BY seq_first ${range.oldestFirst ? 'ASC' : 'DESC'} LIMIT ?`,
-    ).all(...args);
+    const sql = `SELECT seq_first, seq_last, keep, entries FROM ${TABLES[kind]} WHERE ${where.join(' AND ')}
+       ORDER BY seq_first ${range.oldestFirst ? 'ASC' : 'DESC'} LIMIT ?`;
+    let statement = this.reads.get(sql);
+    if (!statement) this.reads.set(sql, (statement = this.db.prepare<number[], TwinSegment>(sql)));
+    return statement.all(...args);
   }
 
   async newest(kind: TwinKind): Promise<Omit<TwinSegment, 'entries'> | undefined> {
-    return this.db.prepare<[], Omit<TwinSegment, 'entries'>>(
-      `SELECT seq_first, seq_last, keep FROM ${TABLES[kind]} ORDER BY seq_first DESC LIMIT 1`,
-    ).get();
+    return this.newestOf[kind].get();
   }
 
   async clear(): Promise<void> {
