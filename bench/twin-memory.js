@@ -49,7 +49,7 @@ const { existsSync, mkdtempSync, rmSync, statSync } = await import('node:fs');
 const { default: Database } = await import('better-sqlite3');
 const { twinPath } = await import('../dist/store/sqlite/twin-file.js');
 const { tmpdir } = await import('node:os');
-const { join } = await import('node:path');
+const { basename, join } = await import('node:path');
 const { SqliteKeystore } = await import('../dist/store/sqlite/keystore.js');
 const { KeystoreTwin } = await import('../dist/app/twin-keystore.js');
 const dir = mkdtempSync(join(tmpdir(), 'octo-twin-disk-'));
@@ -85,7 +85,7 @@ try {
   const withRequests = sizeOf();
   console.log(`twin file, ${N} messages: ${mib(withMessages - empty)} MiB (${((withMessages - empty) / N).toFixed(0)} B/message), written in ${messagesMs.toFixed(0)} ms (${(messagesMs * 1000 / N).toFixed(2)} µs/message)`);
   console.log(`twin file, ${N} requests: ${mib(withRequests - withMessages)} MiB (${((withRequests - withMessages) / N).toFixed(0)} B/request), written in ${requestsMs.toFixed(0)} ms (${(requestsMs * 1000 / N).toFixed(2)} µs/request)`);
-  console.log(`${twinFile.slice(dir.length + 1)}-wal after each kind's writes, before a checkpoint: ${mib(walAfterMessages)} and ${mib(walAfterRequests)} MiB`);
+  console.log(`${basename(twinFile)}-wal after each kind's writes, before a checkpoint: ${mib(walAfterMessages)} and ${mib(walAfterRequests)} MiB`);
   const twin = new KeystoreTwin(store, Date.now);
   let started = performance.now();
   const newest = await twin.listMessages({ limit: 100 });

@@ -8,7 +8,7 @@ import { storeError } from './errors.js';
 import { KeysRepo } from './keys-repo.js';
 import { MetaRepo } from './meta-repo.js';
 import { SCHEMA_VERSION } from './migrations/index.js';
-import { openDatabase, openDatabaseAsIs, openEmptyDatabase, type Db } from './open.js';
+import { openDatabase, openDatabaseAsIs, openEmptyDatabase, preparedOnce, type Db } from './open.js';
 import { SubjectsRepo } from './subjects-repo.js';
 import { TwinLog } from '../twin-log.js';
 import { TwinFile, twinPath } from './twin-file.js';
@@ -35,10 +35,12 @@ export class SqliteKeystore implements Keystore {
   /** Set while `fn` of this keystore's transaction runs: tells a nested call from a concurrent one. */
   private readonly inside = new AsyncLocalStorage<true>();
   private savepoints = 0;
-  private readonly controls = new Map<string, Statement>();
+  private readonly controls: ReturnType<typeof preparedOnce>;
 
   /** `db` is the connection: for store/sqlite and tests only (app/ sees the Keystore interface). */
-  constructor(readonly db: Db, readonly path: string) {}
+  constructor(readonly db: Db, readonly path: string) {
+    this.controls = preparedOnce(db);
+  }
 
   get subjects(): SubjectsRepo {
     return (this.subjectsRepo ??= new SubjectsRepo(this.db, this.path));
@@ -140,9 +142,7 @@ export class SqliteKeystore implements Keystore {
 
   /** BEGIN, COMMIT and ROLLBACK as statements prepared once (and seen as statements by tests' fault injection). */
   private control(sql: 'BEGIN IMMEDIATE' | 'COMMIT' | 'ROLLBACK'): Statement {
-    let statement = this.controls.get(sql);
-    if (!statement) this.controls.set(sql, (statement = this.db.prepare(sql)));
-    return statement;
+    return this.controls(sql);
   }
 
   /** Nothing to follow: changeCounter() reads the shared file's data_version itself. */

@@ -121,9 +121,7 @@ function migrate(db: Db, path: string): void {
  * committed together) can never be seen half-way as "version 0 with tables".
  */
 function checkIsOurs(db: Db, path: string): void {
-  const { version, hasTables } = db
-    .prepare('SELECT user_version AS version, EXISTS (SELECT 1 FROM sqlite_master) AS hasTables FROM pragma_user_version')
-    .get() as { version: number; hasTables: number };
+  const { version, hasTables } = schemaState(db);
   checkNotNewer(version, path);
   if (version === 0 && hasTables) {
     throw new NotAKeystore(
@@ -131,6 +129,24 @@ function checkIsOurs(db: Db, path: string): void {
       'pass --db (or OCTO_DB) with the path of your keystore; octo does not add its tables to another database',
     );
   }
+}
+
+/** A file's user_version and whether it holds any table, read in one statement (checkIsOurs says why). */
+export function schemaState(db: Db): { version: number; hasTables: boolean } {
+  const { version, hasTables } = db
+    .prepare('SELECT user_version AS version, EXISTS (SELECT 1 FROM sqlite_master) AS hasTables FROM pragma_user_version')
+    .get() as { version: number; hasTables: number };
+  return { version, hasTables: hasTables === 1 };
+}
+
+/** `prepare`, each SQL text prepared once on `db` and kept for the next call with the same text. */
+export function preparedOnce(db: Db): <P extends unknown[] = unknown[], R = unknown>(sql: string) => Database.Statement<P, R> {
+  const statements = new Map<string, Database.Statement>();
+  return <P extends unknown[], R>(sql: string) => {
+    let statement = statements.get(sql);
+    if (!statement) statements.set(sql, (statement = db.prepare(sql)));
+    return statement as unknown as Database.Statement<P, R>;
+  };
 }
 
 function checkNotNewer(version: number, path: string): void {

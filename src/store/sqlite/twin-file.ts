@@ -4,7 +4,7 @@ import { OctoError } from '../../core/errors.js';
 import type { TwinKind, TwinWrite } from '../keystore.js';
 import { ensurePrivateFile } from '../private-files.js';
 import type { SegmentRange, TwinSegment, TwinSegments } from '../twin-log.js';
-import { BUSY_TIMEOUT_MS, setWal, type Db } from './open.js';
+import { BUSY_TIMEOUT_MS, schemaState, setWal, type Db } from './open.js';
 import { TwinSegmentsRepo } from './twin-repo.js';
 
 /*
@@ -112,9 +112,7 @@ function openTwinDatabase(path: string): Db {
 
 /** The file's schema version, refusing another program's database and a newer octo's file. */
 function checkIsOurs(db: Db, path: string): number {
-  const { version, hasTables } = db
-    .prepare('SELECT user_version AS version, EXISTS (SELECT 1 FROM sqlite_master) AS hasTables FROM pragma_user_version')
-    .get() as { version: number; hasTables: number };
+  const { version, hasTables } = schemaState(db);
   if (version > SCHEMA_VERSION || (version === 0 && hasTables)) {
     throw new OctoError('twin_file_unknown', `${path} is not the outbox and journal file of this octo`, { hint: REMOVE_HINT });
   }

@@ -2,7 +2,7 @@ import type { Statement } from 'better-sqlite3';
 import type { TwinKind, TwinWrite } from '../keystore.js';
 import type { SegmentRange, TwinSegment, TwinSegments } from '../twin-log.js';
 import { raiseStoreErrors } from './errors.js';
-import type { Db } from './open.js';
+import { preparedOnce, type Db } from './open.js';
 
 const TABLES: Record<TwinKind, string> = { messages: 'twin_messages', requests: 'twin_requests' };
 
@@ -19,10 +19,11 @@ export class TwinSegmentsRepo implements TwinSegments {
   private readonly inserts: Record<TwinKind, Statement>;
   private readonly prunes: Record<TwinKind, Statement>;
   private readonly newestOf: Record<TwinKind, Statement<[], Omit<TwinSegment, 'entries'>>>;
-  /** By their SQL (a range's clauses and order make eight forms per kind): `messages wait` and `requests tail` read at every poll. */
-  private readonly reads = new Map<string, Statement<number[], TwinSegment>>();
+  /** A range's clauses and order make eight forms of read() per kind, each prepared at its first use. */
+  private readonly prepared: ReturnType<typeof preparedOnce>;
 
   constructor(private readonly db: Db, private readonly location: string) {
+    this.prepared = preparedOnce(db);
     const prepare = (make: (table: string) => string) => ({ messages: db.prepare(make(TABLES.messages)), requests: db.prepare(make(TABLES.requests)) });
     // The newest segment found by its key, seq_first: segments never overlap, so its seq_last is
     // the greatest, and max(seq_last) would read every row (at 1,000,000 records each insert read
@@ -61,9 +62,7 @@ export class TwinSegmentsRepo implements TwinSegments {
     args.push(range.limit);
     const sql = `SELECT seq_first, seq_last, keep, entries FROM ${TABLES[kind]} WHERE ${where.join(' AND ')}
        ORDER BY seq_first ${range.oldestFirst ? 'ASC' : 'DESC'} LIMIT ?`;
-    let statement = this.reads.get(sql);
-    if (!statement) this.reads.set(sql, (statement = this.db.prepare<number[], TwinSegment>(sql)));
-    return statement.all(...args);
+    return this.prepared<number[], TwinSegment>(sql).all(...args);
   }
 
   async newest(kind: TwinKind): Promise<Omit<TwinSegment, 'entries'> | undefined> {
