@@ -7,7 +7,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchEnv, buildKeystore } from './lib/fixtures.js';
-import { CONNECTIONS, hasCommand, loader, measure, median } from './lib/load.js';
+import { CONNECTIONS, hasCommand, loader, measure, measureRotated, median } from './lib/load.js';
 import { buildSmallKeystore, newDatabase, startPostgres, timed } from './lib/postgres.js';
 import { memoryOf, startBare, startOcto, stop } from './lib/servers.js';
 
@@ -72,18 +72,17 @@ async function throughput(keystores) {
       const offRps = [];
       const readingRps = [];
       for (let round = 0; round < ROUNDS; round++) {
-        const b = await measure(bare.url, request, SECONDS);
-        const o = await measure(octo.url, request, SECONDS);
+        const targets = [[bare.url, request], [octo.url, request]];
+        if (smsRows) targets.push([octoOff.url, request], [bareReading.url, request]);
+        const [b, o, f, r] = await measureRotated(round, targets, SECONDS);
         if (o.non2xx > 0) log(`warning: octo answered ${o.non2xx} non-2xx responses for ${name}`);
         bareRps.push(b.rps);
         octoRps.push(o.rps);
         ratios.push(o.rps / b.rps);
         let off = '';
         if (smsRows) {
-          const f = await measure(octoOff.url, request, SECONDS);
           offRps.push(f.rps);
           offRatios.push(f.rps / b.rps);
-          const r = await measure(bareReading.url, request, SECONDS);
           readingRps.push(r.rps);
           readingRatios.push(r.rps / b.rps);
           off = `, octo without outbox/journal ${f.rps.toFixed(0)} req/s, bare reading the body ${r.rps.toFixed(0)} req/s`;
@@ -119,13 +118,13 @@ async function scaling(keystores) {
     const rps = new Map(SIZES.map((s) => [s, []]));
     for (const size of SIZES) await measure(servers.get(size).url, requests(keystores.get(size)).bearer, 1);
     for (let round = 0; round < ROUNDS; round++) {
-      for (const size of SIZES) {
-        const request = requests(keystores.get(size)).bearer;
-        const r = await measure(servers.get(size).url, request, SECONDS);
+      const results = await measureRotated(round, SIZES.map((size) => [servers.get(size).url, requests(keystores.get(size)).bearer]), SECONDS);
+      SIZES.forEach((size, i) => {
+        const r = results[i];
         if (r.non2xx > 0) log(`warning: ${r.non2xx} non-2xx responses at ${size} keys`);
         rps.get(size).push(r.rps);
         log(`  ${size} keys round ${round + 1}: ${r.rps.toFixed(0)} req/s`);
-      }
+      });
     }
     for (const size of SIZES) rows.push([`GET /v1/posts, ${size.toLocaleString('en')} keys`, '', median(rps.get(size)).toFixed(0), '']);
     const ratios = rps.get(SIZES[2]).map((v, i) => v / rps.get(SIZES[0])[i]);
@@ -208,8 +207,7 @@ async function postgres() {
     const ratios = [];
     const rps = { sqlite: [], postgres: [] };
     for (let round = 0; round < ROUNDS; round++) {
-      const s = await measure(serving.sqlite.url, request(keystores.sqlite), SECONDS);
-      const p = await measure(serving.postgres.url, request(keystores.postgres), SECONDS);
+      const [s, p] = await measureRotated(round, [[serving.sqlite.url, request(keystores.sqlite)], [serving.postgres.url, request(keystores.postgres)]], SECONDS);
       if (p.non2xx > 0) log(`warning: the PostgreSQL-backed verifier answered ${p.non2xx} non-2xx responses`);
       rps.sqlite.push(s.rps);
       rps.postgres.push(p.rps);

@@ -47,6 +47,22 @@ async function runAutocannon(url, request, seconds) {
   return { rps: result.requests.average, non2xx: result.non2xx, errors: result.errors ? String(result.errors) : null };
 }
 
+/**
+ * One round over several servers, each `[url, request]`, in an order rotated by `round`: measured in
+ * a fixed order on this 2-core VM, the server measured last in a round gave about a tenth less than
+ * the same build measured before it (BENCHMARKS.md, 2026-12-04 evening), so each takes each place
+ * in turn. The results come back in the order given.
+ */
+export async function measureRotated(round, targets, seconds) {
+  const results = new Array(targets.length);
+  for (let k = 0; k < targets.length; k++) {
+    const i = (k + round) % targets.length;
+    const [url, request] = targets[i];
+    results[i] = await measure(url, request, seconds);
+  }
+  return results;
+}
+
 export function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
