@@ -7,7 +7,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchEnv, buildKeystore } from './lib/fixtures.js';
-import { CONNECTIONS, hasCommand, loader, measure, measureRotated, median } from './lib/load.js';
+import { CONNECTIONS, hasCommand, loader, measureRotated, median } from './lib/load.js';
 import { buildSmallKeystore, newDatabase, startPostgres, timed } from './lib/postgres.js';
 import { memoryOf, startBare, startOcto, stop } from './lib/servers.js';
 
@@ -56,14 +56,11 @@ async function throughput(keystores) {
   const octoOff = await startOcto(keys.db, env, ['--outbox-size', '0', '--journal-size', '0']);
   try {
     for (const [name, request] of Object.entries(requests(keys))) {
-      // Warm both up first (JIT, caches): the first seconds of a fresh process are not its speed.
-      await measure(bare.url, request, 1);
-      await measure(octo.url, request, 1);
       const smsRows = name === 'octopods';
-      if (smsRows) {
-        await measure(octoOff.url, request, 1);
-        await measure(bareReading.url, request, 1);
-      }
+      const targets = [[bare.url, request], [octo.url, request]];
+      if (smsRows) targets.push([octoOff.url, request], [bareReading.url, request]);
+      // Warm them up first (JIT, caches): the first seconds of a fresh process are not its speed.
+      await measureRotated(0, targets, 1);
       const ratios = [];
       const offRatios = [];
       const readingRatios = [];
@@ -72,8 +69,6 @@ async function throughput(keystores) {
       const offRps = [];
       const readingRps = [];
       for (let round = 0; round < ROUNDS; round++) {
-        const targets = [[bare.url, request], [octo.url, request]];
-        if (smsRows) targets.push([octoOff.url, request], [bareReading.url, request]);
         const [b, o, f, r] = await measureRotated(round, targets, SECONDS);
         if (o.non2xx > 0) log(`warning: octo answered ${o.non2xx} non-2xx responses for ${name}`);
         bareRps.push(b.rps);
@@ -116,9 +111,10 @@ async function scaling(keystores) {
   for (const size of SIZES) servers.set(size, await startOcto(keystores.get(size).db, env));
   try {
     const rps = new Map(SIZES.map((s) => [s, []]));
-    for (const size of SIZES) await measure(servers.get(size).url, requests(keystores.get(size)).bearer, 1);
+    const targets = SIZES.map((size) => [servers.get(size).url, requests(keystores.get(size)).bearer]);
+    await measureRotated(0, targets, 1);
     for (let round = 0; round < ROUNDS; round++) {
-      const results = await measureRotated(round, SIZES.map((size) => [servers.get(size).url, requests(keystores.get(size)).bearer]), SECONDS);
+      const results = await measureRotated(round, targets, SECONDS);
       SIZES.forEach((size, i) => {
         const r = results[i];
         if (r.non2xx > 0) log(`warning: ${r.non2xx} non-2xx responses at ${size} keys`);
@@ -202,12 +198,12 @@ async function postgres() {
       serving[backend] = await startOcto(keys.db, env);
       servers.push(serving[backend]);
     }
-    const request = (keys) => requests(keys).bearer;
-    for (const backend of ['sqlite', 'postgres']) await measure(serving[backend].url, request(keystores[backend]), 1);
+    const targets = ['sqlite', 'postgres'].map((backend) => [serving[backend].url, requests(keystores[backend]).bearer]);
+    await measureRotated(0, targets, 1);
     const ratios = [];
     const rps = { sqlite: [], postgres: [] };
     for (let round = 0; round < ROUNDS; round++) {
-      const [s, p] = await measureRotated(round, [[serving.sqlite.url, request(keystores.sqlite)], [serving.postgres.url, request(keystores.postgres)]], SECONDS);
+      const [s, p] = await measureRotated(round, targets, SECONDS);
       if (p.non2xx > 0) log(`warning: the PostgreSQL-backed verifier answered ${p.non2xx} non-2xx responses`);
       rps.sqlite.push(s.rps);
       rps.postgres.push(p.rps);
