@@ -7,9 +7,8 @@ import type { NewKey } from '../../src/store/records.js';
 
 /*
  * What every Keystore backend must do alike, written against the interface only: run by
- * pg-keystore.test.ts for PostgreSQL, and meant to run for SQLite too once its repositories are
- * asynchronous (`keystoreContract('sqlite', …)`), so that the two backends are held to one set of
- * answers: records, unique rules, tombstones, orders.
+ * pg-keystore.test.ts for PostgreSQL and sqlite-contract.test.ts for SQLite, so that the two
+ * backends are held to one set of answers: records, unique rules, tombstones, orders, transactions.
  */
 
 export function bearer(over: Partial<NewKey> = {}): NewKey {
@@ -254,6 +253,27 @@ export function keystoreContract(backend: string, open: () => Promise<Keystore>)
       });
       expect(await s.keys.findById(kept.id)).toBeDefined();
       expect(await s.keys.findById(dropped.id)).toBeUndefined();
+    }));
+
+    it('keeps each of several transactions begun together on its own writes, whichever ends first', withStore(async (s) => {
+      // They queue (the writers' lock, or the one SQLite connection), and one may begin while the
+      // one before it is still ending: what each wrote must stay its own, readable by it and rolled
+      // back with it.
+      const tick = () => new Promise((resolve) => setImmediate(resolve));
+      for (let round = 0; round < 25; round++) {
+        const keys = [bearer(), bearer(), bearer(), bearer()];
+        const seen = await Promise.all(keys.map((k, i) => s.transaction(async () => {
+          await s.keys.insert(k);
+          await tick();
+          const found = await s.keys.findById(k.id);
+          if (i % 2) throw new Error('undo');
+          return found;
+        }).catch((e: unknown) => e)));
+        for (const [i, k] of keys.entries()) {
+          expect(seen[i]).toMatchObject(i % 2 ? { message: 'undo' } : { id: k.id });
+          expect(Boolean(await s.keys.findById(k.id))).toBe(i % 2 === 0);
+        }
+      }
     }));
 
     it('keeps webhook endpoints, secrets, deliveries and attempts', withStore(async (s) => {

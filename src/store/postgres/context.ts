@@ -21,6 +21,8 @@ interface Tx {
  */
 export class PgContext {
   private readonly current = new AsyncLocalStorage<Tx>();
+  /** Outer transactions under way, begun or waiting for the writers' lock (see transaction()). */
+  private open = 0;
 
   constructor(readonly sql: Sql, readonly target: PgTarget, readonly changes: ChangeFeed) {}
 
@@ -85,6 +87,7 @@ export class PgContext {
     }
     const root = { bumps: false, version: null as number | null };
     let result: T;
+    this.open++;
     try {
       result = (await this.sql.begin(async (tx) => {
         await tx.unsafe('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_CLASS, WRITERS_LOCK] as never[], { prepare: true });
@@ -94,6 +97,13 @@ export class PgContext {
       })) as T;
     } catch (err) {
       throw storeError(err, this.target);
+    } finally {
+      // On node 20 an enabled AsyncLocalStorage keeps an async hook on for the whole process, so
+      // `serve`, which writes now and then (last use, the twin), would pay for it on every request.
+      // Off when no transaction is under way: disable() exits every context, and another transaction
+      // on another connection may be inside its run() (its writes would then miss it and queue
+      // behind its own lock), so only the last one to end turns it off; run() turns it on again.
+      if (--this.open === 0) this.current.disable();
     }
     if (root.version !== null) await this.changes.awaitApplied(root.version);
     return result;
