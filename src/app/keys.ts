@@ -189,8 +189,15 @@ export async function* listKeys(ctx: AppContext, filter: KeyListFilter): AsyncIt
   }
 }
 
-/** The plaintext of a workspace, channel or WABA key; bearer keys are shown once and never kept. */
-export async function revealKey(ctx: AppContext, ref: string): Promise<{ key: KeyRecord; secret: string }> {
+/** Where a revealed key went, as the audit log records it. */
+export type RevealedTo = 'clipboard' | 'stdout' | 'dashboard';
+
+/**
+ * The plaintext of a workspace, channel or WABA key; bearer keys are shown once and never kept.
+ * Audited as `key.reveal` (who, and where it went) before the key is handed out, so that a key
+ * that left the keystore is always on record: if the entry cannot be written, nothing is revealed.
+ */
+export async function revealKey(ctx: AppContext, ref: string, to: RevealedTo): Promise<{ key: KeyRecord; secret: string }> {
   const key = await getKey(ctx, ref);
   const store = await ctx.keystore();
   const sealed = await store.keys.sealedSecret(key.id);
@@ -199,7 +206,9 @@ export async function revealKey(ctx: AppContext, ref: string): Promise<{ key: Ke
       hint: `issue a replacement with \`${await replacementCommand(store, key)}\``,
     });
   }
-  return { key, secret: open(await ctx.masterKey(), sealed, key.id) };
+  const secret = open(await ctx.masterKey(), sealed, key.id);
+  await recordChange(ctx, 'key.reveal', { keyId: key.id, subjectType: key.subject?.type, subjectId: key.subject?.id }, { to });
+  return { key, secret };
 }
 
 export interface ScopeChange {

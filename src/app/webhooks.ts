@@ -8,6 +8,7 @@ import { parseEventList } from '../core/webhook-events.js';
 import { DEFAULT_SCHEME, type WebhookScheme, type WebhookView } from '../core/webhook-model.js';
 import type { WebhookRecord } from '../store/records.js';
 import { recordChange } from './audit.js';
+import type { RevealedTo } from './keys.js';
 import type { AppContext } from './context.js';
 import { pickUniqueId, resolveSubjectId } from './resolve.js';
 
@@ -114,9 +115,12 @@ export async function signingSecrets(ctx: AppContext, webhookId: string): Promis
   return rows.map((r) => open(master, r.sealed, secretRowId(webhookId, r.generation)));
 }
 
-export async function revealSecret(ctx: AppContext, ref: string): Promise<{ webhook: WebhookRecord; secret: string }> {
+/** The current signing secret, audited as `webhook.reveal_secret` before it is handed out (as revealKey). */
+export async function revealSecret(ctx: AppContext, ref: string, to: RevealedTo): Promise<{ webhook: WebhookRecord; secret: string }> {
   const webhook = await getWebhook(ctx, ref);
-  return { webhook, secret: presentSecret(webhook.scheme, (await signingSecrets(ctx, webhook.id))[0]!).secret };
+  const secret = presentSecret(webhook.scheme, (await signingSecrets(ctx, webhook.id))[0]!).secret;
+  await recordChange(ctx, 'webhook.reveal_secret', { subjectType: 'webhook', subjectId: webhook.id }, { to });
+  return { webhook, secret };
 }
 
 /**

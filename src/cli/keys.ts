@@ -62,7 +62,7 @@ Examples:
     .option('--print', 'write the key to stdout instead')
     .addHelpText('after', keyRefHelp('octo keys copy - < key.txt'))
     .action(act(session, async (ref: string, opts: Opts) => {
-      const { key, secret } = await revealKey(session.ctx, await keyArg(session.prompt, ref));
+      const { key, secret } = await revealKey(session.ctx, await keyArg(session.prompt, ref), opts.print ? 'stdout' : 'clipboard');
       if (opts.print) {
         if (out.json) return out.document({ key: keyView(key, session.ctx.now()), secret });
         return out.line(secret);

@@ -75,7 +75,7 @@ Examples:
     .description("copy an endpoint's current signing secret to the clipboard")
     .option('--print', 'write it to stdout instead')
     .action(act(session, async (ref: string, opts: Opts) => {
-      const { webhook, secret } = await revealSecret(session.ctx, ref);
+      const { webhook, secret } = await revealSecret(session.ctx, ref, opts.print ? 'stdout' : 'clipboard');
       const view = await webhookView(session.ctx, webhook);
       if (opts.print) return out.json ? out.document({ webhook: view, secret }) : out.line(secret);
       await copyToClipboard(secret, `octo webhooks secret ${webhook.id} --print`);

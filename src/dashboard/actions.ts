@@ -111,5 +111,5 @@ export async function setScopes(ctx: AppContext, id: string, wanted: string[], f
 }
 
 export async function reveal(ctx: AppContext, id: string): Promise<string> {
-  return (await revealKey(ctx, id)).secret;
+  return (await revealKey(ctx, id, 'dashboard')).secret;
 }

@@ -52,6 +52,11 @@ describe('octo webhooks add, list, secret, remove', () => {
     for (const r of [json, human]) expect(r.stdout + r.stderr).not.toContain(secret.slice(8, 40));
     const printed = await sb.run(['webhooks', 'secret', webhook.id.slice(0, 6), '--print']);
     expect([printed.code, printed.stdout]).toEqual([0, secret + '\n']);
+    const audit = await sb.run(['audit', '--json']);
+    expect((JSON.parse(audit.stdout) as { events: unknown[] }).events[0]).toMatchObject({
+      action: 'webhook.reveal_secret', subject: { type: 'webhook', id: webhook.id }, detail: { to: 'stdout' },
+    });
+    expect(audit.stdout).not.toContain(secret.slice(8, 40));
   });
 
   it('records add, rotate-secret and remove in the audit log, never a secret', async () => {

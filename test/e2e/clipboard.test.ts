@@ -30,6 +30,8 @@ describe('keys copy to the clipboard', () => {
     expect(r.stderr).not.toContain(secret);
     const pasted = execFileSync('xsel', ['--clipboard', '--output'], { env: { ...process.env, DISPLAY: xvfb.display }, timeout: 5000 });
     expect(pasted.toString()).toBe(secret);
+    const audit = await sb.json<{ events: { action: string; detail: unknown }[] }>(['audit', '--limit', '1']);
+    expect(audit.events).toEqual([expect.objectContaining({ action: 'key.reveal', detail: { to: 'clipboard' } })]);
   });
 
   it('says clearly when there is no clipboard, and points at --print', async () => {

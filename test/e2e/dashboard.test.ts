@@ -197,6 +197,8 @@ describe.runIf(browserAvailable())('the dashboard in a real browser (Chromium)',
     const clip = await page.evaluate(() => navigator.clipboard.readText());
     expect(clip).toMatch(/^octo_ws_[A-Za-z0-9]{38}$/);
     expect(await field.inputValue()).toContain('…');
+    const audit = await sb.json<{ events: { actor: string; action: string; detail: unknown }[] }>(['audit', '--limit', '1']);
+    expect(audit.events).toEqual([expect.objectContaining({ actor: 'ui:tester', action: 'key.reveal', detail: { to: 'dashboard' } })]);
   });
 
   it('shows a change made by the CLI without a reload', async () => {

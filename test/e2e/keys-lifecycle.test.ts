@@ -143,6 +143,14 @@ describe('keys: create, list, show, copy, scope, rotate, revoke', () => {
     const human = await sb.run(['keys', 'show', r.key.id]);
     expect(human.stdout).toContain(r.key.masked);
     expect(human.stdout).not.toContain(r.secret);
+    // A key that left the keystore is on record: who, and where it went (never the key itself);
+    // showing the masked form is not a reveal.
+    const audit = await sb.run(['audit', '--key', r.key.id, '--json']);
+    expect((JSON.parse(audit.stdout) as { events: unknown[] }).events).toEqual([
+      expect.objectContaining({ action: 'key.reveal', actor: 'tester', key_id: r.key.id, subject: { type: 'workspace', id: expect.any(String) }, detail: { to: 'stdout' } }),
+      expect.objectContaining({ action: 'key.create', key_id: r.key.id }),
+    ]);
+    expect(audit.stdout).not.toContain(r.secret);
   });
 
   it('refuses to copy a bearer key: shown once, never kept', async () => {
@@ -152,6 +160,8 @@ describe('keys: create, list, show, copy, scope, rotate, revoke', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('shown once');
     expect(r.stderr).toContain(`octo keys rotate ${b.key.id}`);
+    const audit = await sb.json<{ events: { action: string }[] }>(['audit', '--key', b.key.id]);
+    expect(audit.events.map((e) => e.action)).toEqual(['key.create']);
   });
 
   it('reports an ambiguous prefix as a usage error listing candidates, an unknown id as not found', async () => {
