@@ -3,6 +3,9 @@ import type { AuditEntry } from '../store/records.js';
 import type { Keystore } from '../store/keystore.js';
 import type { AppContext } from './context.js';
 
+/** Where a key or signing secret handed out whole went, as its audit entry (`key.reveal`) says. */
+export type RevealedTo = 'clipboard' | 'stdout' | 'dashboard';
+
 /**
  * Records one change, inside the caller's transaction so a change never lands without its entry.
  * `store` is the keystore the change is made in (a restore writes into the copy it restores), by

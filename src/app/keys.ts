@@ -11,7 +11,7 @@ import { shellWord } from '../core/shell-word.js';
 import { UniqueViolation } from '../store/errors.js';
 import type { Keystore } from '../store/keystore.js';
 import type { NewKey } from '../store/records.js';
-import { recordChange } from './audit.js';
+import { recordChange, type RevealedTo } from './audit.js';
 import type { AppContext } from './context.js';
 import { heirOf, replacementCommand, replacementHint } from './key-hints.js';
 import { resolveKeyId, resolveSubjectId } from './resolve.js';
@@ -188,9 +188,6 @@ export async function* listKeys(ctx: AppContext, filter: KeyListFilter): AsyncIt
     if (--left === 0) return;
   }
 }
-
-/** Where a revealed key went, as the audit log records it. */
-export type RevealedTo = 'clipboard' | 'stdout' | 'dashboard';
 
 /**
  * The plaintext of a workspace, channel or WABA key; bearer keys are shown once and never kept.

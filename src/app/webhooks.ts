@@ -7,8 +7,7 @@ import { presentSecret } from '../core/standard-secret.js';
 import { parseEventList } from '../core/webhook-events.js';
 import { DEFAULT_SCHEME, type WebhookScheme, type WebhookView } from '../core/webhook-model.js';
 import type { WebhookRecord } from '../store/records.js';
-import { recordChange } from './audit.js';
-import type { RevealedTo } from './keys.js';
+import { recordChange, type RevealedTo } from './audit.js';
 import type { AppContext } from './context.js';
 import { pickUniqueId, resolveSubjectId } from './resolve.js';
 

@@ -255,6 +255,23 @@ export function keystoreContract(backend: string, open: () => Promise<Keystore>)
       expect(await s.keys.findById(dropped.id)).toBeUndefined();
     }));
 
+    it('keeps a transaction its own after a nested one in it has ended', withStore(async (s) => {
+      const before = bearer();
+      const inner = bearer();
+      const after = bearer();
+      const err = await s.transaction(async () => {
+        await s.keys.insert(before);
+        await s.transaction(async () => {
+          await s.keys.insert(inner);
+        });
+        await s.keys.insert(after);
+        expect(await s.keys.findById(after.id)).toBeDefined();
+        throw new Error('undo');
+      }).then(() => null, (e: unknown) => e);
+      expect((err as Error).message).toBe('undo');
+      for (const k of [before, inner, after]) expect(await s.keys.findById(k.id)).toBeUndefined();
+    }));
+
     it('keeps each of several transactions begun together on its own writes, whichever ends first', withStore(async (s) => {
       // They queue (the writers' lock, or the one SQLite connection), and one may begin while the
       // one before it is still ending: what each wrote must stay its own, readable by it and rolled

@@ -1,8 +1,8 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ChangeFeed } from './changes.js';
 import { STATEMENT_TIMEOUT_MS, type PgTarget, type Querier, type Sql, type TxSql } from './connect.js';
 import { storeError } from './errors.js';
 import { LOCK_CLASS, WRITERS_LOCK } from './schema.js';
+import { TransactionScope } from '../transaction-scope.js';
 
 /** How long a backup, or a listing read slowly (`octo keys list | less`), may keep its cursor open. */
 const BACKUP_TIMEOUT_MS = 10 * 60_000;
@@ -16,19 +16,17 @@ interface Tx {
 
 /**
  * What the repositories share: the pool, and the transaction the current async call chain runs in
- * (an AsyncLocalStorage per keystore), so that `store.keys.revoke()` called inside
+ * (a TransactionScope per keystore), so that `store.keys.revoke()` called inside
  * `store.transaction(fn)` runs on that transaction's connection without being handed it.
  */
 export class PgContext {
-  private readonly current = new AsyncLocalStorage<Tx>();
-  /** Outer transactions under way, begun or waiting for the writers' lock (see transaction()). */
-  private open = 0;
+  private readonly scope = new TransactionScope<Tx>();
 
   constructor(readonly sql: Sql, readonly target: PgTarget, readonly changes: ChangeFeed) {}
 
   /** The connection for a read: the current transaction's, else the pool. */
   get q(): Querier {
-    return this.current.getStore()?.sql ?? this.sql;
+    return this.scope.current?.sql ?? this.sql;
   }
 
   /** A positional-parameter statement, prepared once per connection. */
@@ -42,7 +40,7 @@ export class PgContext {
    * server counts the whole cursor as one statement however slowly the rows are taken.
    */
   async *stream<T>(text: string, args: unknown[], rows: number): AsyncIterable<T[]> {
-    const tx = this.current.getStore();
+    const tx = this.scope.current;
     if (tx) {
       yield* tx.sql.unsafe<T[]>(text, args as never[], { prepare: true }).cursor(rows) as AsyncIterable<T[]>;
       return;
@@ -63,13 +61,13 @@ export class PgContext {
    * webhooks), so the transaction bumps the change counter.
    */
   write<T>(bumps: boolean, fn: () => Promise<T>): Promise<T> {
-    const tx = this.current.getStore();
+    const tx = this.scope.current;
     if (tx) {
       if (bumps) tx.root.bumps = true;
       return fn();
     }
     return this.transaction(() => {
-      if (bumps) this.current.getStore()!.root.bumps = true;
+      if (bumps) this.scope.current!.root.bumps = true;
       return fn();
     });
   }
@@ -81,29 +79,21 @@ export class PgContext {
    * counter, waits for the verifiers (ChangeFeed.awaitApplied).
    */
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
-    const outer = this.current.getStore();
+    const outer = this.scope.current;
     if (outer) {
-      return (await outer.sql.savepoint((sp) => this.current.run({ sql: sp, root: outer.root }, fn))) as T;
+      return (await outer.sql.savepoint((sp) => this.scope.run({ sql: sp, root: outer.root }, fn))) as T;
     }
     const root = { bumps: false, version: null as number | null };
     let result: T;
-    this.open++;
     try {
       result = (await this.sql.begin(async (tx) => {
         await tx.unsafe('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_CLASS, WRITERS_LOCK] as never[], { prepare: true });
-        const value = await this.current.run({ sql: tx, root }, fn);
+        const value = await this.scope.run({ sql: tx, root }, fn);
         if (root.bumps) root.version = await this.changes.bump(tx);
         return value;
       })) as T;
     } catch (err) {
       throw storeError(err, this.target);
-    } finally {
-      // On node 20 an enabled AsyncLocalStorage keeps an async hook on for the whole process, so
-      // `serve`, which writes now and then (last use, the twin), would pay for it on every request.
-      // Off when no transaction is under way: disable() exits every context, and another transaction
-      // on another connection may be inside its run() (its writes would then miss it and queue
-      // behind its own lock), so only the last one to end turns it off; run() turns it on again.
-      if (--this.open === 0) this.current.disable();
     }
     if (root.version !== null) await this.changes.awaitApplied(root.version);
     return result;

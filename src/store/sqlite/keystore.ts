@@ -1,5 +1,4 @@
 import type { Statement } from 'better-sqlite3';
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Keystore, KeystoreLook, RestoreSource } from '../keystore.js';
 import type { KeystoreSummary } from '../records.js';
 import { AuditRepo } from './audit-repo.js';
@@ -14,6 +13,7 @@ import { TwinLog } from '../twin-log.js';
 import { TwinFile, twinPath } from './twin-file.js';
 import { WalIndexWatch } from './wal-index.js';
 import { WebhooksRepo } from './webhooks-repo.js';
+import { TransactionScope } from '../transaction-scope.js';
 
 /**
  * The keystore in one SQLite file: one connection and the repositories over it. SQL lives only in
@@ -33,7 +33,7 @@ export class SqliteKeystore implements Keystore {
   /** Settles when the transaction running now ends; null when none is. */
   private running: Promise<void> | null = null;
   /** Set while `fn` of this keystore's transaction runs: tells a nested call from a concurrent one. */
-  private readonly inside = new AsyncLocalStorage<true>();
+  private readonly inside = new TransactionScope<true>();
   private savepoints = 0;
   private readonly controls: ReturnType<typeof preparedOnce>;
 
@@ -92,11 +92,11 @@ export class SqliteKeystore implements Keystore {
    * microtasks, and no I/O callback (another request, a timer's flush) can run between its
    * statements. Two transactions begun in the same turn (two deliveries' outcomes, say) would still
    * interleave their microtasks on the one connection, so a second waits for the first to end. A
-   * transaction() called from within `fn` (AsyncLocalStorage tells) is nested instead: a SAVEPOINT
+   * transaction() called from within `fn` (`inside` tells) is nested instead: a SAVEPOINT
    * inside the outer one, as on PostgreSQL, so that a use case can run inside a caller's transaction.
    */
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.inside.getStore()) return this.nested(fn);
+    if (this.inside.current) return this.nested(fn);
     while (this.running) await this.running;
     let done!: () => void;
     this.running = new Promise<void>((resolve) => (done = resolve));
@@ -117,10 +117,6 @@ export class SqliteKeystore implements Keystore {
       throw storeError(err, this.path);
     } finally {
       this.running = null;
-      // On node 20 an enabled AsyncLocalStorage keeps an async hook on for the whole process: every
-      // promise, tick and socket callback then pays for it. Off between transactions (run() turns it
-      // on again), so that `serve` does not pay it per request for a transaction it ran once.
-      this.inside.disable();
       done();
     }
   }
